@@ -9,3 +9,6 @@ pub mod error;
 pub mod model;
 
 pub use error::{ApiError, FieldError, StoreError};
+pub mod hlc;
+pub mod migrations;
+pub mod phone;

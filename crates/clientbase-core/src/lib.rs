@@ -12,3 +12,4 @@ pub use error::{ApiError, FieldError, StoreError};
 pub mod hlc;
 pub mod migrations;
 pub mod phone;
+pub mod validate;

@@ -1,1 +1,290 @@
+//! The Tauri 2 shell: the only crate that knows Tauri.
+//!
+//! It opens the store once at start-up, registers the plugins (opener, notification) and exposes one
+//! `#[tauri::command]` per function of [`clientbase_core::api`]. A command has no logic: lock the state,
+//! call the core, return its `Result` (an [`ApiError`] reaches the UI as `{code, message, fields}`).
+//!
+//! Commands are `async` so that Tauri runs them off the main (GTK/UI) thread: a slow command such as
+//! `load_demo` never freezes the window.
+//!
+//! If the store cannot be opened (a database written by a newer app: `schema_too_new`; an unreadable
+//! file: `db_open`) the app still starts: the error is kept in the state and every command returns it,
+//! so the UI shows it to the user instead of the process dying silently.
 
+use clientbase_core::api::{self, App, AppInfo, ClientCard, Platform};
+use clientbase_core::model::*;
+use clientbase_core::ApiError;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use tauri::{Manager, State};
+
+/// The platform this binary was built for.
+pub const PLATFORM: Platform = if cfg!(target_os = "android") {
+    Platform::Android
+} else if cfg!(target_os = "ios") {
+    Platform::Ios
+} else {
+    Platform::Desktop
+};
+
+/// The open store, or the reason it could not be opened.
+pub struct Shell(Mutex<Result<App, ApiError>>);
+
+impl Shell {
+    /// Runs `f` on the open store; returns the start-up error when there is none.
+    fn with<T>(&self, f: impl FnOnce(&mut App) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        // A panic inside a command cannot leave a half-written transaction (rusqlite rolls back on
+        // drop), so a poisoned lock is safe to reuse.
+        let mut guard = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match guard.as_mut() {
+            Ok(app) => f(app),
+            Err(e) => Err(e.clone()),
+        }
+    }
+}
+
+/// Command-line options (desktop only; mobile starts with none).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// `--db FILE`: the database file; default `<app data dir>/clientbase.db`.
+    pub db: Option<PathBuf>,
+    /// `--demo N`: load N demo clients when the base is empty.
+    pub demo: Option<u32>,
+}
+
+impl Options {
+    /// Reads `--db FILE` / `--db=FILE` and `--demo N` / `--demo=N`; ignores anything else (WebKitGTK's
+    /// WebDriver adds `--automation`, for one).
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
+        let mut options = Options::default();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let (name, inline) = match arg.split_once('=') {
+                Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
+                None => (arg, None),
+            };
+            if name != "--db" && name != "--demo" {
+                continue;
+            }
+            let value = inline
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs a value"))?;
+            if name == "--db" {
+                options.db = Some(PathBuf::from(value));
+            } else {
+                let n = value.parse().map_err(|_| format!("--demo needs a number, got {value:?}"))?;
+                options.demo = Some(n);
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// Opens the store named by `options` and loads demo clients when asked.
+fn open(handle: &tauri::AppHandle, options: &Options) -> Result<App, ApiError> {
+    let path = match &options.db {
+        Some(path) => path.clone(),
+        None => {
+            let dir = handle.path().app_data_dir().map_err(|e| ApiError::new("db_open", e.to_string()))?;
+            std::fs::create_dir_all(&dir).map_err(|e| ApiError::new("db_open", format!("{}: {e}", dir.display())))?;
+            dir.join("clientbase.db")
+        }
+    };
+    let mut app = App::open(&path, PLATFORM)?;
+    if let Some(count) = options.demo {
+        if api::stats(&mut app)?.clients == 0 {
+            api::load_demo(&mut app, count)?;
+        }
+    }
+    Ok(app)
+}
+
+#[tauri::command(async)]
+fn app_info(state: State<'_, Shell>) -> Result<AppInfo, ApiError> {
+    state.with(api::app_info)
+}
+
+#[tauri::command(async)]
+fn get_settings(state: State<'_, Shell>) -> Result<Settings, ApiError> {
+    state.with(api::get_settings)
+}
+
+#[tauri::command(async)]
+fn set_settings(state: State<'_, Shell>, settings: Settings) -> Result<Settings, ApiError> {
+    state.with(|app| api::set_settings(app, settings))
+}
+
+#[tauri::command(async)]
+fn list_clients(state: State<'_, Shell>, query: ListQuery) -> Result<ListPage, ApiError> {
+    state.with(|app| api::list_clients(app, query))
+}
+
+#[tauri::command(async)]
+fn get_client(state: State<'_, Shell>, id: Id) -> Result<ClientCard, ApiError> {
+    state.with(|app| api::get_client(app, id))
+}
+
+#[tauri::command(async)]
+fn check_duplicates(
+    state: State<'_, Shell>,
+    input: ClientInput,
+    exclude: Option<Id>,
+) -> Result<Vec<DuplicateMatch>, ApiError> {
+    state.with(|app| api::check_duplicates(app, input, exclude))
+}
+
+#[tauri::command(async)]
+fn create_client(state: State<'_, Shell>, input: ClientInput) -> Result<ClientCard, ApiError> {
+    state.with(|app| api::create_client(app, input))
+}
+
+#[tauri::command(async)]
+fn update_client(state: State<'_, Shell>, id: Id, input: ClientInput) -> Result<ClientCard, ApiError> {
+    state.with(|app| api::update_client(app, id, input))
+}
+
+#[tauri::command(async)]
+fn delete_client(state: State<'_, Shell>, id: Id) -> Result<(), ApiError> {
+    state.with(|app| api::delete_client(app, id))
+}
+
+#[tauri::command(async)]
+fn restore_client(state: State<'_, Shell>, id: Id) -> Result<(), ApiError> {
+    state.with(|app| api::restore_client(app, id))
+}
+
+#[tauri::command(async)]
+fn check_phone(state: State<'_, Shell>, raw: String, country: String) -> Result<PhoneCheck, ApiError> {
+    state.with(|app| api::check_phone(app, raw, country))
+}
+
+#[tauri::command(async)]
+fn list_categories(state: State<'_, Shell>) -> Result<Vec<Category>, ApiError> {
+    state.with(api::list_categories)
+}
+
+#[tauri::command(async)]
+fn save_category(state: State<'_, Shell>, category: Category) -> Result<Category, ApiError> {
+    state.with(|app| api::save_category(app, category))
+}
+
+#[tauri::command(async)]
+fn delete_category(state: State<'_, Shell>, id: Id) -> Result<(), ApiError> {
+    state.with(|app| api::delete_category(app, id))
+}
+
+#[tauri::command(async)]
+fn list_custom_fields(state: State<'_, Shell>) -> Result<Vec<CustomFieldDef>, ApiError> {
+    state.with(api::list_custom_fields)
+}
+
+#[tauri::command(async)]
+fn save_custom_field(state: State<'_, Shell>, field: CustomFieldDef) -> Result<CustomFieldDef, ApiError> {
+    state.with(|app| api::save_custom_field(app, field))
+}
+
+#[tauri::command(async)]
+fn delete_custom_field(state: State<'_, Shell>, id: Id) -> Result<(), ApiError> {
+    state.with(|app| api::delete_custom_field(app, id))
+}
+
+#[tauri::command(async)]
+fn list_tags(state: State<'_, Shell>) -> Result<Vec<String>, ApiError> {
+    state.with(api::list_tags)
+}
+
+#[tauri::command(async)]
+fn list_cities(state: State<'_, Shell>) -> Result<Vec<String>, ApiError> {
+    state.with(api::list_cities)
+}
+
+#[tauri::command(async)]
+fn load_demo(state: State<'_, Shell>, count: u32) -> Result<Stats, ApiError> {
+    state.with(|app| api::load_demo(app, count))
+}
+
+#[tauri::command(async)]
+fn clear_demo(state: State<'_, Shell>) -> Result<Stats, ApiError> {
+    state.with(api::clear_demo)
+}
+
+#[tauri::command(async)]
+fn stats(state: State<'_, Shell>) -> Result<Stats, ApiError> {
+    state.with(api::stats)
+}
+
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    let options = match Options::parse(std::env::args().skip(1)) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("clientbase: {message}\nusage: clientbase-app [--db FILE] [--demo N]");
+            std::process::exit(2);
+        }
+    };
+    tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
+        .setup(move |app| {
+            let opened = open(app.handle(), &options);
+            if let Err(e) = &opened {
+                eprintln!("clientbase: cannot open the database: {e}");
+            }
+            app.manage(Shell(Mutex::new(opened)));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            app_info,
+            get_settings,
+            set_settings,
+            list_clients,
+            get_client,
+            check_duplicates,
+            create_client,
+            update_client,
+            delete_client,
+            restore_client,
+            check_phone,
+            list_categories,
+            save_category,
+            delete_category,
+            list_custom_fields,
+            save_custom_field,
+            delete_custom_field,
+            list_tags,
+            list_cities,
+            load_demo,
+            clear_demo,
+            stats,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running the Clientbase window");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Options, String> {
+        Options::parse(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn reads_db_and_demo_and_ignores_the_rest() {
+        let o = parse(&["--automation", "--db", "/tmp/x.db", "--demo=50"]).unwrap();
+        assert_eq!(o, Options { db: Some("/tmp/x.db".into()), demo: Some(50) });
+        assert_eq!(parse(&[]).unwrap(), Options::default());
+        assert_eq!(parse(&["--db=a b.db"]).unwrap().db, Some("a b.db".into()));
+    }
+
+    #[test]
+    fn rejects_missing_or_bad_values() {
+        assert!(parse(&["--db"]).is_err());
+        assert!(parse(&["--demo", "many"]).is_err());
+    }
+
+    #[test]
+    fn platform_matches_the_build_target() {
+        assert_eq!(PLATFORM, Platform::Desktop);
+    }
+}

@@ -1,0 +1,73 @@
+// App-wide state: settings, categories, custom fields, the snackbar, and a "data changed" tick
+// that tells the list to refetch after a save/delete/demo load.
+import { api } from './api';
+import type { ApiError } from './bindings/ApiError';
+import type { Category } from './bindings/Category';
+import type { CustomFieldDef } from './bindings/CustomFieldDef';
+import type { Settings } from './bindings/Settings';
+import type { Stats } from './bindings/Stats';
+import { applyLangSetting } from './i18n/index.svelte';
+
+export type Snack = { id: number; text: string; actionLabel?: string; action?: () => void; error?: ApiError };
+
+export const app = $state({
+  ready: false,
+  bootError: null as ApiError | null,
+  settings: { language: '', default_country: 'UA', user_name: '' } as Settings,
+  categories: [] as Category[],
+  customFields: [] as CustomFieldDef[],
+  stats: null as Stats | null,
+  /** Bumped whenever clients change, so lists and cards refetch. */
+  dataVersion: 0,
+  snack: null as Snack | null,
+});
+
+let snackSeq = 0;
+let snackTimer: ReturnType<typeof setTimeout> | undefined;
+
+export function showSnack(s: Omit<Snack, 'id'>, ms = 6000): void {
+  clearTimeout(snackTimer);
+  app.snack = { ...s, id: ++snackSeq };
+  snackTimer = setTimeout(() => (app.snack = null), ms);
+}
+
+export function dismissSnack(): void {
+  clearTimeout(snackTimer);
+  app.snack = null;
+}
+
+export function categoryById(id: string | undefined): Category | undefined {
+  return id ? app.categories.find((c) => c.id === id) : undefined;
+}
+
+export async function reloadCategories(): Promise<void> {
+  app.categories = (await api.listCategories()).sort((a, b) => a.position - b.position);
+}
+
+export async function reloadCustomFields(): Promise<void> {
+  app.customFields = (await api.listCustomFields()).sort((a, b) => a.position - b.position);
+}
+
+export async function reloadStats(): Promise<void> {
+  app.stats = await api.stats();
+}
+
+export function dataChanged(): void {
+  app.dataVersion++;
+  void reloadStats().catch(() => {});
+}
+
+export async function boot(): Promise<void> {
+  try {
+    const [settings, stats] = await Promise.all([api.getSettings(), api.stats()]);
+    app.settings = settings;
+    if (!app.settings.default_country) app.settings.default_country = 'UA';
+    applyLangSetting(settings.language);
+    app.stats = stats;
+    await Promise.all([reloadCategories(), reloadCustomFields()]);
+    app.bootError = null;
+  } catch (e) {
+    app.bootError = e as ApiError;
+  }
+  app.ready = true;
+}

@@ -1,0 +1,58 @@
+// Translates the core's error codes. A rep never sees raw Rust/SQL text: unknown codes get a
+// generic translated message, and the English `message` is only offered as collapsed details.
+import type { ApiError } from './bindings/ApiError';
+import type { FieldError } from './bindings/FieldError';
+import { countryName, t, type TextKey } from './i18n/index.svelte';
+
+const API_CODES: Record<string, TextKey> = {
+  schema_too_new: 'err_schema_too_new',
+  db_open: 'err_db_open',
+  not_found: 'err_not_found',
+  validation: 'err_validation',
+  conflict: 'err_conflict',
+  db: 'err_db',
+  bad_request: 'err_bad_request',
+  internal: 'err_internal',
+  unreachable: 'err_unreachable',
+};
+
+const FIELD_CODES: Record<string, TextKey> = {
+  phone_invalid: 'fe_phone_invalid',
+  phone_not_mobile: 'fe_phone_not_mobile',
+  phone_too_short: 'fe_phone_too_short',
+  phone_too_long: 'fe_phone_too_long',
+  phone_country: 'fe_phone_country',
+  phone_invalid_country: 'fe_phone_country',
+  email_invalid: 'fe_email_invalid',
+  name_required: 'fe_name_required',
+  birthday_invalid: 'fe_birthday_invalid',
+  url_invalid: 'fe_url_invalid',
+  custom_invalid: 'fe_custom_invalid',
+  required: 'fe_required',
+  too_long: 'fe_too_long',
+  color_invalid: 'fe_color_invalid',
+};
+
+/** True when the code has its own translation (so the details need not be offered). */
+export function isKnownError(e: ApiError): boolean {
+  return e.code in API_CODES && e.code !== 'internal' && e.code !== 'db';
+}
+
+export function errorText(e: ApiError): string {
+  const key = API_CODES[e.code];
+  return key ? t(key) : t('err_generic');
+}
+
+export function fieldErrorText(fe: FieldError): string {
+  const key = FIELD_CODES[fe.code] ?? 'fe_unknown';
+  const params: Record<string, string> = { ...fe.params };
+  if (params.country) params.country = countryName(params.country);
+  return t(key, params);
+}
+
+/** Field path ("phones.0.raw") → translated message, for the form. */
+export function fieldErrorMap(fields: FieldError[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const fe of fields) if (!(fe.field in out)) out[fe.field] = fieldErrorText(fe);
+  return out;
+}

@@ -1,0 +1,167 @@
+// The main rep flow at phone size (360×740, touch) against the real core:
+// empty base → demo clients → search by a phone fragment → card links → add → duplicate warning,
+// plus the live phone check's translated error. Screenshots: tests/artifacts/flow-*.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openPage, shot, digits, horizontalOverflow, smallTargets } from './harness.mjs';
+
+let server;
+let browser;
+let page;
+let errors;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  ({ page, errors } = await openPage(browser, server.url));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const tid = (id) => page.getByTestId(id);
+const visible = (id) => page.locator(`[data-testid="${id}"]:visible`);
+
+/** A demo client with a phone and both Call and WhatsApp actions, read through the API. */
+async function pickDemoClient() {
+  const pageOf = await server.api('list_clients', {
+    query: { text: '', category_ids: [], sort: 'name', offset: 0, limit: 200 },
+  });
+  for (const row of pageOf.rows) {
+    if (!row.phone) continue;
+    const card = await server.api('get_client', { id: row.id });
+    const kinds = card.actions.filter((a) => !a.contact_id).map((a) => a.kind);
+    if (kinds.includes('call') && kinds.includes('whatsapp')) return { row, card };
+  }
+  throw new Error('no demo client among the first 200 has a phone with Call and WhatsApp');
+}
+
+test('rep flow at 360×740', { timeout: 240_000 }, async (t) => {
+  let known;
+
+  await t.test('first run shows the empty state with both choices', async () => {
+    await tid('first-run').waitFor();
+    assert.match(await tid('first-run').innerText(), /Add your first client/);
+    assert.match(await tid('demo-load').innerText(), /Try with demo clients/);
+    await shot(page, 'flow-01-first-run');
+    assert.deepEqual(await smallTargets(page), []);
+  });
+
+  await t.test('"Try with demo clients" fills the list', async () => {
+    await tid('demo-load').tap();
+    await page.locator('[data-testid="client-row"]').nth(4).waitFor({ timeout: 60_000 });
+    const stats = await server.api('stats');
+    assert.ok(stats.clients >= 100 && stats.demo_clients === stats.clients, JSON.stringify(stats));
+    const total = Number(await tid('client-list').getAttribute('data-total'));
+    assert.equal(total, stats.clients);
+    // Virtualised: far fewer rows in the DOM than clients.
+    const rows = await page.locator('[data-testid="client-row"]').count();
+    assert.ok(rows > 5 && rows < 40, `rows in DOM: ${rows}`);
+    assert.match(await tid('count').innerText(), new RegExp(`${total.toLocaleString('en-US')} clients`));
+    await shot(page, 'flow-02-demo-list');
+    const o = await horizontalOverflow(page);
+    assert.ok(o.scrollWidth <= o.width && o.over.length === 0, JSON.stringify(o));
+    assert.deepEqual(await smallTargets(page), []);
+  });
+
+  await t.test('six middle digits of a phone find that client', async () => {
+    known = await pickDemoClient();
+    const call = known.card.actions.find((a) => a.kind === 'call' && !a.contact_id);
+    const d = digits(call.url);
+    const start = Math.floor((d.length - 6) / 2);
+    const fragment = d.slice(start, start + 6);
+    await tid('search-input').tap();
+    await tid('search-input').pressSequentially(fragment, { delay: 30 });
+    await page.waitForFunction(
+      (f) => document.querySelector('[data-testid="client-list"]')?.getAttribute('data-query') === f,
+      fragment,
+    );
+    const row = page.locator(`[data-testid="client-row"][data-id="${known.row.id}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    assert.match(await row.innerText(), new RegExp(known.row.display_name.split(' ')[0]));
+    await shot(page, 'flow-03-search-phone');
+    await row.tap();
+  });
+
+  await t.test('the card links Call to tel:+… and WhatsApp to https://wa.me/…', async () => {
+    await tid('client-card').waitFor();
+    const card = tid('client-card');
+    await card.locator('h1', { hasText: known.card.client.last_name || known.row.display_name.split(' ')[0] }).waitFor();
+    const callHref = await card.locator('[data-testid="action-call"]').first().getAttribute('href');
+    const waHref = await card.locator('[data-testid="action-whatsapp"]').first().getAttribute('href');
+    assert.match(callHref, /^tel:\+\d{7,15}$/);
+    assert.match(waHref, /^https:\/\/wa\.me\/\d{7,15}/);
+    const expected = known.card.actions.find((a) => a.kind === 'call' && !a.contact_id).url;
+    assert.equal(callHref, expected);
+    assert.equal(digits(waHref.split('?')[0]), digits(expected));
+    // Big one-tap targets.
+    const box = await card.locator('[data-testid="action-call"]').first().boundingBox();
+    assert.ok(box.height >= 44 && box.width >= 44, JSON.stringify(box));
+    await shot(page, 'flow-04-card');
+    const o = await horizontalOverflow(page);
+    assert.ok(o.scrollWidth <= o.width && o.over.length === 0, JSON.stringify(o));
+    assert.deepEqual(await smallTargets(page), []);
+  });
+
+  await t.test('an invalid phone shows a translated error, not a code', async () => {
+    await visible('add-client').tap();
+    await tid('client-form').waitFor();
+    await tid('field-phone').fill('12');
+    const hint = tid('field-phone-hint');
+    await page.waitForFunction(() => document.querySelector('[data-testid="field-phone-hint"] .err')?.textContent);
+    const text = (await hint.innerText()).trim();
+    assert.match(text, /(not a valid|too short|too long|country code)/i);
+    assert.doesNotMatch(text, /phone_|_invalid|_too_/);
+    await shot(page, 'flow-05-invalid-phone');
+  });
+
+  await t.test('add a client with a Ukrainian mobile', async () => {
+    await tid('field-first-name').fill('Olena');
+    await tid('field-last-name').fill('Testerenko');
+    await tid('field-phone').fill('067 555 01 23');
+    await page.waitForFunction(() => /\+380/.test(document.querySelector('[data-testid="field-phone-hint"]')?.textContent ?? ''));
+    assert.match(await tid('field-phone-hint').innerText(), /\+380 ?67/);
+    await shot(page, 'flow-06-form');
+    assert.deepEqual(await smallTargets(page), []);
+    await tid('save-client').tap();
+    await tid('client-card').locator('h1', { hasText: 'Testerenko' }).waitFor();
+    const href = await tid('client-card').locator('[data-testid="action-call"]').first().getAttribute('href');
+    assert.equal(href, 'tel:+380675550123');
+    await shot(page, 'flow-07-saved-card');
+  });
+
+  await t.test('adding the same phone again warns about the duplicate', async () => {
+    await visible('add-client').tap();
+    await tid('client-form').waitFor();
+    await tid('field-first-name').fill('Olena');
+    await tid('field-last-name').fill('Duplicatova');
+    await tid('field-phone').fill('+380 67 555 0123');
+    await tid('save-client').tap();
+    const warning = tid('duplicate-warning');
+    await warning.waitFor();
+    assert.match(await warning.innerText(), /A client with this phone already exists: .*Testerenko/);
+    await shot(page, 'flow-08-duplicate');
+    // "Open existing" goes to that client's card; nothing new was stored.
+    const before = (await server.api('stats')).clients;
+    await warning.getByTestId('open-existing').first().tap();
+    await tid('client-card').locator('h1', { hasText: 'Testerenko' }).waitFor();
+    assert.equal((await server.api('stats')).clients, before);
+  });
+
+  await t.test('delete shows Undo, which restores the client', async () => {
+    page.once('dialog', (d) => d.accept());
+    await tid('client-card').getByTestId('delete').tap();
+    await page.getByRole('button', { name: 'Undo' }).tap();
+    await tid('client-card').locator('h1', { hasText: 'Testerenko' }).waitFor();
+    const res = await server.api('list_clients', {
+      query: { text: 'Testerenko', category_ids: [], sort: 'name', offset: 0, limit: 10 },
+    });
+    assert.equal(res.total, 1);
+  });
+
+  await t.test('no uncaught page errors', () => {
+    assert.deepEqual(errors.map(String), []);
+  });
+});

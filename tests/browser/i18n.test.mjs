@@ -1,0 +1,149 @@
+// Languages and scripts: switching the language in Settings changes the visible labels (and is
+// kept), search finds demo clients by Cyrillic, Greek and Chinese fragments, and the desktop layout
+// shows list and card side by side. Screenshots: tests/artifacts/i18n-*.png, desktop-*.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, openPage, shot, DESKTOP, horizontalOverflow, smallTargets } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ demo: 400 });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const LABELS = {
+  ru: { clients: 'Клиенты', settings: 'Настройки', search: 'Имя, телефон, город, метка…' },
+  uk: { clients: 'Клієнти', settings: 'Налаштування', search: 'Ім’я, телефон, місто, мітка…' },
+  el: { clients: 'Πελάτες', settings: 'Ρυθμίσεις', search: 'Όνομα, τηλέφωνο, πόλη, ετικέτα…' },
+  zh: { clients: '客户', settings: '设置', search: '姓名、电话、城市、标签…' },
+  en: { clients: 'Clients', settings: 'Settings', search: 'Name, phone, city, tag…' },
+};
+
+test('the language follows the system until one is picked in Settings', { timeout: 120_000 }, async (t) => {
+  const { page, context, errors } = await openPage(browser, server.url, { locale: 'uk-UA' });
+  try {
+    await t.test('a Ukrainian system shows Ukrainian', async () => {
+      const nav = page.locator('nav.bottomnav');
+      await nav.getByText(LABELS.uk.clients).waitFor();
+      assert.equal(await page.getByTestId('search-input').getAttribute('placeholder'), LABELS.uk.search);
+    });
+
+    for (const lang of ['ru', 'el', 'zh']) {
+      await t.test(`switching to ${lang} changes the visible labels`, async () => {
+        await page.locator('[data-testid="nav-settings"]:visible').tap();
+        await page.getByTestId('language').selectOption(lang);
+        await page.locator('nav.bottomnav').getByText(LABELS[lang].settings).waitFor();
+        assert.equal(await page.evaluate(() => document.documentElement.lang.slice(0, 2)), lang);
+        await shot(page, `i18n-settings-${lang}`);
+        await page.locator('nav.bottomnav a').first().tap();
+        await page.getByTestId('client-row').first().waitFor();
+        assert.equal(await page.getByTestId('search-input').getAttribute('placeholder'), LABELS[lang].search);
+        const count = await page.getByTestId('count').innerText();
+        assert.doesNotMatch(count, /clients/, `count still English: ${count}`);
+        await shot(page, `i18n-list-${lang}`);
+        const o = await horizontalOverflow(page);
+        assert.ok(o.scrollWidth <= o.width && o.over.length === 0, JSON.stringify(o));
+      });
+    }
+
+    await t.test('the choice is saved in the core and survives a reload', async () => {
+      assert.equal((await server.api('get_settings')).language, 'zh');
+      await page.reload();
+      await page.locator('nav.bottomnav').getByText(LABELS.zh.clients).waitFor();
+    });
+
+    await t.test('Russian plural forms', async () => {
+      await page.locator('[data-testid="nav-settings"]:visible').tap();
+      await page.getByTestId('language').selectOption('ru');
+      await page.locator('nav.bottomnav a').first().tap();
+      const count = await page.getByTestId('count').innerText();
+      // 400 → "400 клиентов" (many); a fragment with 1 hit → "1 клиент".
+      assert.match(count, /^400 клиентов$/);
+    });
+    assert.deepEqual(errors.map(String), []);
+  } finally {
+    await server.api('set_settings', { settings: { ...(await server.api('get_settings')), language: '' } });
+    await context.close();
+  }
+});
+
+/** Finds a demo client whose display name is in `script`, and a fragment that finds it near the top. */
+async function fixture(script, makeFragment) {
+  const all = await server.api('list_clients', {
+    query: { text: '', category_ids: [], sort: 'name', offset: 0, limit: 400 },
+  });
+  for (const row of all.rows) {
+    if (!script.test(row.display_name)) continue;
+    const fragment = makeFragment(row.display_name);
+    if (!fragment) continue;
+    const res = await server.api('list_clients', {
+      query: { text: fragment, category_ids: [], sort: 'name', offset: 0, limit: 5 },
+    });
+    if (res.rows.some((r) => r.id === row.id)) return { row, fragment };
+  }
+  throw new Error(`no demo client in ${script} found by its own fragment`);
+}
+
+test('search finds demo clients by Cyrillic, Greek and Chinese fragments', { timeout: 120_000 }, async (t) => {
+  const { page, context, errors } = await openPage(browser, server.url);
+  try {
+    await page.getByTestId('client-row').first().waitFor();
+    const cases = [
+      // Lower-cased surname + the first two letters of the given name: tests case folding.
+      ['cyrillic', /[\u0400-\u04FF]/, (n) => { const w = n.split(' '); return w.length > 1 ? `${w[0].toLowerCase()} ${w[1].slice(0, 2).toLowerCase()}` : null; }],
+      ['greek', /[\u0370-\u03FF\u1F00-\u1FFF]/, (n) => { const w = n.split(' '); return w.length > 1 ? `${w[0].toLowerCase()} ${w[1].slice(0, 2).toLowerCase()}` : null; }],
+      // The given name without the surname: a substring in the middle of a CJK name.
+      ['chinese', /[\u4E00-\u9FFF]/, (n) => { const s = n.replace(/\s/g, ''); return s.length >= 3 ? s.slice(1) : null; }],
+    ];
+    for (const [name, script, make] of cases) {
+      await t.test(name, async () => {
+        const { row, fragment } = await fixture(script, make);
+        const input = page.getByTestId('search-input');
+        await input.fill('');
+        await input.pressSequentially(fragment, { delay: 20 });
+        await page.waitForFunction((f) => document.querySelector('[data-testid="client-list"]')?.getAttribute('data-query') === f, fragment);
+        await page.locator(`[data-testid="client-row"][data-id="${row.id}"]`).waitFor({ timeout: 10_000 });
+        await shot(page, `i18n-search-${name}`);
+      });
+    }
+    assert.deepEqual(errors.map(String), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('desktop 1280×800: list and card side by side', { timeout: 60_000 }, async () => {
+  const { page, context, errors } = await openPage(browser, server.url, { device: DESKTOP });
+  try {
+    const first = page.getByTestId('client-row').first();
+    await first.waitFor();
+    await shot(page, 'desktop-01-list');
+    await first.click();
+    await page.getByTestId('client-card').waitFor();
+    // Both panes visible at once.
+    assert.ok(await page.getByTestId('client-list').isVisible());
+    const list = await page.getByTestId('client-list').boundingBox();
+    const card = await page.getByTestId('client-card').boundingBox();
+    assert.ok(card.x >= list.x + list.width - 1, `card ${JSON.stringify(card)} overlaps list ${JSON.stringify(list)}`);
+    await shot(page, 'desktop-02-card');
+    await page.locator('[data-testid="add-client"]:visible').click();
+    await page.getByTestId('client-form').waitFor();
+    await shot(page, 'desktop-03-form');
+    await page.locator('[data-testid="nav-settings"]:visible').click();
+    await page.getByTestId('settings').waitFor();
+    await shot(page, 'desktop-04-settings');
+    const o = await horizontalOverflow(page);
+    assert.ok(o.scrollWidth <= o.width, JSON.stringify(o));
+    assert.deepEqual(await smallTargets(page), []);
+    assert.deepEqual(errors.map(String), []);
+  } finally {
+    await context.close();
+  }
+});

@@ -8,7 +8,7 @@ export const SEL = {
   row: tid('client-row'),
   actionCall: tid('action-call'), // <a href="tel:+…">
   actionWhatsapp: tid('action-whatsapp'), // <a href="https://wa.me/…">
-  back: tid('back'),
+  card: tid('client-card'),
   addButton: tid('add-client'),
   firstName: tid('field-first-name'),
   lastName: tid('field-last-name'),

@@ -13,7 +13,7 @@ import { mkdtempSync, writeFileSync, readFileSync, existsSync, chmodSync, mkdirS
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDriver, appBinary, sleep } from './wd.mjs';
+import { startDriver, appBinary } from './wd.mjs';
 import { SEL } from './selectors.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'clientbase-app-'));
@@ -118,22 +118,19 @@ test('demo → search by phone fragment → card links → add → duplicate war
         await (await s.find(SEL.lastName)).type(last);
         await (await s.find(SEL.phone)).type(phone);
       };
-      await (await s.find(SEL.back)).click().catch(() => {});
       await addClient('Smoke', 'Tester');
       await s.screenshot('app-05-form');
       await (await s.find(SEL.save)).click();
       await s.waitUntil(async () => (await s.invoke('stats')).clients > (await s.invoke('stats')).demo_clients, {
         what: 'the new client to be stored',
       });
-      // Back to the list (the app may show the new card first).
-      await sleep(300);
-      const back = await s.findAll(SEL.back);
-      if (back.length && (await back[0].displayed())) await back[0].click();
-
+      await s.waitFor(SEL.card); // saving opens the new client's card
+      await s.screenshot('app-06-saved');
       await addClient('Smoke', 'Again');
+      await (await s.find(SEL.save)).click(); // the duplicate check runs on save
       const warning = await s.waitFor(SEL.duplicateWarning, { timeout: 10000 });
       assert.match(await warning.text(), /Smoke|Tester|555/);
-      await s.screenshot('app-06-duplicate');
+      await s.screenshot('app-07-duplicate');
     });
   } finally {
     await s.screenshot('app-99-last').catch(() => {});
@@ -153,7 +150,40 @@ test('a database from a newer app version is reported to the UI, not a crash', {
     );
     assert.ok(err && err.includes('schema_too_new'), `app_info error: ${err}`);
     await s.waitFor(SEL.startupError, { timeout: 10000 });
-    await s.screenshot('app-07-schema-too-new');
+    await s.screenshot('app-08-schema-too-new');
+  } finally {
+    await s.quit();
+  }
+});
+
+test('the opener capability allows exactly the schemes the card opens', { timeout: 60000 }, async () => {
+  const s = await driver.session(appBinary(), ['--db', join(tmp, 'smoke.db')]);
+  try {
+    await s.waitFor(SEL.search, { timeout: 20000 });
+    const allowed = [
+      'tel:+380671234567',
+      'sms:+380671234567',
+      'mailto:rep@example.com',
+      'https://wa.me/380671234567',
+      'https://t.me/someone',
+      'viber://chat?number=%2B380671234567',
+      'geo:0,0?q=Kyiv',
+      'https://maps.apple.com/?q=Kyiv',
+      'https://www.openstreetmap.org/search?query=Kyiv',
+      'http://example.com/',
+      'https://example.com/shop',
+    ];
+    const denied = ['file:///etc/passwd', 'tg://resolve?domain=x', 'whatsapp://send?phone=1', 'ftp://example.com/'];
+    for (const url of allowed) await s.invoke('plugin:opener|open_url', { url });
+    for (const url of denied) {
+      await assert.rejects(s.invoke('plugin:opener|open_url', { url }), undefined, `${url} must be refused`);
+    }
+    await s.waitUntil(() => existsSync(opened) && allowed.every((u) => readFileSync(opened, 'utf8').includes(u)), {
+      timeout: 5000,
+      what: 'xdg-open to receive every allowed URL',
+    });
+    const got = readFileSync(opened, 'utf8');
+    for (const url of denied) assert.ok(!got.includes(url), `${url} reached xdg-open`);
   } finally {
     await s.quit();
   }

@@ -158,11 +158,12 @@ export class Session {
     return this.execAsync(
       `const done = arguments[arguments.length - 1];
        window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])
-         .then((value) => done({ ok: value }), (error) => done({ error }));`,
+         .then((value) => done({ ok: value }),
+               (error) => done({ error: typeof error === 'string' ? error : JSON.stringify(error) }));`,
       command,
       args,
     ).then((r) => {
-      if (r && 'error' in r) throw new Error(`${command}: ${JSON.stringify(r.error)}`);
+      if (r && 'error' in r) throw new Error(`${command}: ${r.error}`);
       return r.ok;
     });
   }

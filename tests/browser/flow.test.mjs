@@ -3,7 +3,7 @@
 // plus the live phone check's translated error. Screenshots: tests/artifacts/flow-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, shot, digits, horizontalOverflow, smallTargets } from './harness.mjs';
+import { startServer, launchBrowser, openPage, shot, digits, horizontalOverflow, smallTargets, until } from './harness.mjs';
 
 let server;
 let browser;
@@ -12,6 +12,9 @@ let errors;
 
 before(async () => {
   server = await startServer();
+  // Numbers typed without +380 are read as Ukrainian in this flow, whatever the machine's locale.
+  const settings = await server.api('get_settings');
+  await server.api('set_settings', { settings: { ...settings, default_country: 'UA' } });
   browser = await launchBrowser();
   ({ page, errors } = await openPage(browser, server.url));
 });
@@ -114,6 +117,7 @@ test('rep flow at 360×740', { timeout: 240_000 }, async (t) => {
     const text = (await hint.innerText()).trim();
     assert.match(text, /(not a valid|too short|too long|country code)/i);
     assert.doesNotMatch(text, /phone_|_invalid|_too_/);
+    await tid('field-phone').scrollIntoViewIfNeeded();
     await shot(page, 'flow-05-invalid-phone');
   });
 
@@ -159,6 +163,40 @@ test('rep flow at 360×740', { timeout: 240_000 }, async (t) => {
       query: { text: 'Testerenko', category_ids: [], sort: 'name', offset: 0, limit: 10 },
     });
     assert.equal(res.total, 1);
+  });
+
+  await t.test('edit: birthday 29 February without a year, a second phone', async () => {
+    await tid('client-card').getByTestId('edit').tap();
+    await tid('client-form').waitFor();
+    assert.equal(await tid('field-last-name').inputValue(), 'Testerenko');
+    await tid('birthday-day').selectOption('29');
+    await tid('birthday-month').selectOption('2');
+    await page.getByRole('button', { name: 'Add phone' }).tap();
+    await tid('field-phone-1').fill('+30 694 123 4567');
+    await tid('save-client').tap();
+    const card = tid('client-card');
+    await card.locator('h1', { hasText: 'Testerenko' }).waitFor();
+    await card.getByText(/^(29 February|February 29)$/).waitFor();
+    const calls = await card.locator('[data-testid="action-call"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.deepEqual(calls, ['tel:+380675550123', 'tel:+306941234567']);
+    const stored = (await server.api('get_client', { id: page.url().split('/').pop() })).client;
+    assert.deepEqual(stored.birthday, { day: 29, month: 2 });
+    await shot(page, 'flow-09-edited-card');
+  });
+
+  await t.test('a category made in Settings becomes a filter chip and a badge', async () => {
+    await visible('nav-settings').tap();
+    await page.getByRole('button', { name: 'Add category' }).tap();
+    const row = page.locator('.cat').last();
+    await row.getByLabel('Code').fill('V');
+    await row.getByLabel('Name').fill('VIP buyers');
+    await row.getByRole('button', { name: 'Save' }).tap();
+    await until(async () => (await server.api('list_categories')).some((c) => c.code === 'V' && c.name === 'VIP buyers'), {
+      what: 'the category to be stored',
+    });
+    await shot(page, 'flow-10-settings');
+    await page.locator('nav.bottomnav a').first().tap();
+    await page.getByRole('button', { name: 'VIP buyers' }).waitFor();
   });
 
   await t.test('no uncaught page errors', () => {

@@ -148,3 +148,14 @@ export async function smallTargets(page) {
     return out;
   });
 }
+
+/** Polls `fn` until it returns something truthy. */
+export async function until(fn, { timeout = 10_000, interval = 100, what = 'condition' } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}

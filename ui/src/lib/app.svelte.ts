@@ -57,11 +57,20 @@ export function dataChanged(): void {
   void reloadStats().catch(() => {});
 }
 
+/** The region of the system locale ("uk-UA" → "UA"), for reading numbers typed without +code. */
+function systemCountry(): string {
+  for (const tag of [...(navigator.languages ?? []), navigator.language]) {
+    const region = /^[a-z]{2,3}(?:-[A-Za-z]{4})?-([A-Z]{2})\b/.exec(tag ?? '')?.[1];
+    if (region) return region;
+  }
+  return 'UA';
+}
+
 export async function boot(): Promise<void> {
   try {
     const [settings, stats] = await Promise.all([api.getSettings(), api.stats()]);
     app.settings = settings;
-    if (!app.settings.default_country) app.settings.default_country = 'UA';
+    if (!app.settings.default_country) app.settings.default_country = systemCountry();
     applyLangSetting(settings.language);
     app.stats = stats;
     await Promise.all([reloadCategories(), reloadCustomFields()]);

@@ -1,0 +1,357 @@
+//! Query latency benchmark over 100k realistic multilingual docs.
+//!
+//! `cargo bench -p clientbase-search --bench query` (release). Prints bulk_load time, upsert
+//! time and p50/p99/max per script × query length (1, 2, 3, 5 characters, rare/no-match, phone).
+//! Env: `CB_BENCH_N` (docs, default 100000), `CB_BENCH_Q` (queries per cell, default 300).
+
+use std::time::{Duration, Instant};
+
+use clientbase_search::{fold, Filter, Index, SearchDoc, Sort};
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+const LAT_FIRST: &[&str] = &[
+    "James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda", "William",
+    "Elizabeth", "David", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah",
+    "Charles", "Karen", "José", "María", "François", "Zoë", "Jürgen", "Søren", "Łukasz", "Anna",
+    "Hans", "Greta", "Pierre", "Amélie", "Luis", "Lucía", "Marco", "Giulia", "Émile", "Björn",
+    "Ingrid", "Oliver", "Emma", "Noah", "Olivia", "Liam", "Ava", "Lucas", "Mia", "Hugo", "Chloé",
+];
+const LAT_LAST: &[&str] = &[
+    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez",
+    "Martinez", "Hernández", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor",
+    "Moore", "Jackson", "Martin", "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Dubois",
+    "Lefèvre", "Moreau", "Rossi", "Russo", "Ferrari", "Kowalski", "Nowak", "Andersson",
+    "Johansson", "Nielsen", "O'Brien", "Murphy", "Kelly", "Novák", "Dvořák", "Fernández",
+];
+const CYR_FIRST: &[&str] = &[
+    "Иван", "Алексей", "Сергей", "Дмитрий", "Андрей", "Михаил", "Ольга", "Наталья", "Елена",
+    "Татьяна", "Анна", "Мария", "Юлия", "Пётр", "Фёдор", "Артём", "Семён", "Алёна", "Николай",
+    "Владимир", "Ирина", "Светлана", "Євген", "Олександр", "Дмитро", "Оксана", "Ігор", "Юрій",
+    "Богдан", "Тарас", "Галина", "Марія", "Олена", "Андрій", "Василь", "Жанна", "Григорій",
+];
+const CYR_LAST: &[&str] = &[
+    "Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов",
+    "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров",
+    "Павлов", "Козлов", "Степанов", "Николаев", "Шевченко", "Коваленко", "Бондаренко",
+    "Ткаченко", "Кравченко", "Олійник", "Шевчук", "Поліщук", "Мельник", "Лисенко", "Їжакевич",
+    "Гончаренко", "Руденко", "Савченко", "Йосипенко",
+];
+const GR_FIRST: &[&str] = &[
+    "Γιώργος", "Δημήτρης", "Κωνσταντίνος", "Γιάννης", "Νίκος", "Παναγιώτης", "Μαρία", "Ελένη",
+    "Αικατερίνη", "Βασιλική", "Σοφία", "Αγγελική", "Ευάγγελος", "Χρήστος", "Αθανάσιος",
+    "Δέσποινα", "Ειρήνη", "Θεόδωρος", "Σταύρος", "Αναστασία", "Φώτης", "Χαράλαμπος",
+];
+const GR_LAST: &[&str] = &[
+    "Παπαδόπουλος", "Παπαδοπούλου", "Βλάχος", "Αγγελόπουλος", "Νικολάου", "Γεωργίου",
+    "Οικονόμου", "Δημητρίου", "Παπαγεωργίου", "Μακρής", "Καραγιάννης", "Ιωάννου",
+    "Κωνσταντίνου", "Αλεξίου", "Πετρόπουλος", "Χατζής", "Ραΐσης", "Ζαχαρίου", "Σπυρόπουλος",
+];
+const ZH_SUR: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡",
+    "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "欧阳", "司马",
+];
+const ZH_GIVEN: &[char] = &[
+    '伟', '芳', '娜', '秀', '英', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟',
+    '涛', '明', '超', '霞', '平', '刚', '桂', '兰', '文', '华', '红', '玉', '建', '国', '志',
+    '新', '春', '梅', '海', '波', '鹏', '飞', '林', '云', '晨', '宇', '浩', '然', '子', '涵',
+];
+const COMPANIES: &[&str] = &[
+    "Acme Corp", "Globex", "Initech", "Umbrella GmbH", "Stark Industries", "ООО Ромашка",
+    "ТОВ Світанок", "ИП Сидоров", "Αφοί Παπαδόπουλοι ΟΕ", "Ελληνικά Τρόφιμα ΑΕ", "华为技术",
+    "阿里巴巴", "小米科技", "Café de Flore", "Bäckerei Müller", "Ferretería López", "",
+];
+const CITIES: &[&str] = &[
+    "London", "Berlin", "München", "Paris", "Madrid", "Roma", "Warszawa", "New York", "Москва",
+    "Санкт-Петербург", "Новосибирск", "Київ", "Львів", "Одеса", "Харків", "Αθήνα",
+    "Θεσσαλονίκη", "Πάτρα", "Ηράκλειο", "北京", "上海", "广州", "深圳", "成都",
+];
+const TAGS: &[&str] = &[
+    "vip", "wholesale", "retail", "new", "lead", "partner", "постоянный", "опт", "роздріб",
+    "χονδρική", "λιανική", "重要", "批发", "follow-up", "cold",
+];
+const NOTE_WORDS: &[&str] = &[
+    "call", "back", "next", "week", "prefers", "email", "discount", "order", "delivery",
+    "meeting", "позвонить", "после", "обеда", "скидка", "заказ", "доставка", "зустріч",
+    "передзвонити", "τηλεφώνησε", "παραγγελία", "έκπτωση", "συνάντηση", "电话", "订单", "折扣",
+    "送货", "下周", "invoice", "paid", "2024", "12", "5%", "Mon", "Fri", "samples",
+];
+const HOBBIES: &[&str] = &[
+    "fishing", "golf", "tennis", "рыбалка", "футбол", "шахи", "ψάρεμα", "ποδόσφαιρο", "书法",
+    "围棋", "wine", "jazz", "hiking", "",
+];
+const TRANSLIT: &[&str] = &["ivan", "olga", "sergey", "maria", "nikos", "wang", "li", "zhang"];
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Script {
+    Latin,
+    Cyrillic,
+    Greek,
+    Cjk,
+}
+
+fn pick<'a>(rng: &mut ChaCha8Rng, v: &'a [&'a str]) -> &'a str {
+    v.choose(rng).copied().unwrap_or("")
+}
+
+fn phone(rng: &mut ChaCha8Rng, script: Script) -> (String, String) {
+    let (cc, nat_len, trunk) = match script {
+        Script::Latin => (*["1", "44", "49", "33", "34"].choose(rng).unwrap(), 10, "0"),
+        Script::Cyrillic => (*["7", "380"].choose(rng).unwrap(), 9, "0"),
+        Script::Greek => ("30", 10, ""),
+        Script::Cjk => ("86", 11, ""),
+    };
+    let mut nat = String::new();
+    for i in 0..nat_len {
+        let d = if i == 0 { rng.random_range(1..10) } else { rng.random_range(0..10) };
+        nat.push(char::from(b'0' + d as u8));
+    }
+    (format!("{cc}{nat}"), format!("{trunk}{nat}"))
+}
+
+fn gen_doc(rng: &mut ChaCha8Rng, i: usize) -> (SearchDoc<u32>, Script, String) {
+    let r: f64 = rng.random();
+    let script = if r < 0.40 {
+        Script::Latin
+    } else if r < 0.70 {
+        Script::Cyrillic
+    } else if r < 0.85 {
+        Script::Greek
+    } else {
+        Script::Cjk
+    };
+    let (first, last) = match script {
+        Script::Latin => (pick(rng, LAT_FIRST).to_string(), pick(rng, LAT_LAST).to_string()),
+        Script::Cyrillic => (pick(rng, CYR_FIRST).to_string(), pick(rng, CYR_LAST).to_string()),
+        Script::Greek => (pick(rng, GR_FIRST).to_string(), pick(rng, GR_LAST).to_string()),
+        Script::Cjk => {
+            let n = rng.random_range(1..=2);
+            let given: String = (0..n).map(|_| *ZH_GIVEN.choose(rng).unwrap()).collect();
+            (given, pick(rng, ZH_SUR).to_string())
+        }
+    };
+    let name = if script == Script::Cjk { format!("{last}{first}") } else { format!("{first} {last}") };
+    let sort_name =
+        if script == Script::Cjk { name.clone() } else { format!("{last} {first}") };
+    let mut texts = vec![name.clone()];
+    let company = pick(rng, COMPANIES);
+    if !company.is_empty() {
+        texts.push(company.to_string());
+    }
+    if rng.random_bool(0.3) {
+        texts.push(format!("{} {}", pick(rng, LAT_FIRST), pick(rng, LAT_LAST)));
+    }
+    texts.push(format!("{}.{}{}@example.com", pick(rng, TRANSLIT), pick(rng, TRANSLIT), i % 1000));
+    let city = pick(rng, CITIES).to_string();
+    texts.push(city.clone());
+    let ntags = rng.random_range(0..3);
+    let tags: Vec<String> = (0..ntags).map(|_| pick(rng, TAGS).to_string()).collect();
+    texts.extend(tags.iter().cloned());
+    let nw = rng.random_range(3..9);
+    let note: Vec<&str> = (0..nw).map(|_| pick(rng, NOTE_WORDS)).collect();
+    texts.push(note.join(" "));
+    let hobby = pick(rng, HOBBIES);
+    if !hobby.is_empty() {
+        texts.push(hobby.to_string());
+    }
+    let mut phone_digits = Vec::new();
+    for _ in 0..rng.random_range(1..=3) {
+        let (e164, nat) = phone(rng, script);
+        phone_digits.push(e164);
+        phone_digits.push(nat);
+    }
+    let doc = SearchDoc {
+        key: format!("k{i:06}"),
+        sort_name,
+        texts,
+        phone_digits,
+        category: Some(["client", "lead", "partner"][i % 3].to_string()),
+        tags,
+        city,
+        created_ms: 1_600_000_000_000 + rng.random_range(0..150_000_000_000i64),
+        birthday_md: if rng.random_bool(0.7) {
+            Some(rng.random_range(1..=12u16) * 100 + rng.random_range(1..=28u16))
+        } else {
+            None
+        },
+        payload: i as u32,
+    };
+    (doc, script, name)
+}
+
+fn pct(v: &mut [Duration], p: f64) -> f64 {
+    v.sort();
+    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v[i].as_secs_f64() * 1e6
+}
+
+fn main() {
+    let n: usize = std::env::var("CB_BENCH_N").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let q: usize = std::env::var("CB_BENCH_Q").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
+    let mut rng = ChaCha8Rng::seed_from_u64(42);
+    let mut docs = Vec::with_capacity(n);
+    let mut names: Vec<(Script, String)> = Vec::with_capacity(n);
+    let mut phones = Vec::new();
+    let mut text_bytes = 0usize;
+    for i in 0..n {
+        let (d, s, name) = gen_doc(&mut rng, i);
+        text_bytes += d.texts.iter().map(|t| t.len() + 1).sum::<usize>();
+        if i % 50 == 0 {
+            phones.push(d.phone_digits[0].clone());
+        }
+        docs.push(d);
+        names.push((s, name));
+    }
+    let extra: Vec<SearchDoc<u32>> = (0..1000).map(|i| gen_doc(&mut rng, n + i).0).collect();
+    println!("docs: {n}, raw text: {:.1} MB", text_bytes as f64 / 1e6);
+
+    let mut idx = Index::new("en");
+    let t = Instant::now();
+    idx.bulk_load(docs);
+    let load = t.elapsed();
+    let t = Instant::now();
+    let p = idx.query("", &Filter::default(), Sort::Name, 0, 50);
+    let first_list = (t.elapsed(), p.total);
+    println!("bulk_load: {:.1} ms; first Name list after load: {:.2} ms (total {})",
+        load.as_secs_f64() * 1e3, first_list.0.as_secs_f64() * 1e3, first_list.1);
+
+    // Upserts: 1000 new docs, each followed by nothing; then one query (amortised re-rank).
+    let t = Instant::now();
+    let mut ups = Vec::new();
+    for d in extra {
+        let t1 = Instant::now();
+        idx.upsert(d);
+        ups.push(t1.elapsed());
+    }
+    let up_total = t.elapsed();
+    let t = Instant::now();
+    let _ = idx.query("", &Filter::default(), Sort::Name, 0, 50);
+    let after = t.elapsed();
+    println!(
+        "upsert x1000: total {:.2} ms, p50 {:.1} us, p99 {:.1} us, max {:.1} us; next Name query {:.2} ms",
+        up_total.as_secs_f64() * 1e3, pct(&mut ups, 0.5), pct(&mut ups, 0.99), pct(&mut ups.clone(), 1.0),
+        after.as_secs_f64() * 1e3
+    );
+    // Single upsert + query round trips (edit one client, list refreshes).
+    let mut rt = Vec::new();
+    for i in 0..200 {
+        let (d, _, _) = gen_doc(&mut rng, i * 7);
+        let t1 = Instant::now();
+        idx.upsert(d);
+        let _ = idx.query("", &Filter::default(), Sort::Name, 0, 50);
+        rt.push(t1.elapsed());
+    }
+    println!("upsert(existing key)+Name query: p50 {:.1} us, p99 {:.1} us", pct(&mut rt, 0.5), pct(&mut rt, 0.99));
+
+    let scripts = [Script::Latin, Script::Cyrillic, Script::Greek, Script::Cjk];
+    println!("\n{:<10} {:>6} {:>9} {:>9} {:>9} {:>9}", "script", "len", "p50 us", "p99 us", "max us", "avg tot");
+    let filter = Filter::default();
+    for &s in &scripts {
+        let pool: Vec<&String> = names.iter().filter(|(sc, _)| *sc == s).map(|(_, n)| n).collect();
+        for len in [1usize, 2, 3, 5] {
+            let mut times = Vec::with_capacity(q);
+            let mut tot = 0usize;
+            for k in 0..q {
+                let name = fold(pool.choose(&mut rng).unwrap());
+                let words: Vec<&str> = name.split(' ').collect();
+                let w = words.choose(&mut rng).unwrap();
+                let chars: Vec<char> = w.chars().collect();
+                let len = len.min(chars.len());
+                // mostly prefixes (typing), sometimes infix
+                let start = if k % 3 == 0 { rng.random_range(0..=chars.len() - len) } else { 0 };
+                let qs: String = chars[start..start + len].iter().collect();
+                let t = Instant::now();
+                let p = idx.query(&qs, &filter, Sort::Name, 0, 50);
+                times.push(t.elapsed());
+                tot += p.total;
+                std::hint::black_box(p.items.len());
+            }
+            println!("{:<10} {:>6} {:>9.1} {:>9.1} {:>9.1} {:>9}", format!("{s:?}"), len,
+                pct(&mut times, 0.5), pct(&mut times, 0.99), pct(&mut times, 1.0), tot / q);
+        }
+    }
+    // Rare / no-match inputs per script, 1..5 chars.
+    let rare: &[(&str, &[&str])] = &[
+        ("Latin", &["q", "qx", "qxz", "zzqxj", "xq", "jq", "wxw", "vvvq", "kzk"]),
+        ("Cyrillic", &["щ", "ъы", "ыыы", "щщщщщ", "ьъ", "жжж", "эюя", "фффф", "цщ"]),
+        ("Greek", &["ψ", "ξψ", "ψξζ", "ζζζζζ", "ξξ", "ωψω", "φφφ", "ψψ", "ζξ"]),
+        ("Cjk", &["龘", "龘龘", "龘龘龘", "龘龘龘龘龘", "秀龘", "王伟伟伟", "鑫", "麒麟", "伟芳娜"]),
+    ];
+    for (name, qs) in rare {
+        let mut times = Vec::new();
+        let mut tot = 0;
+        for _ in 0..(q / qs.len()).max(1) {
+            for qs in qs.iter() {
+                // alternate with a different query so the last-result cache never hits
+                let _ = idx.query("a", &filter, Sort::Name, 0, 50);
+                let t = Instant::now();
+                let p = idx.query(qs, &filter, Sort::Name, 0, 50);
+                times.push(t.elapsed());
+                tot += p.total;
+            }
+        }
+        let nq = times.len();
+        println!("{:<10} {:>6} {:>9.1} {:>9.1} {:>9.1} {:>9}", name, "rare", pct(&mut times, 0.5),
+            pct(&mut times, 0.99), pct(&mut times, 1.0), tot / nq);
+    }
+    // Phone fragments in several formats.
+    for len in [1usize, 2, 3, 4, 6, 9] {
+        let mut times = Vec::new();
+        let mut tot = 0;
+        for k in 0..q {
+            let p = phones.choose(&mut rng).unwrap();
+            let len = len.min(p.len());
+            let start = rng.random_range(0..=p.len() - len);
+            let frag = &p[start..start + len];
+            let qs = match k % 3 {
+                0 => frag.to_string(),
+                1 if len > 3 => format!("{} {}", &frag[..3], &frag[3..]),
+                2 if len > 3 => format!("+{}-{}", &frag[..2], &frag[2..]),
+                _ => frag.to_string(),
+            };
+            let t = Instant::now();
+            let p = idx.query(&qs, &filter, Sort::Name, 0, 50);
+            times.push(t.elapsed());
+            tot += p.total;
+        }
+        println!("{:<10} {:>6} {:>9.1} {:>9.1} {:>9.1} {:>9}", "phone", len, pct(&mut times, 0.5),
+            pct(&mut times, 0.99), pct(&mut times, 1.0), tot / q);
+    }
+    // Other sorts / filters / empty text / paging.
+    let mut cases: Vec<(&str, String, Filter, Sort)> = vec![
+        ("empty", String::new(), Filter::default(), Sort::Name),
+        ("empty rec", String::new(), Filter::default(), Sort::Recent),
+        ("empty bday", String::new(), Filter::default(), Sort::NextBirthday { today_md: 1215 }),
+        ("empty city", String::new(), Filter { city: Some("Київ".into()), ..Default::default() }, Sort::Name),
+        ("empty tag", String::new(), Filter { tag: Some("VIP".into()), ..Default::default() }, Sort::Recent),
+        ("cat", String::new(), Filter { categories: vec!["lead".into()], ..Default::default() }, Sort::Name),
+        ("2 terms", "ан ко".into(), Filter::default(), Sort::Name),
+        ("a rec", "a".into(), Filter::default(), Sort::Recent),
+        ("e bday", "e".into(), Filter::default(), Sort::NextBirthday { today_md: 1231 }),
+    ];
+    for (label, text, f, sort) in cases.drain(..) {
+        let mut times = Vec::new();
+        let mut tot = 0;
+        for i in 0..q {
+            let _ = idx.query("zzz", &filter, Sort::Name, 0, 50);
+            let t = Instant::now();
+            let p = idx.query(&text, &f, sort, (i % 4) * 50, 50);
+            times.push(t.elapsed());
+            tot = p.total;
+        }
+        println!("{:<10} {:>6} {:>9.1} {:>9.1} {:>9.1} {:>9}", label, "-", pct(&mut times, 0.5),
+            pct(&mut times, 0.99), pct(&mut times, 1.0), tot);
+    }
+    // Paging through a cached result.
+    let _ = idx.query("ан", &filter, Sort::Name, 0, 50);
+    let mut times = Vec::new();
+    for i in 1..200 {
+        let t = Instant::now();
+        let p = idx.query("ан", &filter, Sort::Name, i * 50, 50);
+        times.push(t.elapsed());
+        std::hint::black_box(p.total);
+    }
+    println!("{:<10} {:>6} {:>9.1} {:>9.1} {:>9.1}", "next page", "-", pct(&mut times, 0.5),
+        pct(&mut times, 0.99), pct(&mut times, 1.0));
+}

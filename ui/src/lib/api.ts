@@ -60,6 +60,10 @@ async function httpCall<T>(cmd: string, args: Record<string, unknown>): Promise<
   return body as T;
 }
 
+function asClient(r: Client | ClientCard): Client {
+  return 'client' in r ? r.client : r;
+}
+
 async function call<T>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
   try {
     return inTauri ? await invoke<T>(cmd, args) : await httpCall<T>(cmd, args);
@@ -76,10 +80,12 @@ export const api = {
   getClient: (id: string) => call<ClientCard>('get_client', { id }),
   checkDuplicates: (input: ClientInput, exclude?: string) =>
     call<DuplicateMatch[]>('check_duplicates', exclude ? { input, exclude } : { input }),
-  createClient: (input: ClientInput) => call<Client>('create_client', { input }),
-  updateClient: (id: string, input: ClientInput) => call<Client>('update_client', { id, input }),
+  // The core answers a save with the stored Client (or its ClientCard); the UI only needs the Client.
+  createClient: (input: ClientInput) => call<Client | ClientCard>('create_client', { input }).then(asClient),
+  updateClient: (id: string, input: ClientInput) =>
+    call<Client | ClientCard>('update_client', { id, input }).then(asClient),
   deleteClient: (id: string) => call<unknown>('delete_client', { id }),
-  restoreClient: (id: string) => call<Client>('restore_client', { id }),
+  restoreClient: (id: string) => call<unknown>('restore_client', { id }),
   checkPhone: (raw: string, country: string) => call<PhoneCheck>('check_phone', { raw, country }),
   listCategories: () => call<Category[]>('list_categories'),
   saveCategory: (category: Category) => call<Category>('save_category', { category }),

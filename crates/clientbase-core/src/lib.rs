@@ -13,3 +13,8 @@ pub mod hlc;
 pub mod migrations;
 pub mod phone;
 pub mod validate;
+pub mod links;
+pub mod demo;
+pub mod store;
+
+pub use store::Store;

@@ -1,0 +1,245 @@
+//! The SQLite store: one connection, schema migrations at open, the in-memory search index and the
+//! hybrid logical clock.
+//!
+//! # Change log (sync)
+//! Every write to a domain table (`clients`, `contacts`, `categories`, `custom_fields`, `settings`)
+//! appends one `change_log` row per written row IN THE SAME TRANSACTION: `op` is
+//! `insert | update | delete | restore`, `fields` is a JSON object `{column: new value}` holding every
+//! column for an insert and only the changed columns (plus `updated_at`) for an update. Each row carries
+//! the HLC timestamp of the write. The per-field clock of a row's field is therefore the `hlc` of the
+//! latest change-log row for that row naming the field (last-writer-wins per field on merge).
+//! Derived tables (`client_phones`, `client_emails`, `client_names`) and derived columns of `clients`
+//! (`city`, `phone_display`, `subtitle`, `phone_digits`, `search_extra`, `birthday_md`) are recomputed
+//! by the store and never logged. The seeded default categories have fixed ids and are not logged.
+
+mod bulk;
+mod catalog;
+mod clients;
+pub(crate) mod rows;
+
+use crate::error::StoreError;
+use crate::hlc::{Clock, Hlc, SystemClock, Timestamp};
+use crate::migrations;
+use crate::model::*;
+use clientbase_search::Index;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde_json::Value;
+
+pub use rows::Derived;
+
+pub struct Store {
+    conn: Connection,
+    path: String,
+    hlc: Hlc,
+    index: Index<ClientSummary>,
+    settings: Settings,
+    /// Milliseconds spent loading the search index at open (for app_info / benches).
+    pub open_index_ms: f64,
+}
+
+/// The locale the search index collates names in for a UI language ("" → "en").
+fn index_locale(language: &str) -> &str {
+    match language {
+        "ru" | "uk" | "el" | "zh" | "en" => language,
+        _ => "en",
+    }
+}
+
+pub(crate) fn now_rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Appends one change-log row.
+pub(crate) fn log_change(
+    tx: &Transaction<'_>,
+    hlc: &mut Hlc,
+    table: &str,
+    row_id: &str,
+    op: &str,
+    fields: &str,
+) -> Result<(), StoreError> {
+    let ts = hlc.tick().to_string();
+    let mut st = tx.prepare_cached(
+        "INSERT INTO change_log (hlc, device_id, table_name, row_id, op, fields) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    st.execute(params![ts, hlc.device(), table, row_id, op, fields])?;
+    Ok(())
+}
+
+/// Persists the clock's last timestamp (call before committing a write transaction).
+pub(crate) fn save_clock(tx: &Transaction<'_>, hlc: &Hlc) -> Result<(), StoreError> {
+    tx.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_hlc', ?1)")?
+        .execute([hlc.current().to_string()])?;
+    Ok(())
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, migrates it and loads the search index.
+    pub fn open(path: &str) -> Result<Self, StoreError> {
+        Self::open_with_clock(path, Box::new(SystemClock))
+    }
+
+    pub fn open_with_clock(path: &str, clock: Box<dyn Clock>) -> Result<Self, StoreError> {
+        let mut conn = Connection::open(path).map_err(|e| StoreError::Open(format!("{path}: {e}")))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.set_prepared_statement_cache_capacity(64);
+        migrations::migrate(&mut conn)?;
+
+        let tx = conn.transaction()?;
+        let device: Option<String> =
+            tx.query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| r.get(0)).optional()?;
+        let device = match device {
+            Some(d) => d,
+            None => {
+                let d = uuid::Uuid::now_v7().simple().to_string();
+                tx.execute("INSERT INTO meta (key, value) VALUES ('device_id', ?1)", [&d])?;
+                d
+            }
+        };
+        let last: Option<String> =
+            tx.query_row("SELECT value FROM meta WHERE key = 'last_hlc'", [], |r| r.get(0)).optional()?;
+        tx.commit()?;
+        let last = last.and_then(|s| s.parse::<Timestamp>().ok());
+        let hlc = Hlc::new(clock, device, last.as_ref());
+
+        let mut store = Store {
+            conn,
+            path: path.to_owned(),
+            hlc,
+            index: Index::new("en"),
+            settings: Settings { language: String::new(), default_country: "UA".into(), user_name: String::new() },
+            open_index_ms: 0.0,
+        };
+        store.settings = store.read_settings()?;
+        store.index.set_locale(index_locale(&store.settings.language));
+        let t = std::time::Instant::now();
+        store.reload_index()?;
+        store.open_index_ms = t.elapsed().as_secs_f64() * 1000.0;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub fn device_id(&self) -> &str {
+        self.hlc.device()
+    }
+
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        migrations::schema_version(&self.conn)
+    }
+
+    /// The raw connection (tests, benches, diagnostics). Writes through it bypass the change log.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Rebuilds the search index from the database.
+    pub fn reload_index(&mut self) -> Result<(), StoreError> {
+        let docs = rows::load_docs(&self.conn, "c.deleted_at IS NULL", [])?;
+        self.index.bulk_load(docs);
+        Ok(())
+    }
+
+    pub fn index_len(&self) -> usize {
+        self.index.len()
+    }
+
+    fn now(&self) -> String {
+        now_rfc3339(self.hlc.wall_ms())
+    }
+
+    // ---- settings ----------------------------------------------------------------------------
+
+    fn read_settings(&self) -> Result<Settings, StoreError> {
+        let mut s = Settings { language: String::new(), default_country: "UA".into(), user_name: String::new() };
+        let mut st = self.conn.prepare("SELECT key, value FROM settings")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let k: String = r.get(0)?;
+            let v: String = r.get(1)?;
+            match k.as_str() {
+                "language" => s.language = v,
+                "default_country" => s.default_country = v,
+                "user_name" => s.user_name = v,
+                _ => {}
+            }
+        }
+        Ok(s)
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn set_settings(&mut self, mut s: Settings) -> Result<Settings, StoreError> {
+        s.language = s.language.trim().to_ascii_lowercase();
+        s.default_country = s.default_country.trim().to_ascii_uppercase();
+        s.user_name = s.user_name.trim().to_owned();
+        let mut errs = Vec::new();
+        if !s.language.is_empty() && !["en", "ru", "uk", "el", "zh"].contains(&s.language.as_str()) {
+            errs.push(crate::error::FieldError::new("language", "language_invalid"));
+        }
+        if s.default_country.parse::<phonenumber::country::Id>().is_err() {
+            errs.push(crate::error::FieldError::new("default_country", "country_invalid"));
+        }
+        if !errs.is_empty() {
+            return Err(StoreError::Validation(errs));
+        }
+        let old = self.settings.clone();
+        let tx = self.conn.transaction()?;
+        for (k, new, old) in [
+            ("language", &s.language, &old.language),
+            ("default_country", &s.default_country, &old.default_country),
+            ("user_name", &s.user_name, &old.user_name),
+        ] {
+            if new != old {
+                tx.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)", params![k, new])?;
+                let fields = serde_json::json!({ "value": new }).to_string();
+                log_change(&tx, &mut self.hlc, "settings", k, "update", &fields)?;
+            }
+        }
+        save_clock(&tx, &self.hlc)?;
+        tx.commit()?;
+        if s.language != old.language {
+            self.index.set_locale(index_locale(&s.language));
+        }
+        self.settings = s.clone();
+        Ok(s)
+    }
+
+    // ---- stats -------------------------------------------------------------------------------
+
+    pub fn stats(&self) -> Result<Stats, StoreError> {
+        let n = |sql: &str| -> Result<u32, StoreError> { Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u32) };
+        Ok(Stats {
+            clients: n("SELECT count(*) FROM clients WHERE deleted_at IS NULL")?,
+            demo_clients: n("SELECT count(*) FROM clients WHERE is_demo = 1 AND deleted_at IS NULL")?,
+            deleted_clients: n("SELECT count(*) FROM clients WHERE deleted_at IS NOT NULL")?,
+            contacts: n("SELECT count(*) FROM contacts c JOIN clients k ON k.id = c.client_id WHERE k.deleted_at IS NULL")?,
+            change_log_rows: n("SELECT count(*) FROM change_log")?,
+        })
+    }
+
+    /// Change-log rows of one row, oldest first: (hlc, op, fields).
+    pub fn change_log_for(&self, row_id: &str) -> Result<Vec<(String, String, Value)>, StoreError> {
+        let mut st = self.conn.prepare("SELECT hlc, op, fields FROM change_log WHERE row_id = ?1 ORDER BY seq")?;
+        let rows = st.query_map([row_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (h, op, f) = r?;
+            out.push((h, op, serde_json::from_str(&f)?));
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,536 @@
+//! Row mapping: `Client`/`ContactPerson` ⇄ SQL columns, the derived columns and lookup keys, and the
+//! search documents built from stored rows.
+
+use crate::error::StoreError;
+use crate::model::*;
+use crate::phone;
+use clientbase_search::{fold, SearchDoc};
+use rusqlite::{params, Connection, Params, Row, Transaction};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub(crate) fn kind_str(k: ClientKind) -> &'static str {
+    match k {
+        ClientKind::Person => "person",
+        ClientKind::Organization => "organization",
+    }
+}
+
+fn kind_from(s: &str) -> ClientKind {
+    if s == "organization" { ClientKind::Organization } else { ClientKind::Person }
+}
+
+fn channel_str(c: Channel) -> &'static str {
+    match c {
+        Channel::Call => "call",
+        Channel::Sms => "sms",
+        Channel::Whatsapp => "whatsapp",
+        Channel::Telegram => "telegram",
+        Channel::Viber => "viber",
+        Channel::Email => "email",
+    }
+}
+
+fn channel_from(s: &str) -> Option<Channel> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+}
+
+pub(crate) fn birthday_md(b: &Option<Birthday>) -> Option<u16> {
+    b.map(|b| b.month as u16 * 100 + b.day as u16)
+}
+
+/// "Last First Middle" for a person, the organisation name otherwise.
+pub fn display_name(d: &ClientInput) -> String {
+    match d.kind {
+        ClientKind::Organization => d.org_name.clone(),
+        ClientKind::Person => join_names(&[&d.last_name, &d.first_name, &d.middle_name]),
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
+}
+
+/// Joins name parts with spaces, except between two CJK parts ("王" + "秀英" → "王秀英").
+pub(crate) fn join_names(parts: &[&str]) -> String {
+    let mut s = String::new();
+    for p in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        let cjk_pair = s.chars().last().is_some_and(is_cjk) && p.chars().next().is_some_and(is_cjk);
+        if !s.is_empty() && !cjk_pair {
+            s.push(' ');
+        }
+        s.push_str(p);
+    }
+    s
+}
+
+/// The folded name used for name duplicates: person "last first|company", organisation "org:name".
+pub fn name_key(d: &ClientInput) -> String {
+    match d.kind {
+        ClientKind::Organization => format!("org:{}", fold(d.org_name.trim())),
+        ClientKind::Person => format!("{} {}|{}", fold(d.last_name.trim()), fold(d.first_name.trim()), fold(d.org_name.trim())),
+    }
+}
+
+/// Values the store derives from a client on every write.
+#[derive(Debug, Clone, Default)]
+pub struct Derived {
+    pub city: String,
+    pub phone_display: Option<String>,
+    pub subtitle: String,
+    /// Digit strings for phone-fragment search (client's and contact persons' phones).
+    pub phone_digits: Vec<String>,
+    pub search_extra: String,
+    /// E.164 of every phone (client and contacts), for duplicates.
+    pub e164s: Vec<String>,
+    /// Lower-cased e-mails (client and contacts).
+    pub emails: Vec<String>,
+    pub name_key: String,
+}
+
+pub(crate) fn subtitle(d: &ClientInput) -> String {
+    match d.kind {
+        ClientKind::Person => d.org_name.clone(),
+        ClientKind::Organization => {
+            d.contacts.first().map(|c| join_names(&[&c.first_name, &c.last_name])).unwrap_or_default()
+        }
+    }
+}
+
+/// Everything but the phone-derived parts (which need phone parsing: see [`derive`]).
+pub(crate) fn derive_base(d: &ClientInput) -> Derived {
+    let mut extra = Vec::new();
+    let mut emails = Vec::new();
+    for e in d.emails.iter().chain(d.contacts.iter().flat_map(|c| c.emails.iter())) {
+        extra.push(e.address.clone());
+        emails.push(e.address.trim().to_lowercase());
+    }
+    for c in &d.contacts {
+        extra.push(join_names(&[&c.last_name, &c.first_name, &c.middle_name]));
+    }
+    if d.kind == ClientKind::Organization {
+        extra.push(join_names(&[&d.last_name, &d.first_name]));
+    }
+    for m in d.messengers.iter().chain(d.contacts.iter().flat_map(|c| c.messengers.iter())) {
+        if m.handle.trim_start().starts_with('@') {
+            extra.push(m.handle.trim().to_owned());
+        }
+    }
+    extra.retain(|s| !s.is_empty());
+    Derived {
+        city: d.address.city.trim().to_owned(),
+        phone_display: None,
+        subtitle: subtitle(d),
+        phone_digits: Vec::new(),
+        search_extra: extra.join(" "),
+        e164s: Vec::new(),
+        emails,
+        name_key: name_key(d),
+    }
+}
+
+/// Derived values of a client whose phones have `e164` filled (slow path: parses phones).
+pub fn derive(d: &ClientInput) -> Derived {
+    let mut out = derive_base(d);
+    for p in d.phones.iter().chain(d.contacts.iter().flat_map(|c| c.phones.iter())) {
+        if let Some(e) = &p.e164 {
+            if out.phone_display.is_none() && d.phones.iter().any(|x| std::ptr::eq(x, p)) {
+                out.phone_display = Some(phone::display(e));
+            }
+            if !out.e164s.contains(e) {
+                out.e164s.push(e.clone());
+                out.phone_digits.extend(phone::search_digits(e));
+            }
+        }
+    }
+    out
+}
+
+/// The change-log image of a client row (domain columns only).
+#[derive(Serialize)]
+pub(crate) struct ClientCols<'a> {
+    kind: &'static str,
+    first_name: &'a str,
+    last_name: &'a str,
+    middle_name: &'a str,
+    org_name: &'a str,
+    phones: &'a [Phone],
+    emails: &'a [Email],
+    messengers: &'a [Messenger],
+    website: &'a str,
+    address: &'a Address,
+    birthday_day: Option<u8>,
+    birthday_month: Option<u8>,
+    birthday_year: Option<i32>,
+    notes: &'a str,
+    hobbies: &'a str,
+    tags: &'a [String],
+    category_id: Option<&'a str>,
+    source: &'a str,
+    preferred_channel: Option<&'static str>,
+    call_time: &'a str,
+    custom: &'a BTreeMap<Id, CustomValue>,
+    owner: &'a str,
+    is_demo: bool,
+    created_at: &'a str,
+    updated_at: &'a str,
+    deleted_at: Option<&'a str>,
+}
+
+pub(crate) fn client_cols(c: &Client) -> ClientCols<'_> {
+    let d = &c.data;
+    ClientCols {
+        kind: kind_str(d.kind),
+        first_name: &d.first_name,
+        last_name: &d.last_name,
+        middle_name: &d.middle_name,
+        org_name: &d.org_name,
+        phones: &d.phones,
+        emails: &d.emails,
+        messengers: &d.messengers,
+        website: &d.website,
+        address: &d.address,
+        birthday_day: d.birthday.map(|b| b.day),
+        birthday_month: d.birthday.map(|b| b.month),
+        birthday_year: d.birthday.and_then(|b| b.year),
+        notes: &d.notes,
+        hobbies: &d.hobbies,
+        tags: &d.tags,
+        category_id: d.category_id.as_deref(),
+        source: &d.source,
+        preferred_channel: d.preferred_channel.map(channel_str),
+        call_time: &d.call_time,
+        custom: &d.custom,
+        owner: &c.owner,
+        is_demo: c.is_demo,
+        created_at: &c.created_at,
+        updated_at: &c.updated_at,
+        deleted_at: c.deleted_at.as_deref(),
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct ContactCols<'a> {
+    client_id: &'a str,
+    position_no: usize,
+    first_name: &'a str,
+    last_name: &'a str,
+    middle_name: &'a str,
+    position: &'a str,
+    phones: &'a [Phone],
+    emails: &'a [Email],
+    messengers: &'a [Messenger],
+    birthday_day: Option<u8>,
+    birthday_month: Option<u8>,
+    birthday_year: Option<i32>,
+    notes: &'a str,
+    hobbies: &'a str,
+}
+
+pub(crate) fn contact_cols<'a>(client_id: &'a str, no: usize, c: &'a ContactPerson) -> ContactCols<'a> {
+    ContactCols {
+        client_id,
+        position_no: no,
+        first_name: &c.first_name,
+        last_name: &c.last_name,
+        middle_name: &c.middle_name,
+        position: &c.position,
+        phones: &c.phones,
+        emails: &c.emails,
+        messengers: &c.messengers,
+        birthday_day: c.birthday.map(|b| b.day),
+        birthday_month: c.birthday.map(|b| b.month),
+        birthday_year: c.birthday.and_then(|b| b.year),
+        notes: &c.notes,
+        hobbies: &c.hobbies,
+    }
+}
+
+/// `{field: value}` of the fields that differ between two images (JSON objects).
+pub(crate) fn diff<T: Serialize>(old: &T, new: &T) -> Result<serde_json::Map<String, serde_json::Value>, StoreError> {
+    let (serde_json::Value::Object(o), serde_json::Value::Object(n)) = (serde_json::to_value(old)?, serde_json::to_value(new)?) else {
+        return Ok(Default::default());
+    };
+    Ok(n.into_iter().filter(|(k, v)| o.get(k) != Some(v)).collect())
+}
+
+const CLIENT_COLS: &str = "id, kind, first_name, last_name, middle_name, org_name, phones, emails, messengers, website, \
+    address, birthday_day, birthday_month, birthday_year, birthday_md, notes, hobbies, tags, category_id, source, \
+    preferred_channel, call_time, custom, owner, is_demo, created_at, updated_at, deleted_at, city, phone_display, \
+    subtitle, phone_digits, search_extra";
+
+pub(crate) fn insert_client_sql() -> String {
+    let ph: Vec<String> = (1..=33).map(|i| format!("?{i}")).collect();
+    format!("INSERT INTO clients ({CLIENT_COLS}) VALUES ({})", ph.join(", "))
+}
+
+pub(crate) fn update_client_sql() -> String {
+    let sets: Vec<String> =
+        CLIENT_COLS.split(", ").enumerate().skip(1).map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1)).collect();
+    format!("UPDATE clients SET {} WHERE id = ?1", sets.join(", "))
+}
+
+/// Executes the insert or update statement for a client row.
+pub(crate) fn exec_client(st: &mut rusqlite::CachedStatement<'_>, c: &Client, dv: &Derived) -> Result<(), StoreError> {
+    let d = &c.data;
+    st.execute(params![
+        c.id,
+        kind_str(d.kind),
+        d.first_name,
+        d.last_name,
+        d.middle_name,
+        d.org_name,
+        serde_json::to_string(&d.phones)?,
+        serde_json::to_string(&d.emails)?,
+        serde_json::to_string(&d.messengers)?,
+        d.website,
+        serde_json::to_string(&d.address)?,
+        d.birthday.map(|b| b.day),
+        d.birthday.map(|b| b.month),
+        d.birthday.and_then(|b| b.year),
+        birthday_md(&d.birthday),
+        d.notes,
+        d.hobbies,
+        serde_json::to_string(&d.tags)?,
+        d.category_id,
+        d.source,
+        d.preferred_channel.map(channel_str),
+        d.call_time,
+        serde_json::to_string(&d.custom)?,
+        c.owner,
+        c.is_demo,
+        c.created_at,
+        c.updated_at,
+        c.deleted_at,
+        dv.city,
+        dv.phone_display,
+        dv.subtitle,
+        dv.phone_digits.join(" "),
+        dv.search_extra,
+    ])?;
+    Ok(())
+}
+
+pub(crate) const INSERT_CONTACT: &str = "INSERT INTO contacts (id, client_id, position_no, first_name, last_name, \
+    middle_name, position, phones, emails, messengers, birthday_day, birthday_month, birthday_year, birthday_md, notes, \
+    hobbies, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+pub(crate) const UPDATE_CONTACT: &str = "UPDATE contacts SET client_id = ?2, position_no = ?3, first_name = ?4, \
+    last_name = ?5, middle_name = ?6, position = ?7, phones = ?8, emails = ?9, messengers = ?10, birthday_day = ?11, \
+    birthday_month = ?12, birthday_year = ?13, birthday_md = ?14, notes = ?15, hobbies = ?16, created_at = ?17, \
+    updated_at = ?18 WHERE id = ?1";
+
+pub(crate) fn exec_contact(
+    st: &mut rusqlite::CachedStatement<'_>,
+    client_id: &str,
+    no: usize,
+    c: &ContactPerson,
+    created_at: &str,
+    updated_at: &str,
+) -> Result<(), StoreError> {
+    st.execute(params![
+        c.id,
+        client_id,
+        no as i64,
+        c.first_name,
+        c.last_name,
+        c.middle_name,
+        c.position,
+        serde_json::to_string(&c.phones)?,
+        serde_json::to_string(&c.emails)?,
+        serde_json::to_string(&c.messengers)?,
+        c.birthday.map(|b| b.day),
+        c.birthday.map(|b| b.month),
+        c.birthday.and_then(|b| b.year),
+        birthday_md(&c.birthday),
+        c.notes,
+        c.hobbies,
+        created_at,
+        updated_at,
+    ])?;
+    Ok(())
+}
+
+/// Rewrites the duplicate-lookup rows of a client.
+pub(crate) fn write_lookups(tx: &Transaction<'_>, id: &str, dv: &Derived, replace: bool) -> Result<(), StoreError> {
+    if replace {
+        for t in ["client_phones", "client_emails", "client_names"] {
+            tx.prepare_cached(&format!("DELETE FROM {t} WHERE client_id = ?1"))?.execute([id])?;
+        }
+    }
+    let mut p = tx.prepare_cached("INSERT INTO client_phones (client_id, e164) VALUES (?1, ?2)")?;
+    for e in &dv.e164s {
+        p.execute([id, e])?;
+    }
+    let mut m = tx.prepare_cached("INSERT INTO client_emails (client_id, email) VALUES (?1, ?2)")?;
+    for e in &dv.emails {
+        m.execute([id, e])?;
+    }
+    tx.prepare_cached("INSERT INTO client_names (client_id, name_key) VALUES (?1, ?2)")?.execute([id, &dv.name_key])?;
+    Ok(())
+}
+
+fn json<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
+    let s: String = r.get(i)?;
+    serde_json::from_str(&s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn birthday_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Birthday>> {
+    let day: Option<u8> = r.get(i)?;
+    let month: Option<u8> = r.get(i + 1)?;
+    let year: Option<i32> = r.get(i + 2)?;
+    Ok(match (day, month) {
+        (Some(day), Some(month)) => Some(Birthday { day, month, year }),
+        _ => None,
+    })
+}
+
+/// Reads one client with its contact persons (deleted ones too).
+pub(crate) fn read_client(conn: &Connection, id: &str) -> Result<Option<Client>, StoreError> {
+    let mut st = conn.prepare_cached(&format!("SELECT {CLIENT_COLS} FROM clients WHERE id = ?1"))?;
+    let mut rows = st.query([id])?;
+    let Some(r) = rows.next()? else { return Ok(None) };
+    let kind: String = r.get(1)?;
+    let channel: Option<String> = r.get(20)?;
+    let mut c = Client {
+        id: r.get(0)?,
+        data: ClientInput {
+            kind: kind_from(&kind),
+            first_name: r.get(2)?,
+            last_name: r.get(3)?,
+            middle_name: r.get(4)?,
+            org_name: r.get(5)?,
+            phones: json(r, 6)?,
+            emails: json(r, 7)?,
+            messengers: json(r, 8)?,
+            website: r.get(9)?,
+            address: json(r, 10)?,
+            birthday: birthday_at(r, 11)?,
+            notes: r.get(15)?,
+            hobbies: r.get(16)?,
+            tags: json(r, 17)?,
+            category_id: r.get(18)?,
+            source: r.get(19)?,
+            preferred_channel: channel.as_deref().and_then(channel_from),
+            call_time: r.get(21)?,
+            contacts: Vec::new(),
+            custom: json(r, 22)?,
+        },
+        owner: r.get(23)?,
+        is_demo: r.get(24)?,
+        created_at: r.get(25)?,
+        updated_at: r.get(26)?,
+        deleted_at: r.get(27)?,
+    };
+    drop(rows);
+    let mut st = conn.prepare_cached(
+        "SELECT id, first_name, last_name, middle_name, position, phones, emails, messengers, birthday_day, \
+         birthday_month, birthday_year, notes, hobbies FROM contacts WHERE client_id = ?1 ORDER BY position_no, id",
+    )?;
+    let contacts = st.query_map([id], |r| {
+        Ok(ContactPerson {
+            id: r.get(0)?,
+            first_name: r.get(1)?,
+            last_name: r.get(2)?,
+            middle_name: r.get(3)?,
+            position: r.get(4)?,
+            phones: json(r, 5)?,
+            emails: json(r, 6)?,
+            messengers: json(r, 7)?,
+            birthday: birthday_at(r, 8)?,
+            notes: r.get(11)?,
+            hobbies: r.get(12)?,
+        })
+    })?;
+    for ct in contacts {
+        c.data.contacts.push(ct?);
+    }
+    Ok(Some(c))
+}
+
+/// The list row of a client.
+pub(crate) fn summary(c: &Client, dv: &Derived) -> ClientSummary {
+    ClientSummary {
+        id: c.id.clone(),
+        kind: c.data.kind,
+        display_name: display_name(&c.data),
+        subtitle: dv.subtitle.clone(),
+        phone: dv.phone_display.clone(),
+        city: dv.city.clone(),
+        category_id: c.data.category_id.clone(),
+        tags: c.data.tags.clone(),
+        birthday: c.data.birthday,
+    }
+}
+
+fn text<'a>(r: &'a Row<'_>, i: usize) -> rusqlite::Result<&'a str> {
+    r.get_ref(i)?.as_str().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn created_ms(s: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(s).map(|d| d.timestamp_millis()).unwrap_or(0)
+}
+
+/// The search document of a client summary.
+pub(crate) fn make_doc(s: ClientSummary, search_extra: &str, phone_digits: Vec<String>, created_ms: i64) -> SearchDoc<ClientSummary> {
+    let mut texts = vec![s.display_name.clone()];
+    for t in [&s.subtitle, &s.city] {
+        if !t.is_empty() {
+            texts.push(t.clone());
+        }
+    }
+    if !search_extra.is_empty() {
+        texts.push(search_extra.to_owned());
+    }
+    texts.extend(s.tags.iter().cloned());
+    SearchDoc {
+        key: s.id.clone(),
+        sort_name: s.display_name.clone(),
+        texts,
+        phone_digits,
+        category: s.category_id.clone(),
+        tags: s.tags.clone(),
+        city: s.city.clone(),
+        created_ms,
+        birthday_md: birthday_md(&s.birthday),
+        payload: s,
+    }
+}
+
+pub(crate) fn doc_of(c: &Client, dv: &Derived) -> SearchDoc<ClientSummary> {
+    make_doc(summary(c, dv), &dv.search_extra, dv.phone_digits.clone(), created_ms(&c.created_at))
+}
+
+/// Search documents of the clients matching `cond` (SQL over alias `c`), from the derived columns only.
+pub(crate) fn load_docs<P: Params>(conn: &Connection, cond: &str, params: P) -> Result<Vec<SearchDoc<ClientSummary>>, StoreError> {
+    let sql = format!(
+        "SELECT c.id, c.kind, c.first_name, c.last_name, c.middle_name, c.org_name, c.subtitle, c.city, \
+         c.phone_display, c.phone_digits, c.search_extra, c.category_id, c.tags, c.birthday_day, c.birthday_month, \
+         c.birthday_year, c.created_at FROM clients c WHERE {cond}"
+    );
+    let mut st = conn.prepare(&sql)?;
+    let mut rows = st.query(params)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let kind = if text(r, 1)? == "organization" { ClientKind::Organization } else { ClientKind::Person };
+        let display_name = match kind {
+            ClientKind::Organization => r.get(5)?,
+            ClientKind::Person => join_names(&[text(r, 3)?, text(r, 2)?, text(r, 4)?]),
+        };
+        let tags_json = text(r, 12)?;
+        let tags: Vec<String> = if tags_json == "[]" { Vec::new() } else { serde_json::from_str(tags_json)? };
+        let digits: Vec<String> = text(r, 9)?.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        let s = ClientSummary {
+            id: r.get(0)?,
+            kind,
+            display_name,
+            subtitle: r.get(6)?,
+            phone: r.get(8)?,
+            city: r.get(7)?,
+            category_id: r.get(11)?,
+            tags,
+            birthday: birthday_at(r, 13)?,
+        };
+        out.push(make_doc(s, text(r, 10)?, digits, created_ms(text(r, 16)?)));
+    }
+    Ok(out)
+}

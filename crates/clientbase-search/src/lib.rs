@@ -45,6 +45,7 @@
 #![forbid(unsafe_code)]
 
 mod fold;
+mod posting;
 
 pub use fold::{fold, fold_into};
 
@@ -53,6 +54,7 @@ use std::collections::HashMap;
 use icu_collator::options::CollatorOptions;
 use icu_collator::{Collator, CollatorBorrowed};
 use icu_locale_core::Locale;
+use posting::{digit_gram_index, Bits, DigitGrams, Posting, TextGrams};
 
 /// One client as the index sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,20 +146,51 @@ impl Interner {
     }
 }
 
-struct Entry<T> {
+/// The live part of a slot (dropped on removal).
+struct Live<T> {
     key: String,
     sort_name: String,
-    sort_key: Box<[u8]>,
     /// Folded texts joined by '\n' (folded text never contains '\n').
     text: Box<str>,
     /// Phone digit strings joined by ' '.
     phones: Box<str>,
-    category: u32,
     tags: Box<[u32]>,
-    city: u32,
-    created_ms: i64,
-    birthday_md: Option<u16>,
     payload: T,
+}
+
+/// Fold work for one doc (done in parallel by `bulk_load`).
+struct Prepared {
+    text: String,
+    phones: String,
+    sort_key: Vec<u8>,
+}
+
+fn prepare(coll: &CollatorBorrowed<'_>, sort_name: &str, texts: &[String], phone_digits: &[String]) -> Prepared {
+    let mut text = String::new();
+    for t in texts {
+        let start = text.len();
+        if start > 0 {
+            text.push('\n');
+        }
+        fold_into(t, &mut text);
+        if start > 0 && text.len() == start + 1 {
+            text.pop();
+        }
+    }
+    let mut phones = String::new();
+    for p in phone_digits {
+        let before = phones.len();
+        if before > 0 {
+            phones.push(' ');
+        }
+        phones.extend(p.chars().filter(|c| c.is_ascii_digit()));
+        if before > 0 && phones.len() == before + 1 {
+            phones.pop();
+        }
+    }
+    let mut sort_key = Vec::with_capacity(sort_name.len() * 3);
+    let _ = coll.write_sort_key_to(sort_name, &mut sort_key);
+    Prepared { text, phones, sort_key }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,23 +208,86 @@ struct CacheKey {
     generation: u64,
 }
 
+/// Candidate set during a query.
+enum Set {
+    Dense(Bits),
+    Sparse(Vec<u32>),
+}
+
+impl Set {
+    fn len(&self) -> usize {
+        match self {
+            Set::Dense(b) => b.count(),
+            Set::Sparse(v) => v.len(),
+        }
+    }
+    fn contains(&self, s: u32) -> bool {
+        match self {
+            Set::Dense(b) => b.contains(s),
+            Set::Sparse(v) => v.binary_search(&s).is_ok(),
+        }
+    }
+    fn into_bits(self, n: usize) -> Bits {
+        match self {
+            Set::Dense(b) => b,
+            Set::Sparse(v) => {
+                let mut b = Bits::with_len(n);
+                for s in v {
+                    b.set(s);
+                }
+                b
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Text,
+    Phones,
+}
+
+/// How to evaluate one alternative of a term: the gram postings it needs (smallest first) and,
+/// for terms longer than the grams, the needle to verify with a substring search.
+struct Plan<'a> {
+    postings: Vec<&'a Posting>,
+    verify: Option<(memchr::memmem::Finder<'a>, Field)>,
+}
+
+const NO_BDAY: u16 = u16::MAX;
+const COMPACT_MIN_DEAD: usize = 4096;
+
 /// The in-memory index.
 pub struct Index<T> {
     locale: String,
     collator: CollatorBorrowed<'static>,
-    entries: Vec<Option<Entry<T>>>,
-    free: Vec<u32>,
+    // ---- per slot (slots are append-only until a rebuild) ----
+    live: Vec<Option<Live<T>>>,
+    sort_key: Vec<Box<[u8]>>,
+    created: Vec<i64>,
+    bday: Vec<u16>,
+    category: Vec<u32>,
+    city: Vec<u32>,
+    alive: Bits,
+    n_alive: usize,
+    n_dead: usize,
     by_key: HashMap<String, u32>,
-    alive: usize,
     tags: Interner,
     cities: Interner,
     categories: Interner,
-    orders_dirty: bool,
+    /// tag id → slots (sorted; may include dead slots)
+    tag_post: Vec<Vec<u32>>,
+    text_grams: TextGrams,
+    digit_grams: DigitGrams,
+    // ---- orders (contain dead slots until a rebuild) ----
     name_order: Vec<u32>,
-    name_rank: Vec<u32>,
     recent_order: Vec<u32>,
-    /// all alive slots by (birthday_md or none last, name rank)
+    /// by (birthday month-day, none last), then name
     bday_order: Vec<u32>,
+    ranks_valid: bool,
+    name_rank: Vec<u32>,
+    recent_rank: Vec<u32>,
+    bday_rank: Vec<u32>,
     generation: u64,
     cache: Option<(CacheKey, Vec<u32>)>,
 }
@@ -208,8 +304,7 @@ fn is_phone_sep(c: char) -> bool {
 }
 
 fn is_phone_like(tok: &str) -> bool {
-    tok.chars().any(|c| c.is_ascii_digit())
-        && tok.chars().all(|c| c.is_ascii_digit() || is_phone_sep(c))
+    tok.chars().any(|c| c.is_ascii_digit()) && tok.chars().all(|c| c.is_ascii_digit() || is_phone_sep(c))
 }
 
 /// Splits a query into terms (see the crate docs for the rules).
@@ -234,7 +329,6 @@ fn parse_terms(text: &str) -> Vec<Term> {
             i += 1;
         }
     }
-    // Identical terms are redundant under AND.
     let mut seen = Vec::new();
     terms.retain(|t| {
         if seen.contains(t) {
@@ -253,18 +347,29 @@ impl<T> Index<T> {
         Index {
             locale: locale.to_string(),
             collator: make_collator(locale),
-            entries: Vec::new(),
-            free: Vec::new(),
+            live: Vec::new(),
+            sort_key: Vec::new(),
+            created: Vec::new(),
+            bday: Vec::new(),
+            category: Vec::new(),
+            city: Vec::new(),
+            alive: Bits::default(),
+            n_alive: 0,
+            n_dead: 0,
             by_key: HashMap::new(),
-            alive: 0,
             tags: Interner::default(),
             cities: Interner::default(),
             categories: Interner::default(),
-            orders_dirty: false,
+            tag_post: Vec::new(),
+            text_grams: TextGrams::new(),
+            digit_grams: DigitGrams::default(),
             name_order: Vec::new(),
-            name_rank: Vec::new(),
             recent_order: Vec::new(),
             bday_order: Vec::new(),
+            ranks_valid: false,
+            name_rank: Vec::new(),
+            recent_rank: Vec::new(),
+            bday_rank: Vec::new(),
             generation: 0,
             cache: None,
         }
@@ -275,60 +380,33 @@ impl<T> Index<T> {
         &self.locale
     }
 
-    /// Changes the Name collation (recomputes sort keys).
+    /// Changes the Name collation (recomputes the sort keys and the Name order).
     pub fn set_locale(&mut self, locale: &str) {
         if locale == self.locale {
             return;
         }
         self.locale = locale.to_string();
         self.collator = make_collator(locale);
-        let coll = &self.collator;
-        let mut buf = Vec::new();
-        for e in self.entries.iter_mut().flatten() {
-            buf.clear();
-            let _ = coll.write_sort_key_to(&e.sort_name, &mut buf);
-            e.sort_key = buf.as_slice().into();
-        }
-        self.touch();
+        self.rebuild(true);
     }
 
     /// Number of documents.
     pub fn len(&self) -> usize {
-        self.alive
+        self.n_alive
     }
 
     pub fn is_empty(&self) -> bool {
-        self.alive == 0
+        self.n_alive == 0
     }
 
     fn touch(&mut self) {
-        self.orders_dirty = true;
         self.generation += 1;
         self.cache = None;
     }
 
-    fn make_entry(&mut self, doc: SearchDoc<T>) -> Entry<T> {
-        let mut text = String::new();
-        for t in &doc.texts {
-            let start = text.len();
-            if start > 0 {
-                text.push('\n');
-            }
-            fold_into(t, &mut text);
-            if text.len() == start + 1 {
-                text.pop();
-            }
-        }
-        let mut phones = String::new();
-        for p in &doc.phone_digits {
-            let digits = p.chars().filter(|c| c.is_ascii_digit());
-            if !phones.is_empty() {
-                phones.push(' ');
-            }
-            phones.extend(digits);
-        }
-        let mut sort_key = Vec::new();
-        let _ = self.collator.write_sort_key_to(&doc.sort_name, &mut sort_key);
+    /// Appends a slot (no grams, no orders).
+    fn push_slot(&mut self, doc: SearchDoc<T>, prep: Prepared) -> u32 {
+        let slot = self.live.len() as u32;
         let category = match &doc.category {
             Some(c) => self.categories.intern(c.clone(), c),
             None => self.categories.intern(String::new(), ""),
@@ -336,69 +414,218 @@ impl<T> Index<T> {
         let mut tags: Vec<u32> = doc.tags.iter().map(|t| self.tags.intern(fold(t), t.trim())).collect();
         tags.sort_unstable();
         tags.dedup();
+        for &t in &tags {
+            if self.tag_post.len() <= t as usize {
+                self.tag_post.resize(t as usize + 1, Vec::new());
+            }
+            self.tag_post[t as usize].push(slot);
+        }
         let city = self.cities.intern(fold(&doc.city), doc.city.trim());
-        Entry {
+        self.sort_key.push(prep.sort_key.into());
+        self.created.push(doc.created_ms);
+        self.bday.push(doc.birthday_md.filter(|&b| b != NO_BDAY).unwrap_or(NO_BDAY));
+        self.category.push(category);
+        self.city.push(city);
+        self.alive.set(slot);
+        self.n_alive += 1;
+        self.by_key.insert(doc.key.clone(), slot);
+        self.live.push(Some(Live {
             key: doc.key,
             sort_name: doc.sort_name,
-            sort_key: sort_key.into(),
-            text: text.into(),
-            phones: phones.into(),
-            category,
+            text: prep.text.into(),
+            phones: prep.phones.into(),
             tags: tags.into(),
-            city,
-            created_ms: doc.created_ms,
-            birthday_md: doc.birthday_md,
             payload: doc.payload,
+        }));
+        slot
+    }
+
+    fn kill_slot(&mut self, slot: u32) {
+        if let Some(l) = self.live[slot as usize].take() {
+            self.categories.release(self.category[slot as usize]);
+            self.cities.release(self.city[slot as usize]);
+            for &t in l.tags.iter() {
+                self.tags.release(t);
+            }
+            self.by_key.remove(&l.key);
+            self.alive.clear(slot);
+            self.n_alive -= 1;
+            self.n_dead += 1;
         }
     }
 
-    fn release_entry(&mut self, slot: u32) {
-        if let Some(e) = self.entries[slot as usize].take() {
-            self.categories.release(e.category);
-            self.cities.release(e.city);
-            for &t in e.tags.iter() {
-                self.tags.release(t);
+    fn cmp_name(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        self.sort_key[a as usize].cmp(&self.sort_key[b as usize]).then(a.cmp(&b))
+    }
+
+    /// Builds grams and orders for all slots from scratch.
+    fn finish_build(&mut self) {
+        let n = self.live.len();
+        let live = &self.live;
+        let text_grams = &mut self.text_grams;
+        let digit_grams = &mut self.digit_grams;
+        let sort_key = &self.sort_key;
+        let created = &self.created;
+        let bday = &self.bday;
+        let (orders, ()) = std::thread::scope(|sc| {
+            let h = sc.spawn(move || {
+                let mut name: Vec<u32> = (0..n as u32).collect();
+                name.sort_unstable_by(|&a, &b| sort_key[a as usize].cmp(&sort_key[b as usize]).then(a.cmp(&b)));
+                let mut rank = vec![0u32; n];
+                for (i, &s) in name.iter().enumerate() {
+                    rank[s as usize] = i as u32;
+                }
+                let mut recent = name.clone();
+                recent.sort_unstable_by_key(|&s| (std::cmp::Reverse(created[s as usize]), rank[s as usize]));
+                let mut bd = name.clone();
+                bd.sort_unstable_by_key(|&s| (bday[s as usize], rank[s as usize]));
+                (name, recent, bd)
+            });
+            *text_grams = TextGrams::new();
+            *digit_grams = DigitGrams::default();
+            for (slot, l) in live.iter().enumerate() {
+                if let Some(l) = l {
+                    text_grams.add(slot as u32, &l.text);
+                    digit_grams.add(slot as u32, &l.phones);
+                }
             }
-            self.by_key.remove(&e.key);
-            self.free.push(slot);
-            self.alive -= 1;
+            text_grams.densify(n);
+            digit_grams.densify(n);
+            (h.join().expect("order thread"), ())
+        });
+        (self.name_order, self.recent_order, self.bday_order) = orders;
+        self.ranks_valid = false;
+    }
+
+    /// Renumbers the live slots densely (drops dead ones) and rebuilds; with `rekey`, recomputes
+    /// the collation sort keys too.
+    fn rebuild(&mut self, rekey: bool) {
+        let old_live = std::mem::take(&mut self.live);
+        let old_keys = std::mem::take(&mut self.sort_key);
+        let old_created = std::mem::take(&mut self.created);
+        let old_bday = std::mem::take(&mut self.bday);
+        let old_cat = std::mem::take(&mut self.category);
+        let old_city = std::mem::take(&mut self.city);
+        self.alive = Bits::default();
+        self.by_key.clear();
+        self.tag_post.iter_mut().for_each(Vec::clear);
+        self.n_alive = 0;
+        self.n_dead = 0;
+        let mut buf = Vec::new();
+        for (i, (l, key)) in old_live.into_iter().zip(old_keys).enumerate() {
+            let Some(l) = l else { continue };
+            let slot = self.live.len() as u32;
+            let key = if rekey {
+                buf.clear();
+                let _ = self.collator.write_sort_key_to(&l.sort_name, &mut buf);
+                buf.as_slice().into()
+            } else {
+                key
+            };
+            for &t in l.tags.iter() {
+                self.tag_post[t as usize].push(slot);
+            }
+            self.sort_key.push(key);
+            self.created.push(old_created[i]);
+            self.bday.push(old_bday[i]);
+            self.category.push(old_cat[i]);
+            self.city.push(old_city[i]);
+            self.alive.set(slot);
+            self.n_alive += 1;
+            self.by_key.insert(l.key.clone(), slot);
+            self.live.push(Some(l));
         }
+        self.finish_build();
+        self.touch();
     }
 
     /// Replaces the whole content with `docs` (a later doc with the same key wins).
     pub fn bulk_load(&mut self, docs: Vec<SearchDoc<T>>) {
-        let locale = self.locale.clone();
+        let locale = std::mem::take(&mut self.locale);
         *self = Index::new(&locale);
-        for d in docs {
-            self.upsert(d);
+        // Later duplicates win.
+        let mut last: HashMap<&str, usize> = HashMap::with_capacity(docs.len());
+        for (i, d) in docs.iter().enumerate() {
+            last.insert(d.key.as_str(), i);
         }
+        let keep: Vec<bool> = docs.iter().enumerate().map(|(i, d)| last[d.key.as_str()] == i).collect();
+        drop(last);
+        // Fold + sort keys on two threads (the strings are moved out so T need not be Send).
+        let mut docs = docs;
+        let mut parts: Vec<(String, Vec<String>, Vec<String>)> = docs
+            .iter_mut()
+            .map(|d| (std::mem::take(&mut d.sort_name), std::mem::take(&mut d.texts), std::mem::take(&mut d.phone_digits)))
+            .collect();
+        let mid = parts.len() / 2;
+        let (a, b) = parts.split_at_mut(mid);
+        let coll = &self.collator;
+        let run = |chunk: &mut [(String, Vec<String>, Vec<String>)]| -> Vec<Prepared> {
+            chunk.iter().map(|(n, t, p)| prepare(coll, n, t, p)).collect()
+        };
+        let (pa, pb) = std::thread::scope(|sc| {
+            let h = sc.spawn(|| run(b));
+            let pa = run(a);
+            (pa, h.join().expect("fold thread"))
+        });
+        let n = docs.len();
+        self.live.reserve(n);
+        self.sort_key.reserve(n);
+        self.by_key.reserve(n);
+        for (((mut d, prep), (name, _, _)), k) in docs.into_iter().zip(pa.into_iter().chain(pb)).zip(parts).zip(keep) {
+            if k {
+                d.sort_name = name;
+                self.push_slot(d, prep);
+            }
+        }
+        self.finish_build();
+        self.touch();
     }
 
     /// Inserts or replaces the document with `doc.key`.
     pub fn upsert(&mut self, doc: SearchDoc<T>) {
-        if let Some(&slot) = self.by_key.get(&doc.key) {
-            self.release_entry(slot);
+        if let Some(&old) = self.by_key.get(&doc.key) {
+            self.kill_slot(old);
         }
-        let entry = self.make_entry(doc);
-        let slot = match self.free.pop() {
-            Some(s) => s,
-            None => {
-                self.entries.push(None);
-                (self.entries.len() - 1) as u32
-            }
-        };
-        self.by_key.insert(entry.key.clone(), slot);
-        self.entries[slot as usize] = Some(entry);
-        self.alive += 1;
+        let prep = prepare(&self.collator, &doc.sort_name, &doc.texts, &doc.phone_digits);
+        let slot = self.push_slot(doc, prep);
+        {
+            let l = self.live[slot as usize].as_ref().expect("just pushed");
+            self.text_grams.add(slot, &l.text);
+            self.digit_grams.add(slot, &l.phones);
+        }
+        // Binary insertion into the three orders.
+        let pos = self.name_order.partition_point(|&o| self.cmp_name(o, slot).is_lt());
+        self.name_order.insert(pos, slot);
+        let c = self.created[slot as usize];
+        let pos = self.recent_order.partition_point(|&o| {
+            let co = self.created[o as usize];
+            co > c || (co == c && self.cmp_name(o, slot).is_lt())
+        });
+        self.recent_order.insert(pos, slot);
+        let b = self.bday[slot as usize];
+        let pos = self.bday_order.partition_point(|&o| {
+            let bo = self.bday[o as usize];
+            bo < b || (bo == b && self.cmp_name(o, slot).is_lt())
+        });
+        self.bday_order.insert(pos, slot);
+        self.ranks_valid = false;
         self.touch();
+        self.maybe_compact();
+    }
+
+    fn maybe_compact(&mut self) {
+        if self.n_dead >= COMPACT_MIN_DEAD && self.n_dead * 4 > self.n_alive {
+            self.rebuild(false);
+        }
     }
 
     /// Removes the document with `key`; false if there was none.
     pub fn remove(&mut self, key: &str) -> bool {
         match self.by_key.get(key) {
             Some(&slot) => {
-                self.release_entry(slot);
+                self.kill_slot(slot);
                 self.touch();
+                self.maybe_compact();
                 true
             }
             None => false,
@@ -419,64 +646,27 @@ impl<T> Index<T> {
         v
     }
 
-    fn rebuild_orders(&mut self) {
-        if !self.orders_dirty {
+    fn ensure_ranks(&mut self) {
+        if self.ranks_valid {
             return;
         }
-        let entries = &self.entries;
-        let e = |s: &u32| entries[*s as usize].as_ref().expect("alive slot");
-        let mut order: Vec<u32> = (0..entries.len() as u32)
-            .filter(|&s| entries[s as usize].is_some())
-            .collect();
-        order.sort_unstable_by(|a, b| {
-            let (ea, eb) = (e(a), e(b));
-            ea.sort_key.cmp(&eb.sort_key).then_with(|| ea.key.cmp(&eb.key))
-        });
-        let mut rank = vec![u32::MAX; entries.len()];
-        for (i, &s) in order.iter().enumerate() {
-            rank[s as usize] = i as u32;
-        }
-        let mut recent = order.clone();
-        recent.sort_by_key(|s| std::cmp::Reverse(e(s).created_ms));
-        let mut bday = order.clone();
-        bday.sort_by_key(|s| e(s).birthday_md.unwrap_or(u16::MAX));
-        self.name_order = order;
-        self.name_rank = rank;
-        self.recent_order = recent;
-        self.bday_order = bday;
-        self.orders_dirty = false;
-    }
-
-    fn passes(&self, e: &Entry<T>, cats: &Option<Vec<u32>>, tag: Option<u32>, city: Option<u32>) -> bool {
-        if let Some(c) = cats {
-            if !c.contains(&e.category) {
-                return false;
+        let n = self.live.len();
+        for (order, rank) in [
+            (&self.name_order, &mut self.name_rank),
+            (&self.recent_order, &mut self.recent_rank),
+            (&self.bday_order, &mut self.bday_rank),
+        ] {
+            rank.clear();
+            rank.resize(n, u32::MAX);
+            for (i, &s) in order.iter().enumerate() {
+                rank[s as usize] = i as u32;
             }
         }
-        if let Some(t) = tag {
-            if !e.tags.contains(&t) {
-                return false;
-            }
-        }
-        if let Some(c) = city {
-            if e.city != c {
-                return false;
-            }
-        }
-        true
-    }
-
-    fn matches(e: &Entry<T>, terms: &[Term]) -> bool {
-        terms.iter().all(|t| match t {
-            Term::Text(s) => memchr::memmem::find(e.text.as_bytes(), s.as_bytes()).is_some(),
-            Term::Digits(d, bare) => {
-                memchr::memmem::find(e.phones.as_bytes(), d.as_bytes()).is_some()
-                    || (*bare && memchr::memmem::find(e.text.as_bytes(), d.as_bytes()).is_some())
-            }
-        })
+        self.ranks_valid = true;
     }
 
     /// Runs a query; `total` is exact, `items` is the page `offset..offset+limit`.
+    /// The full ordered result of the last query is cached, so paging costs O(limit).
     pub fn query(&mut self, text: &str, filter: &Filter, sort: Sort, offset: usize, limit: usize) -> Page<'_, T> {
         let key = CacheKey { text: text.to_string(), filter: filter.clone(), sort, generation: self.generation };
         let hit = matches!(&self.cache, Some((k, _)) if *k == key);
@@ -490,63 +680,241 @@ impl<T> Index<T> {
         let end = offset.saturating_add(limit).min(total);
         let items = result[start..end]
             .iter()
-            .map(|&s| &self.entries[s as usize].as_ref().expect("alive slot").payload)
+            .map(|&s| &self.live[s as usize].as_ref().expect("alive slot").payload)
             .collect();
         Page { total, items }
     }
 
-    fn compute(&mut self, text: &str, filter: &Filter, sort: Sort) -> Vec<u32> {
-        self.rebuild_orders();
-        let terms = parse_terms(text);
-        let no = Vec::new();
-        let cats = if filter.categories.is_empty() {
-            None
-        } else {
-            Some(filter.categories.iter().filter_map(|c| self.categories.get(c)).collect::<Vec<_>>())
-        };
-        let tag = match &filter.tag {
-            Some(t) => match self.tags.get(&fold(t)) {
-                Some(id) => Some(id),
-                None => return no,
-            },
-            None => None,
-        };
-        let city = match &filter.city {
-            Some(c) => match self.cities.get(&fold(c)) {
-                Some(id) => Some(id),
-                None => return no,
-            },
-            None => None,
-        };
-        let (order, rotate): (&[u32], usize) = match sort {
-            Sort::Name => (&self.name_order, 0),
-            Sort::Recent => (&self.recent_order, 0),
-            Sort::NextBirthday { today_md } => {
-                let with = self.bday_order.partition_point(|&s| {
-                    self.entries[s as usize].as_ref().expect("alive").birthday_md.is_some()
-                });
-                let p = self.bday_order[..with].partition_point(|&s| {
-                    self.entries[s as usize].as_ref().expect("alive").birthday_md.unwrap_or(0) < today_md
-                });
-                let mut rot: Vec<u32> = Vec::with_capacity(self.bday_order.len());
-                rot.extend_from_slice(&self.bday_order[p..with]);
-                rot.extend_from_slice(&self.bday_order[..p]);
-                rot.extend_from_slice(&self.bday_order[with..]);
-                return self.collect(&rot, &terms, &cats, tag, city);
+    /// The gram plan(s) for one term; an empty Vec means the term can match nothing.
+    fn plans<'a>(&'a self, term: &'a Term) -> Vec<Plan<'a>> {
+        let mut out = Vec::new();
+        let text_plan = |s: &'a str| -> Option<Plan<'a>> {
+            let ids: Option<Vec<u32>> = s.chars().map(|c| self.text_grams.lookup_char(c)).collect();
+            let ids = ids?;
+            let mut postings: Vec<&Posting> = if ids.len() == 1 {
+                vec![&self.text_grams.uni[ids[0] as usize]]
+            } else {
+                let mut v = Vec::with_capacity(ids.len() - 1);
+                for w in ids.windows(2) {
+                    v.push(self.text_grams.lookup_bigram(w[0], w[1])?);
+                }
+                v
+            };
+            postings.sort_by_key(|p| p.len());
+            postings.dedup_by(|a, b| std::ptr::eq(*a, *b));
+            if postings[0].len() == 0 {
+                return None;
             }
+            let verify = (ids.len() > 2).then(|| (memchr::memmem::Finder::new(s.as_bytes()), Field::Text));
+            Some(Plan { postings, verify })
         };
-        let _ = rotate;
-        self.collect(order, &terms, &cats, tag, city)
+        match term {
+            Term::Text(s) => out.extend(text_plan(s)),
+            Term::Digits(d, bare) => {
+                let b = d.as_bytes();
+                let mut postings: Vec<&Posting> = if b.len() <= 3 {
+                    vec![&self.digit_grams.grams[digit_gram_index(b)]]
+                } else {
+                    b.windows(3).map(|w| &self.digit_grams.grams[digit_gram_index(w)]).collect()
+                };
+                postings.sort_by_key(|p| p.len());
+                postings.dedup_by(|a, b| std::ptr::eq(*a, *b));
+                if postings[0].len() > 0 {
+                    let verify = (b.len() > 3).then(|| (memchr::memmem::Finder::new(b), Field::Phones));
+                    out.push(Plan { postings, verify });
+                }
+                if *bare {
+                    out.extend(text_plan(d));
+                }
+            }
+        }
+        out
     }
 
-    fn collect(&self, order: &[u32], terms: &[Term], cats: &Option<Vec<u32>>, tag: Option<u32>, city: Option<u32>) -> Vec<u32> {
-        order
-            .iter()
-            .copied()
-            .filter(|&s| {
-                let e = self.entries[s as usize].as_ref().expect("alive");
-                self.passes(e, cats, tag, city) && Self::matches(e, terms)
-            })
-            .collect()
+    #[inline]
+    fn plan_check(&self, plan: &Plan<'_>, s: u32, skip_first: bool) -> bool {
+        let start = usize::from(skip_first);
+        if !plan.postings[start..].iter().all(|p| p.contains(s)) {
+            return false;
+        }
+        match &plan.verify {
+            None => true,
+            Some((finder, field)) => match &self.live[s as usize] {
+                Some(l) => {
+                    let hay = if *field == Field::Text { l.text.as_bytes() } else { l.phones.as_bytes() };
+                    finder.find(hay).is_some()
+                }
+                None => false,
+            },
+        }
+    }
+
+    /// Evaluates one plan, restricted to `cur` when given.
+    fn eval_plan(&self, plan: &Plan<'_>, cur: Option<&Set>) -> Set {
+        let first = plan.postings[0];
+        if let Some(Set::Sparse(v)) = cur {
+            if v.len() <= first.len() {
+                return Set::Sparse(v.iter().copied().filter(|&s| self.plan_check(plan, s, false)).collect());
+            }
+        }
+        if plan.verify.is_none() && plan.postings.iter().all(|p| matches!(p, Posting::Dense { .. })) {
+            let mut bits = match first {
+                Posting::Dense { bits, .. } => bits.clone(),
+                Posting::List(_) => unreachable!("checked dense"),
+            };
+            for p in &plan.postings[1..] {
+                if let Posting::Dense { bits: b, .. } = p {
+                    bits.and_with(b);
+                }
+            }
+            match cur {
+                Some(Set::Dense(c)) => bits.and_with(c),
+                Some(Set::Sparse(v)) => {
+                    return Set::Sparse(v.iter().copied().filter(|&s| bits.contains(s)).collect());
+                }
+                None => {}
+            }
+            return Set::Dense(bits);
+        }
+        let mut out = Vec::new();
+        first.for_each(|s| {
+            if cur.is_none_or(|c| c.contains(s)) && self.plan_check(plan, s, true) {
+                out.push(s);
+            }
+        });
+        Set::Sparse(out)
+    }
+
+    /// The set of slots matching all terms (dead slots may remain; callers check `alive`).
+    fn match_terms(&self, terms: &[Term]) -> Set {
+        let n = self.live.len();
+        let mut plans: Vec<Vec<Plan<'_>>> = terms.iter().map(|t| self.plans(t)).collect();
+        if plans.iter().any(|p| p.is_empty()) {
+            return Set::Sparse(Vec::new());
+        }
+        let cost = |ps: &Vec<Plan<'_>>| ps.iter().map(|p| p.postings[0].len()).sum::<usize>();
+        plans.sort_by_key(cost);
+        let mut cur: Option<Set> = None;
+        for alts in &plans {
+            let next = if alts.len() == 1 {
+                self.eval_plan(&alts[0], cur.as_ref())
+            } else {
+                // OR of alternatives (bare digits: phones or texts).
+                let mut acc = Bits::with_len(n);
+                for p in alts {
+                    match self.eval_plan(p, cur.as_ref()) {
+                        Set::Dense(b) => {
+                            for (o, w) in acc.words.iter_mut().zip(&b.words) {
+                                *o |= *w;
+                            }
+                        }
+                        Set::Sparse(v) => v.into_iter().for_each(|s| acc.set(s)),
+                    }
+                }
+                Set::Dense(acc)
+            };
+            let empty = next.len() == 0;
+            cur = Some(next);
+            if empty {
+                break;
+            }
+        }
+        cur.unwrap_or(Set::Sparse(Vec::new()))
+    }
+
+    fn compute(&mut self, text: &str, filter: &Filter, sort: Sort) -> Vec<u32> {
+        let n = self.live.len();
+        let terms = parse_terms(text);
+        let cats: Option<Vec<u32>> = if filter.categories.is_empty() {
+            None
+        } else {
+            let v: Vec<u32> = filter.categories.iter().filter_map(|c| self.categories.get(c)).collect();
+            if v.is_empty() {
+                return Vec::new();
+            }
+            Some(v)
+        };
+        let tag_bits: Option<Bits> = match &filter.tag {
+            Some(t) => match self.tags.get(&fold(t)) {
+                Some(id) => {
+                    let mut b = Bits::with_len(n);
+                    self.tag_post[id as usize].iter().for_each(|&s| b.set(s));
+                    Some(b)
+                }
+                None => return Vec::new(),
+            },
+            None => None,
+        };
+        let city: Option<u32> = match &filter.city {
+            Some(c) => match self.cities.get(&fold(c)) {
+                Some(id) => Some(id),
+                None => return Vec::new(),
+            },
+            None => None,
+        };
+        let no_filter = cats.is_none() && tag_bits.is_none() && city.is_none();
+        let pass = |s: u32| -> bool {
+            self.alive.contains(s)
+                && cats.as_ref().is_none_or(|c| c.contains(&self.category[s as usize]))
+                && city.is_none_or(|c| self.city[s as usize] == c)
+                && tag_bits.as_ref().is_none_or(|b| b.contains(s))
+        };
+        let set = if terms.is_empty() { None } else { Some(self.match_terms(&terms)) };
+
+        // Birthday rotation: positions [p, with) come first, then [0, p), then no-birthday.
+        let (with, p) = match sort {
+            Sort::NextBirthday { today_md } => {
+                let with = self.bday_order.partition_point(|&s| self.bday[s as usize] != NO_BDAY);
+                let p = self.bday_order[..with].partition_point(|&s| self.bday[s as usize] < today_md);
+                (with, p)
+            }
+            _ => (0, 0),
+        };
+
+        // Small result: sort the matches by rank.
+        if let Some(Set::Sparse(v)) = &set {
+            if v.len() <= n / 16 {
+                let mut v: Vec<u32> = v.iter().copied().filter(|&s| pass(s)).collect();
+                self.ensure_ranks();
+                let rank: &[u32] = match sort {
+                    Sort::Name => &self.name_rank,
+                    Sort::Recent => &self.recent_rank,
+                    Sort::NextBirthday { .. } => &self.bday_rank,
+                };
+                let key = |s: &u32| -> u32 {
+                    let r = rank[*s as usize] as usize;
+                    let r = if r >= with {
+                        r
+                    } else if r >= p {
+                        r - p
+                    } else {
+                        r + (with - p)
+                    };
+                    r as u32
+                };
+                v.sort_unstable_by_key(key);
+                return v;
+            }
+        }
+        // Large result: walk the order and test membership.
+        let bits = set.map(|s| s.into_bits(n));
+        let order: &[u32] = match sort {
+            Sort::Name => &self.name_order,
+            Sort::Recent => &self.recent_order,
+            Sort::NextBirthday { .. } => &self.bday_order,
+        };
+        let segments = [&order[p..with], &order[..p], &order[with..]];
+        let mut out = Vec::with_capacity(match &bits {
+            Some(b) => b.count(),
+            None => self.n_alive,
+        });
+        for seg in segments {
+            match &bits {
+                None if no_filter && self.n_dead == 0 => out.extend_from_slice(seg),
+                None => out.extend(seg.iter().copied().filter(|&s| pass(s))),
+                Some(b) => out.extend(seg.iter().copied().filter(|&s| b.contains(s) && pass(s))),
+            }
+        }
+        out
     }
 }

@@ -49,12 +49,11 @@ mod posting;
 
 pub use fold::{fold, fold_into};
 
-use std::collections::HashMap;
 
 use icu_collator::options::CollatorOptions;
 use icu_collator::{Collator, CollatorBorrowed};
 use icu_locale_core::Locale;
-use posting::{digit_gram_index, Bits, DigitGrams, Posting, TextGrams};
+use posting::{digit_gram_index, Bits, DigitGrams, FxMap, Posting, TextGrams, Trigrams};
 
 /// One client as the index sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,7 +108,7 @@ pub struct Page<'a, T> {
 /// Interned strings with reference counts (for tags / cities / categories).
 #[derive(Debug, Default)]
 struct Interner {
-    map: HashMap<String, u32>,
+    map: FxMap<String, u32>,
     display: Vec<String>,
     count: Vec<u32>,
 }
@@ -150,10 +149,6 @@ impl Interner {
 struct Live<T> {
     key: String,
     sort_name: String,
-    /// Folded texts joined by '\n' (folded text never contains '\n').
-    text: Box<str>,
-    /// Phone digit strings joined by ' '.
-    phones: Box<str>,
     tags: Box<[u32]>,
     payload: T,
 }
@@ -263,6 +258,13 @@ pub struct Index<T> {
     collator: CollatorBorrowed<'static>,
     // ---- per slot (slots are append-only until a rebuild) ----
     live: Vec<Option<Live<T>>>,
+    /// Folded texts of each slot joined by '\n' (folded text never contains '\n'), in one arena
+    /// in slot order (verification scans candidates in increasing address order).
+    text_arena: String,
+    text_span: Vec<(u32, u32)>,
+    /// Phone digit strings of each slot joined by ' '.
+    phone_arena: String,
+    phone_span: Vec<(u32, u32)>,
     sort_key: Vec<Box<[u8]>>,
     created: Vec<i64>,
     bday: Vec<u16>,
@@ -271,13 +273,17 @@ pub struct Index<T> {
     alive: Bits,
     n_alive: usize,
     n_dead: usize,
-    by_key: HashMap<String, u32>,
+    by_key: FxMap<String, u32>,
     tags: Interner,
     cities: Interner,
     categories: Interner,
     /// tag id → slots (sorted; may include dead slots)
     tag_post: Vec<Vec<u32>>,
+    /// city id → slots, category id → slots (sorted; may include dead slots)
+    city_post: Vec<Vec<u32>>,
+    cat_post: Vec<Vec<u32>>,
     text_grams: TextGrams,
+    trigrams: Trigrams,
     digit_grams: DigitGrams,
     // ---- orders (contain dead slots until a rebuild) ----
     name_order: Vec<u32>,
@@ -289,7 +295,30 @@ pub struct Index<T> {
     recent_rank: Vec<u32>,
     bday_rank: Vec<u32>,
     generation: u64,
-    cache: Option<(CacheKey, Vec<u32>)>,
+    cache: Option<Cached>,
+}
+
+/// The last query's result: `items` is the ordered prefix collected so far; the rest is found
+/// by walking the sort order from (`seg`, `pos`) and testing `mask`.
+struct Cached {
+    key: CacheKey,
+    sort: Sort,
+    mask: Bits,
+    total: usize,
+    items: Vec<u32>,
+    seg: usize,
+    pos: usize,
+    /// birthday rotation: order positions [p, with) first, then [0, p), then [with, len)
+    with: usize,
+    p: usize,
+    complete: bool,
+}
+
+fn push_post(post: &mut Vec<Vec<u32>>, id: u32, slot: u32) {
+    if post.len() <= id as usize {
+        post.resize(id as usize + 1, Vec::new());
+    }
+    post[id as usize].push(slot);
 }
 
 fn make_collator(locale: &str) -> CollatorBorrowed<'static> {
@@ -348,6 +377,10 @@ impl<T> Index<T> {
             locale: locale.to_string(),
             collator: make_collator(locale),
             live: Vec::new(),
+            text_arena: String::new(),
+            text_span: Vec::new(),
+            phone_arena: String::new(),
+            phone_span: Vec::new(),
             sort_key: Vec::new(),
             created: Vec::new(),
             bday: Vec::new(),
@@ -356,12 +389,15 @@ impl<T> Index<T> {
             alive: Bits::default(),
             n_alive: 0,
             n_dead: 0,
-            by_key: HashMap::new(),
+            by_key: FxMap::default(),
             tags: Interner::default(),
             cities: Interner::default(),
             categories: Interner::default(),
             tag_post: Vec::new(),
+            city_post: Vec::new(),
+            cat_post: Vec::new(),
             text_grams: TextGrams::new(),
+            trigrams: Trigrams::default(),
             digit_grams: DigitGrams::default(),
             name_order: Vec::new(),
             recent_order: Vec::new(),
@@ -421,6 +457,14 @@ impl<T> Index<T> {
             self.tag_post[t as usize].push(slot);
         }
         let city = self.cities.intern(fold(&doc.city), doc.city.trim());
+        push_post(&mut self.city_post, city, slot);
+        push_post(&mut self.cat_post, category, slot);
+        let a = self.text_arena.len() as u32;
+        self.text_arena.push_str(&prep.text);
+        self.text_span.push((a, self.text_arena.len() as u32));
+        let a = self.phone_arena.len() as u32;
+        self.phone_arena.push_str(&prep.phones);
+        self.phone_span.push((a, self.phone_arena.len() as u32));
         self.sort_key.push(prep.sort_key.into());
         self.created.push(doc.created_ms);
         self.bday.push(doc.birthday_md.filter(|&b| b != NO_BDAY).unwrap_or(NO_BDAY));
@@ -432,8 +476,6 @@ impl<T> Index<T> {
         self.live.push(Some(Live {
             key: doc.key,
             sort_name: doc.sort_name,
-            text: prep.text.into(),
-            phones: prep.phones.into(),
             tags: tags.into(),
             payload: doc.payload,
         }));
@@ -458,17 +500,18 @@ impl<T> Index<T> {
         self.sort_key[a as usize].cmp(&self.sort_key[b as usize]).then(a.cmp(&b))
     }
 
-    /// Builds grams and orders for all slots from scratch.
+    /// Builds grams and orders for all slots from scratch (three workers: orders + phone grams,
+    /// trigrams, and uni/bigrams on the calling thread).
     fn finish_build(&mut self) {
         let n = self.live.len();
-        let live = &self.live;
-        let text_grams = &mut self.text_grams;
-        let digit_grams = &mut self.digit_grams;
+        let alive = &self.alive;
+        let text = |s: usize| &self.text_arena[self.text_span[s].0 as usize..self.text_span[s].1 as usize];
+        let phones = |s: usize| &self.phone_arena[self.phone_span[s].0 as usize..self.phone_span[s].1 as usize];
         let sort_key = &self.sort_key;
         let created = &self.created;
         let bday = &self.bday;
-        let (orders, ()) = std::thread::scope(|sc| {
-            let h = sc.spawn(move || {
+        let (orders, digit_grams, trigrams, text_grams) = std::thread::scope(|sc| {
+            let h_orders = sc.spawn(move || {
                 let mut name: Vec<u32> = (0..n as u32).collect();
                 name.sort_unstable_by(|&a, &b| sort_key[a as usize].cmp(&sort_key[b as usize]).then(a.cmp(&b)));
                 let mut rank = vec![0u32; n];
@@ -479,21 +522,39 @@ impl<T> Index<T> {
                 recent.sort_unstable_by_key(|&s| (std::cmp::Reverse(created[s as usize]), rank[s as usize]));
                 let mut bd = name.clone();
                 bd.sort_unstable_by_key(|&s| (bday[s as usize], rank[s as usize]));
-                (name, recent, bd)
+                let mut dg = DigitGrams::default();
+                for slot in 0..n {
+                    if alive.contains(slot as u32) {
+                        dg.add(slot as u32, phones(slot));
+                    }
+                }
+                dg.densify(n);
+                ((name, recent, bd), dg)
             });
-            *text_grams = TextGrams::new();
-            *digit_grams = DigitGrams::default();
-            for (slot, l) in live.iter().enumerate() {
-                if let Some(l) = l {
-                    text_grams.add(slot as u32, &l.text);
-                    digit_grams.add(slot as u32, &l.phones);
+            let h_tri = sc.spawn(move || {
+                let mut tri = Trigrams::default();
+                for slot in 0..n {
+                    if alive.contains(slot as u32) {
+                        tri.add(slot as u32, text(slot));
+                    }
+                }
+                tri.densify(n);
+                tri
+            });
+            let mut tg = TextGrams::new();
+            for slot in 0..n {
+                if alive.contains(slot as u32) {
+                    tg.add(slot as u32, text(slot));
                 }
             }
-            text_grams.densify(n);
-            digit_grams.densify(n);
-            (h.join().expect("order thread"), ())
+            tg.densify(n);
+            let (orders, dg) = h_orders.join().expect("order thread");
+            (orders, dg, h_tri.join().expect("trigram thread"), tg)
         });
         (self.name_order, self.recent_order, self.bday_order) = orders;
+        self.digit_grams = digit_grams;
+        self.trigrams = trigrams;
+        self.text_grams = text_grams;
         self.ranks_valid = false;
     }
 
@@ -506,9 +567,15 @@ impl<T> Index<T> {
         let old_bday = std::mem::take(&mut self.bday);
         let old_cat = std::mem::take(&mut self.category);
         let old_city = std::mem::take(&mut self.city);
+        let old_text = std::mem::take(&mut self.text_arena);
+        let old_text_span = std::mem::take(&mut self.text_span);
+        let old_phone = std::mem::take(&mut self.phone_arena);
+        let old_phone_span = std::mem::take(&mut self.phone_span);
         self.alive = Bits::default();
         self.by_key.clear();
         self.tag_post.iter_mut().for_each(Vec::clear);
+        self.city_post.iter_mut().for_each(Vec::clear);
+        self.cat_post.iter_mut().for_each(Vec::clear);
         self.n_alive = 0;
         self.n_dead = 0;
         let mut buf = Vec::new();
@@ -525,6 +592,16 @@ impl<T> Index<T> {
             for &t in l.tags.iter() {
                 self.tag_post[t as usize].push(slot);
             }
+            push_post(&mut self.city_post, old_city[i], slot);
+            push_post(&mut self.cat_post, old_cat[i], slot);
+            let (a, b) = old_text_span[i];
+            let at = self.text_arena.len() as u32;
+            self.text_arena.push_str(&old_text[a as usize..b as usize]);
+            self.text_span.push((at, self.text_arena.len() as u32));
+            let (a, b) = old_phone_span[i];
+            let at = self.phone_arena.len() as u32;
+            self.phone_arena.push_str(&old_phone[a as usize..b as usize]);
+            self.phone_span.push((at, self.phone_arena.len() as u32));
             self.sort_key.push(key);
             self.created.push(old_created[i]);
             self.bday.push(old_bday[i]);
@@ -544,7 +621,8 @@ impl<T> Index<T> {
         let locale = std::mem::take(&mut self.locale);
         *self = Index::new(&locale);
         // Later duplicates win.
-        let mut last: HashMap<&str, usize> = HashMap::with_capacity(docs.len());
+        let mut last: FxMap<&str, usize> = FxMap::default();
+        last.reserve(docs.len());
         for (i, d) in docs.iter().enumerate() {
             last.insert(d.key.as_str(), i);
         }
@@ -589,9 +667,12 @@ impl<T> Index<T> {
         let prep = prepare(&self.collator, &doc.sort_name, &doc.texts, &doc.phone_digits);
         let slot = self.push_slot(doc, prep);
         {
-            let l = self.live[slot as usize].as_ref().expect("just pushed");
-            self.text_grams.add(slot, &l.text);
-            self.digit_grams.add(slot, &l.phones);
+            let (a, b) = self.text_span[slot as usize];
+            let text = &self.text_arena[a as usize..b as usize];
+            self.text_grams.add(slot, text);
+            self.trigrams.add(slot, text);
+            let (a, b) = self.phone_span[slot as usize];
+            self.digit_grams.add(slot, &self.phone_arena[a as usize..b as usize]);
         }
         // Binary insertion into the three orders.
         let pos = self.name_order.partition_point(|&o| self.cmp_name(o, slot).is_lt());
@@ -666,46 +747,94 @@ impl<T> Index<T> {
     }
 
     /// Runs a query; `total` is exact, `items` is the page `offset..offset+limit`.
-    /// The full ordered result of the last query is cached, so paging costs O(limit).
+    ///
+    /// The last query's result is cached (as a bitset plus the ordered prefix produced so far),
+    /// so paging through it only walks the sort order further.
     pub fn query(&mut self, text: &str, filter: &Filter, sort: Sort, offset: usize, limit: usize) -> Page<'_, T> {
         let key = CacheKey { text: text.to_string(), filter: filter.clone(), sort, generation: self.generation };
-        let hit = matches!(&self.cache, Some((k, _)) if *k == key);
+        let hit = matches!(&self.cache, Some(c) if c.key == key);
         if !hit {
-            let result = self.compute(text, filter, sort);
-            self.cache = Some((key, result));
+            let old = self.cache.take();
+            let res = self.compute(key, filter, sort, old);
+            self.cache = Some(res);
         }
-        let (_, result) = self.cache.as_ref().expect("cache filled");
-        let total = result.len();
-        let start = offset.min(total);
-        let end = offset.saturating_add(limit).min(total);
-        let items = result[start..end]
+        let need = offset.saturating_add(limit);
+        let mut cache = self.cache.take().expect("cache filled");
+        self.extend_result(&mut cache, need);
+        self.cache = Some(cache);
+        let c = self.cache.as_ref().expect("cache filled");
+        let total = c.total;
+        let start = offset.min(c.items.len());
+        let end = need.min(c.items.len());
+        let items = c.items[start..end]
             .iter()
             .map(|&s| &self.live[s as usize].as_ref().expect("alive slot").payload)
             .collect();
         Page { total, items }
     }
 
+    fn order_of(&self, sort: Sort) -> &[u32] {
+        match sort {
+            Sort::Name => &self.name_order,
+            Sort::Recent => &self.recent_order,
+            Sort::NextBirthday { .. } => &self.bday_order,
+        }
+    }
+
+    /// Walks the sort order from the cursor until `need` items are collected.
+    fn extend_result(&self, c: &mut Cached, need: usize) {
+        if c.items.len() >= need || c.complete {
+            return;
+        }
+        let order = self.order_of(c.sort);
+        let (with, p) = (c.with, c.p);
+        let segs = [(p, with), (0, p), (with, order.len())];
+        while c.seg < 3 {
+            let (a, b) = segs[c.seg];
+            let mut i = a + c.pos;
+            while i < b {
+                let s = order[i];
+                i += 1;
+                if c.mask.contains(s) {
+                    c.items.push(s);
+                    if c.items.len() >= need {
+                        c.pos = i - a;
+                        return;
+                    }
+                }
+            }
+            c.seg += 1;
+            c.pos = 0;
+        }
+        c.complete = true;
+    }
+
     /// The gram plan(s) for one term; an empty Vec means the term can match nothing.
     fn plans<'a>(&'a self, term: &'a Term) -> Vec<Plan<'a>> {
         let mut out = Vec::new();
         let text_plan = |s: &'a str| -> Option<Plan<'a>> {
-            let ids: Option<Vec<u32>> = s.chars().map(|c| self.text_grams.lookup_char(c)).collect();
-            let ids = ids?;
-            let mut postings: Vec<&Posting> = if ids.len() == 1 {
-                vec![&self.text_grams.uni[ids[0] as usize]]
-            } else {
-                let mut v = Vec::with_capacity(ids.len() - 1);
-                for w in ids.windows(2) {
-                    v.push(self.text_grams.lookup_bigram(w[0], w[1])?);
+            let chars: Vec<char> = s.chars().collect();
+            let mut postings: Vec<&Posting> = match chars.len() {
+                1 => vec![&self.text_grams.uni[self.text_grams.lookup_char(chars[0])? as usize]],
+                2 => {
+                    let a = self.text_grams.lookup_char(chars[0])?;
+                    let b = self.text_grams.lookup_char(chars[1])?;
+                    vec![self.text_grams.lookup_bigram(a, b)?]
                 }
-                v
+                _ => {
+                    let mut v = Vec::with_capacity(chars.len() - 2);
+                    for w in chars.windows(3) {
+                        v.push(self.trigrams.get(w[0], w[1], w[2])?);
+                    }
+                    v
+                }
             };
             postings.sort_by_key(|p| p.len());
             postings.dedup_by(|a, b| std::ptr::eq(*a, *b));
             if postings[0].len() == 0 {
                 return None;
             }
-            let verify = (ids.len() > 2).then(|| (memchr::memmem::Finder::new(s.as_bytes()), Field::Text));
+            let verify = (chars.len() > 3).then(|| (memchr::memmem::Finder::new(s.as_bytes()), Field::Text));
             Some(Plan { postings, verify })
         };
         match term {
@@ -739,13 +868,16 @@ impl<T> Index<T> {
         }
         match &plan.verify {
             None => true,
-            Some((finder, field)) => match &self.live[s as usize] {
-                Some(l) => {
-                    let hay = if *field == Field::Text { l.text.as_bytes() } else { l.phones.as_bytes() };
-                    finder.find(hay).is_some()
-                }
-                None => false,
-            },
+            Some((finder, field)) => {
+                let hay = if *field == Field::Text {
+                    let (a, b) = self.text_span[s as usize];
+                    &self.text_arena.as_bytes()[a as usize..b as usize]
+                } else {
+                    let (a, b) = self.phone_span[s as usize];
+                    &self.phone_arena.as_bytes()[a as usize..b as usize]
+                };
+                finder.find(hay).is_some()
+            }
         }
     }
 
@@ -822,46 +954,24 @@ impl<T> Index<T> {
         cur.unwrap_or(Set::Sparse(Vec::new()))
     }
 
-    fn compute(&mut self, text: &str, filter: &Filter, sort: Sort) -> Vec<u32> {
-        let n = self.live.len();
-        let terms = parse_terms(text);
-        let cats: Option<Vec<u32>> = if filter.categories.is_empty() {
-            None
-        } else {
-            let v: Vec<u32> = filter.categories.iter().filter_map(|c| self.categories.get(c)).collect();
-            if v.is_empty() {
-                return Vec::new();
+    fn ids_bits(&self, post: &[Vec<u32>], ids: &[u32], n: usize) -> Bits {
+        let mut b = Bits::with_len(n);
+        for &id in ids {
+            if let Some(v) = post.get(id as usize) {
+                v.iter().for_each(|&s| b.set(s));
             }
-            Some(v)
-        };
-        let tag_bits: Option<Bits> = match &filter.tag {
-            Some(t) => match self.tags.get(&fold(t)) {
-                Some(id) => {
-                    let mut b = Bits::with_len(n);
-                    self.tag_post[id as usize].iter().for_each(|&s| b.set(s));
-                    Some(b)
-                }
-                None => return Vec::new(),
-            },
-            None => None,
-        };
-        let city: Option<u32> = match &filter.city {
-            Some(c) => match self.cities.get(&fold(c)) {
-                Some(id) => Some(id),
-                None => return Vec::new(),
-            },
-            None => None,
-        };
-        let no_filter = cats.is_none() && tag_bits.is_none() && city.is_none();
-        let pass = |s: u32| -> bool {
-            self.alive.contains(s)
-                && cats.as_ref().is_none_or(|c| c.contains(&self.category[s as usize]))
-                && city.is_none_or(|c| self.city[s as usize] == c)
-                && tag_bits.as_ref().is_none_or(|b| b.contains(s))
-        };
-        let set = if terms.is_empty() { None } else { Some(self.match_terms(&terms)) };
+        }
+        b
+    }
 
-        // Birthday rotation: positions [p, with) come first, then [0, p), then no-birthday.
+    fn compute(&mut self, key: CacheKey, filter: &Filter, sort: Sort, old: Option<Cached>) -> Cached {
+        let n = self.live.len();
+        // Reuse the previous result's buffers.
+        let (mut items, old_mask) = match old {
+            Some(c) => (c.items, Some(c.mask)),
+            None => (Vec::new(), None),
+        };
+        items.clear();
         let (with, p) = match sort {
             Sort::NextBirthday { today_md } => {
                 let with = self.bday_order.partition_point(|&s| self.bday[s as usize] != NO_BDAY);
@@ -870,18 +980,62 @@ impl<T> Index<T> {
             }
             _ => (0, 0),
         };
+        let empty = |items: Vec<u32>| Cached {
+            key: key.clone(),
+            sort,
+            mask: Bits::default(),
+            total: 0,
+            items,
+            seg: 3,
+            pos: 0,
+            with,
+            p,
+            complete: true,
+        };
+        let terms = parse_terms(&key.text);
+        let cats: Option<Vec<u32>> = if filter.categories.is_empty() {
+            None
+        } else {
+            let v: Vec<u32> = filter.categories.iter().filter_map(|c| self.categories.get(c)).collect();
+            if v.is_empty() {
+                return empty(items);
+            }
+            Some(v)
+        };
+        let tag: Option<u32> = match &filter.tag {
+            Some(t) => match self.tags.get(&fold(t)) {
+                Some(id) => Some(id),
+                None => return empty(items),
+            },
+            None => None,
+        };
+        let city: Option<u32> = match &filter.city {
+            Some(c) => match self.cities.get(&fold(c)) {
+                Some(id) => Some(id),
+                None => return empty(items),
+            },
+            None => None,
+        };
+        let set = if terms.is_empty() { None } else { Some(self.match_terms(&terms)) };
 
-        // Small result: sort the matches by rank.
+        // Small result: filter each match and sort by rank.
         if let Some(Set::Sparse(v)) = &set {
             if v.len() <= n / 16 {
-                let mut v: Vec<u32> = v.iter().copied().filter(|&s| pass(s)).collect();
+                items.extend(v.iter().copied().filter(|&s| {
+                    self.alive.contains(s)
+                        && cats.as_ref().is_none_or(|c| c.contains(&self.category[s as usize]))
+                        && city.is_none_or(|c| self.city[s as usize] == c)
+                        && tag.is_none_or(|t| {
+                            self.live[s as usize].as_ref().is_some_and(|l| l.tags.contains(&t))
+                        })
+                }));
                 self.ensure_ranks();
                 let rank: &[u32] = match sort {
                     Sort::Name => &self.name_rank,
                     Sort::Recent => &self.recent_rank,
                     Sort::NextBirthday { .. } => &self.bday_rank,
                 };
-                let key = |s: &u32| -> u32 {
+                let rot = |s: &u32| -> u32 {
                     let r = rank[*s as usize] as usize;
                     let r = if r >= with {
                         r
@@ -892,29 +1046,35 @@ impl<T> Index<T> {
                     };
                     r as u32
                 };
-                v.sort_unstable_by_key(key);
-                return v;
+                items.sort_unstable_by_key(rot);
+                let total = items.len();
+                return Cached { total, ..empty(items) };
             }
         }
-        // Large result: walk the order and test membership.
-        let bits = set.map(|s| s.into_bits(n));
-        let order: &[u32] = match sort {
-            Sort::Name => &self.name_order,
-            Sort::Recent => &self.recent_order,
-            Sort::NextBirthday { .. } => &self.bday_order,
+        // Large result: a bitset mask (matches ∧ alive ∧ filters), walked in sort order lazily.
+        let mut mask = match set {
+            Some(set) => {
+                let mut m = set.into_bits(n);
+                m.and_with(&self.alive);
+                m
+            }
+            None => {
+                let mut m = old_mask.unwrap_or_default();
+                m.words.clear();
+                m.words.extend_from_slice(&self.alive.words);
+                m
+            }
         };
-        let segments = [&order[p..with], &order[..p], &order[with..]];
-        let mut out = Vec::with_capacity(match &bits {
-            Some(b) => b.count(),
-            None => self.n_alive,
-        });
-        for seg in segments {
-            match &bits {
-                None if no_filter && self.n_dead == 0 => out.extend_from_slice(seg),
-                None => out.extend(seg.iter().copied().filter(|&s| pass(s))),
-                Some(b) => out.extend(seg.iter().copied().filter(|&s| b.contains(s) && pass(s))),
-            }
+        if let Some(c) = &cats {
+            mask.and_with(&self.ids_bits(&self.cat_post, c, n));
         }
-        out
+        if let Some(c) = city {
+            mask.and_with(&self.ids_bits(&self.city_post, &[c], n));
+        }
+        if let Some(t) = tag {
+            mask.and_with(&self.ids_bits(&self.tag_post, &[t], n));
+        }
+        let total = mask.count();
+        Cached { key, sort, mask, total, items, seg: 0, pos: 0, with, p, complete: total == 0 }
     }
 }

@@ -131,11 +131,11 @@ impl Posting {
 #[derive(Debug, Default)]
 pub struct TextGrams {
     low_ids: Vec<u32>, // code point < 0x3000 → id + 1 (0 = unseen)
-    high_ids: HashMap<char, u32>,
+    high_ids: FxMap<char, u32>,
     n_chars: u32,
     pub uni: Vec<Posting>,
     bi_direct: Vec<u32>, // a*256+b for a,b < 256 → bigram posting index + 1
-    bi_map: HashMap<u64, u32>,
+    bi_map: FxMap<u64, u32>,
     pub bi: Vec<Posting>,
 }
 
@@ -278,6 +278,101 @@ impl DigitGrams {
     }
     pub fn densify(&mut self, n_slots: usize) {
         for p in &mut self.grams {
+            p.maybe_densify(n_slots);
+        }
+    }
+}
+
+/// A small fast hasher (FxHash-style multiply/rotate) for integer and short string keys; the
+/// maps here are never keyed by attacker-chosen data at a scale where HashDoS matters.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.write_u64(u64::from_le_bytes(w) ^ (rest.len() as u64) << 56);
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ i).wrapping_mul(FX_SEED);
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(i as u64);
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(i as u64);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+pub type FxMap<K, V> = HashMap<K, V, FxBuild>;
+
+/// Trigram postings keyed by the three code points (21 bits each), so they can be built on
+/// another thread without the char ids of [`TextGrams`].
+#[derive(Debug, Default)]
+pub struct Trigrams {
+    map: FxMap<u64, u32>,
+    pub lists: Vec<Posting>,
+}
+
+#[inline]
+pub fn trigram_key(a: char, b: char, c: char) -> u64 {
+    (a as u64) << 42 | (b as u64) << 21 | c as u64
+}
+
+impl Trigrams {
+    pub fn add(&mut self, slot: u32, text: &str) {
+        let (mut a, mut b) = (' ', ' ');
+        for c in text.chars() {
+            if c == ' ' || c == '\n' {
+                a = ' ';
+                b = ' ';
+                continue;
+            }
+            if a != ' ' {
+                let key = trigram_key(a, b, c);
+                let next = self.lists.len() as u32;
+                let id = *self.map.entry(key).or_insert(next);
+                if id == next {
+                    self.lists.push(Posting::default());
+                }
+                self.lists[id as usize].push(slot);
+            }
+            a = b;
+            b = c;
+        }
+    }
+    pub fn get(&self, a: char, b: char, c: char) -> Option<&Posting> {
+        self.map.get(&trigram_key(a, b, c)).map(|&i| &self.lists[i as usize])
+    }
+    pub fn densify(&mut self, n_slots: usize) {
+        for p in &mut self.lists {
             p.maybe_densify(n_slots);
         }
     }

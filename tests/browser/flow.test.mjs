@@ -180,7 +180,9 @@ test('rep flow at 360×740', { timeout: 240_000 }, async (t) => {
     const calls = await card.locator('[data-testid="action-call"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     assert.deepEqual(calls, ['tel:+380675550123', 'tel:+306941234567']);
     const stored = (await server.api('get_client', { id: page.url().split('/').pop() })).client;
-    assert.deepEqual(stored.birthday, { day: 29, month: 2 });
+    assert.equal(stored.birthday.day, 29);
+    assert.equal(stored.birthday.month, 2);
+    assert.equal(stored.birthday.year ?? null, null);
     await shot(page, 'flow-09-edited-card');
   });
 

@@ -71,7 +71,8 @@ export function emptyInput(): ClientInput {
 /** The editable part of a stored client (a deep copy the form can mutate). */
 export function toInput(c: Client): ClientInput {
   const { id: _id, owner: _o, created_at: _c, updated_at: _u, deleted_at: _d, is_demo: _demo, ...input } = c;
-  return JSON.parse(JSON.stringify(input)) as ClientInput;
+  // The core sends absent optionals as null; the form works with undefined (and omits them on save).
+  return JSON.parse(JSON.stringify(input), (_k, v: unknown) => (v === null ? undefined : v)) as ClientInput;
 }
 
 /** Drops the empty rows the rep left in the form (in place, so field-error indices match the form). */

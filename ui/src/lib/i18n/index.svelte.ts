@@ -103,11 +103,11 @@ export function monthName(month: number): string {
 }
 
 /** Birthday as "14 March", "14 March 1985" in the current language. */
-export function formatBirthday(b: { day: number; month: number; year?: number }): string {
-  const year = b.year ?? 2000; // a leap year, so 29 February formats
-  const d = new Date(Date.UTC(year, b.month - 1, b.day));
+export function formatBirthday(b: { day: number; month: number; year?: number | null }): string {
+  const hasYear = b.year !== undefined && b.year !== null;
+  const d = new Date(Date.UTC(hasYear ? (b.year as number) : 2000, b.month - 1, b.day)); // 2000: leap, for 29 Feb
   const opts: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'long', timeZone: 'UTC' };
-  if (b.year !== undefined) opts.year = 'numeric';
+  if (hasYear) opts.year = 'numeric';
   return new Intl.DateTimeFormat(current, opts).format(d);
 }
 

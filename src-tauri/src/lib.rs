@@ -35,7 +35,10 @@ impl Shell {
     fn with<T>(&self, f: impl FnOnce(&mut App) -> Result<T, ApiError>) -> Result<T, ApiError> {
         // A panic inside a command cannot leave a half-written transaction (rusqlite rolls back on
         // drop), so a poisoned lock is safe to reuse.
-        let mut guard = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         match guard.as_mut() {
             Ok(app) => f(app),
             Err(e) => Err(e.clone()),
@@ -72,7 +75,9 @@ impl Options {
             if name == "--db" {
                 options.db = Some(PathBuf::from(value));
             } else {
-                let n = value.parse().map_err(|_| format!("--demo needs a number, got {value:?}"))?;
+                let n = value
+                    .parse()
+                    .map_err(|_| format!("--demo needs a number, got {value:?}"))?;
                 options.demo = Some(n);
             }
         }
@@ -85,12 +90,19 @@ fn open(handle: &tauri::AppHandle, options: &Options) -> Result<App, ApiError> {
     let path = match &options.db {
         Some(path) => path.clone(),
         None => {
-            let dir = handle.path().app_data_dir().map_err(|e| ApiError::new("db_open", e.to_string()))?;
-            std::fs::create_dir_all(&dir).map_err(|e| ApiError::new("db_open", format!("{}: {e}", dir.display())))?;
+            let dir = handle
+                .path()
+                .app_data_dir()
+                .map_err(|e| ApiError::new("db_open", e.to_string()))?;
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| ApiError::new("db_open", format!("{}: {e}", dir.display())))?;
             dir.join("clientbase.db")
         }
     };
-    let mut app = App::open(&path, PLATFORM)?;
+    let path = path
+        .to_str()
+        .ok_or_else(|| ApiError::new("db_open", format!("not a UTF-8 path: {}", path.display())))?;
+    let mut app = App::open(path, PLATFORM)?;
     if let Some(count) = options.demo {
         if api::stats(&mut app)?.clients == 0 {
             api::load_demo(&mut app, count)?;
@@ -134,27 +146,31 @@ fn check_duplicates(
 }
 
 #[tauri::command(async)]
-fn create_client(state: State<'_, Shell>, input: ClientInput) -> Result<ClientCard, ApiError> {
+fn create_client(state: State<'_, Shell>, input: ClientInput) -> Result<Client, ApiError> {
     state.with(|app| api::create_client(app, input))
 }
 
 #[tauri::command(async)]
-fn update_client(state: State<'_, Shell>, id: Id, input: ClientInput) -> Result<ClientCard, ApiError> {
+fn update_client(state: State<'_, Shell>, id: Id, input: ClientInput) -> Result<Client, ApiError> {
     state.with(|app| api::update_client(app, id, input))
 }
 
 #[tauri::command(async)]
-fn delete_client(state: State<'_, Shell>, id: Id) -> Result<(), ApiError> {
+fn delete_client(state: State<'_, Shell>, id: Id) -> Result<Client, ApiError> {
     state.with(|app| api::delete_client(app, id))
 }
 
 #[tauri::command(async)]
-fn restore_client(state: State<'_, Shell>, id: Id) -> Result<(), ApiError> {
+fn restore_client(state: State<'_, Shell>, id: Id) -> Result<Client, ApiError> {
     state.with(|app| api::restore_client(app, id))
 }
 
 #[tauri::command(async)]
-fn check_phone(state: State<'_, Shell>, raw: String, country: String) -> Result<PhoneCheck, ApiError> {
+fn check_phone(
+    state: State<'_, Shell>,
+    raw: String,
+    country: Option<String>,
+) -> Result<PhoneCheck, ApiError> {
     state.with(|app| api::check_phone(app, raw, country))
 }
 
@@ -179,7 +195,10 @@ fn list_custom_fields(state: State<'_, Shell>) -> Result<Vec<CustomFieldDef>, Ap
 }
 
 #[tauri::command(async)]
-fn save_custom_field(state: State<'_, Shell>, field: CustomFieldDef) -> Result<CustomFieldDef, ApiError> {
+fn save_custom_field(
+    state: State<'_, Shell>,
+    field: CustomFieldDef,
+) -> Result<CustomFieldDef, ApiError> {
     state.with(|app| api::save_custom_field(app, field))
 }
 
@@ -272,7 +291,13 @@ mod tests {
     #[test]
     fn reads_db_and_demo_and_ignores_the_rest() {
         let o = parse(&["--automation", "--db", "/tmp/x.db", "--demo=50"]).unwrap();
-        assert_eq!(o, Options { db: Some("/tmp/x.db".into()), demo: Some(50) });
+        assert_eq!(
+            o,
+            Options {
+                db: Some("/tmp/x.db".into()),
+                demo: Some(50)
+            }
+        );
         assert_eq!(parse(&[]).unwrap(), Options::default());
         assert_eq!(parse(&["--db=a b.db"]).unwrap().db, Some("a b.db".into()));
     }

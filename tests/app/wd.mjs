@@ -147,6 +147,10 @@ export class Session {
   }
   /** Saves a PNG screenshot to tests/artifacts/<name>.png and returns its path. */
   async screenshot(name) {
+    // Let the page paint what the test just waited for: two animation frames, then a short pause.
+    await this.execAsync(
+      'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));',
+    ).catch(() => {});
     const b64 = await this.cmd('GET', '/screenshot');
     mkdirSync(ARTIFACTS, { recursive: true });
     const file = join(ARTIFACTS, `${name}.png`);

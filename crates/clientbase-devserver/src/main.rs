@@ -23,7 +23,10 @@ use std::sync::{Arc, Mutex};
 use tower_http::services::{ServeDir, ServeFile};
 
 #[derive(Parser, Debug)]
-#[command(name = "clientbase-devserver", about = "DEV/TEST ONLY: the Clientbase UI + core over HTTP on 127.0.0.1")]
+#[command(
+    name = "clientbase-devserver",
+    about = "DEV/TEST ONLY: the Clientbase UI + core over HTTP on 127.0.0.1"
+)]
 struct Args {
     /// Port on 127.0.0.1 (0 = any free port; the chosen one is printed).
     #[arg(long, default_value_t = 5174)]
@@ -59,7 +62,12 @@ async fn command(State(app): State<Shared>, Path(cmd): Path<String>, body: Bytes
     } else {
         match serde_json::from_slice(&body) {
             Ok(v) => v,
-            Err(e) => return error_response(ApiError::new("bad_request", format!("request body is not JSON: {e}"))),
+            Err(e) => {
+                return error_response(ApiError::new(
+                    "bad_request",
+                    format!("request body is not JSON: {e}"),
+                ))
+            }
         }
     };
     // The core is synchronous (SQLite); keep it off the async workers.
@@ -71,7 +79,10 @@ async fn command(State(app): State<Shared>, Path(cmd): Path<String>, body: Bytes
     match result {
         Ok(Ok(value)) => Json(value).into_response(),
         Ok(Err(e)) => error_response(e),
-        Err(join) => error_response(ApiError::new("internal", format!("command panicked: {join}"))),
+        Err(join) => error_response(ApiError::new(
+            "internal",
+            format!("command panicked: {join}"),
+        )),
     }
 }
 
@@ -81,7 +92,8 @@ fn open(args: &Args) -> Result<App, String> {
     if let Some(count) = args.demo {
         let stats = dispatch(&mut app, "stats", json!({})).map_err(|e| e.to_string())?;
         if stats.get("clients").and_then(Value::as_u64) == Some(0) {
-            dispatch(&mut app, "load_demo", json!({ "count": count })).map_err(|e| e.to_string())?;
+            dispatch(&mut app, "load_demo", json!({ "count": count }))
+                .map_err(|e| e.to_string())?;
         }
     }
     Ok(app)
@@ -111,7 +123,10 @@ async fn main() -> std::process::ExitCode {
     let app = match open(&args) {
         Ok(app) => app,
         Err(e) => {
-            eprintln!("clientbase-devserver: cannot open {}: {e}", args.db.display());
+            eprintln!(
+                "clientbase-devserver: cannot open {}: {e}",
+                args.db.display()
+            );
             return std::process::ExitCode::FAILURE;
         }
     };
@@ -127,18 +142,27 @@ async fn main() -> std::process::ExitCode {
         .with_state(Arc::new(Mutex::new(app)))
         .fallback_service(static_files);
 
-    let listener = match tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port))).await {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("clientbase-devserver: cannot listen on 127.0.0.1:{}: {e}", args.port);
-            return std::process::ExitCode::FAILURE;
-        }
-    };
+    let listener =
+        match tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))
+            .await
+        {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!(
+                    "clientbase-devserver: cannot listen on 127.0.0.1:{}: {e}",
+                    args.port
+                );
+                return std::process::ExitCode::FAILURE;
+            }
+        };
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(args.port);
     println!("listening on http://127.0.0.1:{port}");
     let _ = std::io::stdout().flush();
 
-    if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await {
+    if let Err(e) = axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    {
         eprintln!("clientbase-devserver: {e}");
         return std::process::ExitCode::FAILURE;
     }

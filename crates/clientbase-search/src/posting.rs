@@ -326,7 +326,12 @@ impl std::hash::Hasher for FxHasher {
     }
     #[inline]
     fn finish(&self) -> u64 {
-        self.hash
+        // The multiply leaves the low bits depending only on the low input bits (e.g. the
+        // constant first byte of "k000123"), and hashbrown indexes buckets by the low bits:
+        // finish with an xor-shift mix so every input bit reaches them.
+        let h = self.hash;
+        let h = (h ^ (h >> 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        h ^ (h >> 29)
     }
 }
 

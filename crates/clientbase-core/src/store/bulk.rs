@@ -9,6 +9,9 @@ use crate::model::*;
 impl Store {
     /// Inserts already validated clients (with derived values) in one transaction.
     pub fn insert_bulk(&mut self, items: Vec<(Client, Derived)>) -> Result<usize, StoreError> {
+        // A large page cache for the duration of the load: the transaction then never spills pages to
+        // the WAL before commit (random index inserts would otherwise re-read spilled pages).
+        self.conn.pragma_update(None, "cache_size", -262_144)?;
         let tx = self.conn.transaction()?;
         {
             let mut ins = tx.prepare_cached(&rows::insert_client_sql())?;
@@ -27,6 +30,7 @@ impl Store {
         }
         save_clock(&tx, &self.hlc)?;
         tx.commit()?;
+        self.conn.pragma_update(None, "cache_size", super::CACHE_SIZE)?;
         let n = items.len();
         for (c, dv) in items {
             self.index.upsert(rows::doc_of(&c, &dv));

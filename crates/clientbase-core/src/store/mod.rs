@@ -27,6 +27,9 @@ use serde_json::Value;
 
 pub use rows::Derived;
 
+/// Page cache: 32 MiB (negative = KiB).
+pub(crate) const CACHE_SIZE: i64 = -32_768;
+
 pub struct Store {
     conn: Connection,
     path: String,
@@ -91,6 +94,7 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "cache_size", CACHE_SIZE)?;
         conn.set_prepared_statement_cache_capacity(64);
         migrations::migrate(&mut conn)?;
 

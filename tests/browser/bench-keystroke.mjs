@@ -44,7 +44,7 @@ async function main() {
     const withPhone = sample.rows.find((r) => r.phone);
     if (withPhone) queries.push(withPhone.phone.replace(/\D/g, '').slice(3, 10));
 
-    const samples = await page.evaluate(
+    const { out: samples, api } = await page.evaluate(
       async ({ queries, rounds }) => {
         const input = document.querySelector('[data-testid="search-input"]');
         const list = document.querySelector('[data-testid="client-list"]');
@@ -64,6 +64,8 @@ async function main() {
           input.value = text;
           input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText' }));
         };
+        performance.setResourceTimingBufferSize(100_000);
+        performance.clearResourceTimings();
         const out = [];
         for (let round = 0; round < rounds; round++) {
           for (const q of queries) {
@@ -80,7 +82,11 @@ async function main() {
             }
           }
         }
-        return out;
+        const api = performance
+          .getEntriesByType('resource')
+          .filter((e) => e.name.endsWith('/api/list_clients'))
+          .map((e) => e.responseEnd - e.startTime);
+        return { out, api };
       },
       { queries, rounds: ROUNDS },
     );
@@ -92,6 +98,9 @@ async function main() {
     console.log(`keystrokes measured: ${ms.length}`);
     console.log(
       `keystroke → painted list: p50 ${pct(ms, 50).toFixed(1)} ms · p90 ${pct(ms, 90).toFixed(1)} ms · p99 ${pct(ms, 99).toFixed(1)} ms · mean ${mean.toFixed(1)} ms · max ${Math.max(...ms).toFixed(1)} ms`,
+    );
+    console.log(
+      `  of which list_clients request (HTTP + core): p50 ${pct(api, 50).toFixed(1)} ms · p99 ${pct(api, 99).toFixed(1)} ms (${api.length} requests)`,
     );
     const worst = [...samples].sort((a, b) => b.ms - a.ms).slice(0, 5);
     console.log(`slowest: ${worst.map((s) => `${JSON.stringify(s.q)} ${s.ms.toFixed(1)} ms`).join(' · ')}`);

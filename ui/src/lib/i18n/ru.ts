@@ -59,7 +59,7 @@ export const ru: Dict = {
   card_not_found: 'Этого клиента больше нет.',
   card_created: 'Добавлен {date}',
   card_demo: 'Демо-клиент',
-  action_call: 'Позвонить',
+  action_call: 'Звонок',
   action_sms: 'SMS',
   action_whatsapp: 'WhatsApp',
   action_telegram: 'Telegram',

@@ -59,7 +59,7 @@ export const uk: Dict = {
   card_not_found: 'Цього клієнта більше немає.',
   card_created: 'Додано {date}',
   card_demo: 'Демо-клієнт',
-  action_call: 'Зателефонувати',
+  action_call: 'Дзвінок',
   action_sms: 'SMS',
   action_whatsapp: 'WhatsApp',
   action_telegram: 'Telegram',

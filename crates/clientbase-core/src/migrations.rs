@@ -6,7 +6,10 @@ use crate::error::StoreError;
 use rusqlite::Connection;
 
 /// Migration `i` (0-based) moves the schema from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/0001_init.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/0001_init.sql"),
+    include_str!("../../../migrations/0002_client_keys.sql"),
+];
 
 /// The schema version this binary writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -15,7 +18,7 @@ pub fn schema_version(conn: &Connection) -> Result<i64, StoreError> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
 
-/// Applies pending migrations; returns the version now in the file.
+/// Applies pending migrations; returns the version the file had before (0 for a new file).
 pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
     let found = schema_version(conn)?;
     if found > SCHEMA_VERSION {
@@ -35,5 +38,5 @@ pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
-    Ok(SCHEMA_VERSION)
+    Ok(found)
 }

@@ -25,12 +25,37 @@ fn migrates_empty_db_and_seeds() {
 }
 
 #[test]
+fn migrates_v1_db_and_rebuilds_lookup_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        let tx = conn.transaction().unwrap();
+        tx.execute_batch(clientbase_core::migrations::MIGRATIONS[0]).unwrap();
+        tx.pragma_update(None, "user_version", 1).unwrap();
+        tx.execute(
+            "INSERT INTO clients (id, kind, last_name, phones, created_at, updated_at) VALUES ('c1', 'person', 'Петренко', \
+             '[{\"kind\":\"mobile\",\"raw\":\"067 123 45 67\",\"e164\":\"+380671234567\"}]', 'x', 'x')",
+            [],
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 2);
+    let d = store.check_duplicates(&person("", "", "0671234567"), None).unwrap();
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].value, "+380671234567");
+    assert_eq!(count(&store, "SELECT count(*) FROM client_keys"), 2);
+}
+
+#[test]
 fn refuses_newer_schema() {
     let (dir, store) = open();
     store.connection().pragma_update(None, "user_version", 99).unwrap();
     drop(store);
     match Store::open(&db_path(&dir)) {
-        Err(StoreError::SchemaTooNew { found: 99, supported }) => assert_eq!(supported, 1),
+        Err(StoreError::SchemaTooNew { found: 99, supported }) => assert_eq!(supported, clientbase_core::migrations::SCHEMA_VERSION),
         Err(e) => panic!("wrong error {e}"),
         Ok(_) => panic!("opened a newer db"),
     }
@@ -182,9 +207,9 @@ fn duplicates_by_phone_email_and_name() {
     // The lookup uses indexes, not scans.
     let plan: String = store
         .connection()
-        .query_row("EXPLAIN QUERY PLAN SELECT client_id FROM client_phones WHERE e164 = 'x'", [], |r| r.get(3))
+        .query_row("EXPLAIN QUERY PLAN SELECT client_id FROM client_keys WHERE key = 'p:x'", [], |r| r.get(3))
         .unwrap();
-    assert!(plan.contains("USING INDEX"), "{plan}");
+    assert!(plan.contains("USING PRIMARY KEY") || plan.contains("USING INDEX"), "{plan}");
 }
 
 #[test]
@@ -231,7 +256,7 @@ fn failed_write_leaves_neither_row_nor_log() {
     assert!(matches!(err, StoreError::Sqlite(_)), "{err}");
     assert_eq!(count(&store, "SELECT count(*) FROM clients"), 0);
     assert_eq!(count(&store, "SELECT count(*) FROM change_log"), 0);
-    assert_eq!(count(&store, "SELECT count(*) FROM client_phones"), 0);
+    assert_eq!(count(&store, "SELECT count(*) FROM client_keys"), 0);
     assert_eq!(store.list_clients(&ListQuery { text: "acme".into(), ..Default::default() }).total, 0);
 }
 
@@ -252,5 +277,6 @@ fn demo_load_and_clear() {
     assert_eq!((s.clients, s.demo_clients, s.contacts), (1, 0, 0));
     assert!(s.change_log_rows >= before + 500);
     assert_eq!(store.list_clients(&ListQuery::default()).total, 1);
-    assert_eq!(count(&store, "SELECT count(*) FROM client_phones"), 0);
+    assert_eq!(count(&store, "SELECT count(*) FROM client_keys WHERE client_id NOT IN (SELECT id FROM clients)"), 0);
+    assert_eq!(count(&store, "SELECT count(*) FROM client_keys"), 1, "the real client's name key stays");
 }

@@ -25,7 +25,7 @@ impl Store {
                     let f = serde_json::to_string(&rows::contact_cols(&c.id, no, ct))?;
                     log_change(&tx, &mut self.hlc, "contacts", &ct.id, "insert", &f)?;
                 }
-                rows::write_lookups(&tx, &c.id, dv, false)?;
+                rows::write_keys(&tx, &c.id, &rows::lookup_keys(dv, &c.data), &[])?;
             }
         }
         save_clock(&tx, &self.hlc)?;
@@ -62,7 +62,7 @@ impl Store {
                 log_change(&tx, &mut self.hlc, "clients", id, "delete", "{}")?;
                 self.index.remove(id);
             }
-            for t in ["client_phones", "client_emails", "client_names", "contacts"] {
+            for t in ["client_keys", "contacts"] {
                 tx.execute(&format!("DELETE FROM {t} WHERE client_id IN (SELECT id FROM clients WHERE is_demo = 1)"), [])?;
             }
             tx.execute("DELETE FROM clients WHERE is_demo = 1", [])?;

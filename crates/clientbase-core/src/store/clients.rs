@@ -64,7 +64,7 @@ impl Store {
             let f = serde_json::to_string(&rows::contact_cols(&client.id, no, ct))?;
             log_change(&tx, &mut self.hlc, "contacts", &ct.id, "insert", &f)?;
         }
-        rows::write_lookups(&tx, &client.id, &dv, false)?;
+        rows::write_keys(&tx, &client.id, &rows::lookup_keys(&dv, &client.data), &[])?;
         save_clock(&tx, &self.hlc)?;
         tx.commit()?;
         self.index.upsert(rows::doc_of(&client, &dv));
@@ -127,7 +127,8 @@ impl Store {
                 log_change(&tx, &mut self.hlc, "contacts", &o.id, "delete", "{}")?;
             }
         }
-        rows::write_lookups(&tx, id, &dv, true)?;
+        let old_keys = rows::lookup_keys(&rows::derive_base(&old.data), &old.data);
+        rows::write_keys(&tx, id, &rows::lookup_keys(&dv, &new.data), &old_keys)?;
         save_clock(&tx, &self.hlc)?;
         tx.commit()?;
         self.index.upsert(rows::doc_of(&new, &dv));
@@ -223,22 +224,27 @@ impl Store {
             }
             Ok(())
         };
-        const TAIL: &str = "JOIN clients c ON c.id = x.client_id WHERE c.deleted_at IS NULL AND c.id <> ?2";
-        probe(&format!("SELECT DISTINCT x.client_id FROM client_phones x {TAIL} AND x.e164 = ?1"), &dv.e164s, DuplicateReason::Phone)?;
-        probe(&format!("SELECT DISTINCT x.client_id FROM client_emails x {TAIL} AND x.email = ?1"), &dv.emails, DuplicateReason::Email)?;
+        const SQL: &str = "SELECT x.client_id FROM client_keys x JOIN clients c ON c.id = x.client_id \
+            WHERE x.key = ?1 AND c.deleted_at IS NULL AND c.id <> ?2";
+        let keys = |prefix: &str, v: &[String]| -> Vec<String> { v.iter().map(|x| format!("{prefix}{x}")).collect() };
+        probe(SQL, &keys("p:", &dv.e164s), DuplicateReason::Phone)?;
+        probe(SQL, &keys("e:", &dv.emails), DuplicateReason::Email)?;
         let name_ok = match input.kind {
             ClientKind::Person => !(input.first_name.is_empty() && input.last_name.is_empty()),
             ClientKind::Organization => !input.org_name.is_empty(),
         };
         if name_ok {
-            probe(&format!("SELECT DISTINCT x.client_id FROM client_names x {TAIL} AND x.name_key = ?1"), &[dv.name_key.clone()], DuplicateReason::Name)?;
+            probe(SQL, &keys("n:", std::slice::from_ref(&dv.name_key)), DuplicateReason::Name)?;
         }
         let display = rows::display_name(&input);
         for f in found.iter_mut().filter(|f| f.1 == DuplicateReason::Name) {
             f.2 = display.clone();
         }
         let mut out = Vec::new();
-        for (id, reason, value) in found {
+        for (id, reason, mut value) in found {
+            if let Some(v) = value.get(2..).filter(|_| reason != DuplicateReason::Name) {
+                value = v.to_owned();
+            }
             let docs = rows::load_docs(&self.conn, "c.id = ?1", [&id])?;
             if let Some(doc) = docs.into_iter().next() {
                 out.push(DuplicateMatch { client: doc.payload, reason, value });

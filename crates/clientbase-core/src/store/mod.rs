@@ -8,7 +8,7 @@
 //! column for an insert and only the changed columns (plus `updated_at`) for an update. Each row carries
 //! the HLC timestamp of the write. The per-field clock of a row's field is therefore the `hlc` of the
 //! latest change-log row for that row naming the field (last-writer-wins per field on merge).
-//! Derived tables (`client_phones`, `client_emails`, `client_names`) and derived columns of `clients`
+//! The derived table `client_keys` and derived columns of `clients`
 //! (`city`, `phone_display`, `subtitle`, `phone_digits`, `search_extra`, `birthday_md`) are recomputed
 //! by the store and never logged. The seeded default categories have fixed ids and are not logged.
 
@@ -96,7 +96,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "cache_size", CACHE_SIZE)?;
         conn.set_prepared_statement_cache_capacity(64);
-        migrations::migrate(&mut conn)?;
+        let before = migrations::migrate(&mut conn)?;
 
         let tx = conn.transaction()?;
         let device: Option<String> =
@@ -123,6 +123,9 @@ impl Store {
             settings: Settings { language: String::new(), default_country: "UA".into(), user_name: String::new() },
             open_index_ms: 0.0,
         };
+        if before == 1 {
+            store.rebuild_keys()?;
+        }
         store.settings = store.read_settings()?;
         store.index.set_locale(index_locale(&store.settings.language));
         let t = std::time::Instant::now();
@@ -152,6 +155,24 @@ impl Store {
     pub fn reload_index(&mut self) -> Result<(), StoreError> {
         let docs = rows::load_docs(&self.conn, "c.deleted_at IS NULL", [])?;
         self.index.bulk_load(docs);
+        Ok(())
+    }
+
+    /// Recomputes the duplicate-lookup keys of every client (after migrating from schema 1).
+    pub fn rebuild_keys(&mut self) -> Result<(), StoreError> {
+        let ids: Vec<String> = {
+            let mut st = self.conn.prepare("SELECT id FROM clients")?;
+            let r = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            r
+        };
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM client_keys", [])?;
+        for id in ids {
+            if let Some(c) = rows::read_client(&tx, &id)? {
+                rows::write_keys(&tx, &id, &rows::lookup_keys(&rows::derive_base(&c.data), &c.data), &[])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 

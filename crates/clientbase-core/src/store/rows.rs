@@ -350,22 +350,34 @@ pub(crate) fn exec_contact(
     Ok(())
 }
 
-/// Rewrites the duplicate-lookup rows of a client.
-pub(crate) fn write_lookups(tx: &Transaction<'_>, id: &str, dv: &Derived, replace: bool) -> Result<(), StoreError> {
-    if replace {
-        for t in ["client_phones", "client_emails", "client_names"] {
-            tx.prepare_cached(&format!("DELETE FROM {t} WHERE client_id = ?1"))?.execute([id])?;
+/// The duplicate-lookup keys of a client: `p:<E.164>` (client's and contact persons' phones, from
+/// their stored `e164`), `e:<lower-cased e-mail>`, `n:<folded name key>`.
+pub(crate) fn lookup_keys(dv: &Derived, d: &ClientInput) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for p in d.phones.iter().chain(d.contacts.iter().flat_map(|c| c.phones.iter())) {
+        if let Some(e) = &p.e164 {
+            keys.push(format!("p:{e}"));
         }
     }
-    let mut p = tx.prepare_cached("INSERT INTO client_phones (client_id, e164) VALUES (?1, ?2)")?;
-    for e in &dv.e164s {
-        p.execute([id, e])?;
-    }
-    let mut m = tx.prepare_cached("INSERT INTO client_emails (client_id, email) VALUES (?1, ?2)")?;
     for e in &dv.emails {
-        m.execute([id, e])?;
+        keys.push(format!("e:{e}"));
     }
-    tx.prepare_cached("INSERT INTO client_names (client_id, name_key) VALUES (?1, ?2)")?.execute([id, &dv.name_key])?;
+    keys.push(format!("n:{}", dv.name_key));
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Replaces a client's lookup keys `old` by `new` (only the difference is written).
+pub(crate) fn write_keys(tx: &Transaction<'_>, id: &str, new: &[String], old: &[String]) -> Result<(), StoreError> {
+    let mut del = tx.prepare_cached("DELETE FROM client_keys WHERE key = ?1 AND client_id = ?2")?;
+    for k in old.iter().filter(|k| !new.contains(k)) {
+        del.execute([k, id])?;
+    }
+    let mut ins = tx.prepare_cached("INSERT OR IGNORE INTO client_keys (key, client_id) VALUES (?1, ?2)")?;
+    for k in new.iter().filter(|k| !old.contains(k)) {
+        ins.execute([k, id])?;
+    }
     Ok(())
 }
 
@@ -403,7 +415,8 @@ pub(crate) fn read_client(conn: &Connection, id: &str) -> Result<Option<Client>,
             emails: json(r, 7)?,
             messengers: json(r, 8)?,
             website: r.get(9)?,
-            address: json(r, 10)?,
+            // Rows written by SQL defaults hold '{}' (no keys): an empty address.
+            address: if text(r, 10)? == "{}" { Address::default() } else { json(r, 10)? },
             birthday: birthday_at(r, 11)?,
             notes: r.get(15)?,
             hobbies: r.get(16)?,

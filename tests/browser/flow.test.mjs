@@ -155,7 +155,6 @@ test('rep flow at 360×740', { timeout: 240_000 }, async (t) => {
   });
 
   await t.test('delete shows Undo, which restores the client', async () => {
-    page.once('dialog', (d) => d.accept());
     await tid('client-card').getByTestId('delete').tap();
     await page.getByRole('button', { name: 'Undo' }).tap();
     await tid('client-card').locator('h1', { hasText: 'Testerenko' }).waitFor();

@@ -59,6 +59,20 @@ test('custom fields and demo data from Settings', { timeout: 120_000 }, async (t
     await shot(page, 'settings-02-card-with-custom-field');
   });
 
+  await t.test('deleting a field asks in the app first', async () => {
+    await visible('nav-settings').tap();
+    const def = page.locator('.def').last();
+    await def.getByRole('button', { name: 'Delete' }).tap();
+    const dialog = page.getByTestId('confirm');
+    assert.match(await dialog.innerText(), /Delete field “Shop size”/);
+    await shot(page, 'settings-03-confirm');
+    await dialog.getByRole('button', { name: 'Cancel' }).tap();
+    assert.equal((await server.api('list_custom_fields')).length, 1);
+    await def.getByRole('button', { name: 'Delete' }).tap();
+    await page.getByTestId('confirm-ok').tap();
+    await until(async () => (await server.api('list_custom_fields')).length === 0, { what: 'the field to be deleted' });
+  });
+
   await t.test('removing demo clients keeps the rep’s own', async () => {
     await visible('nav-settings').tap();
     await page.getByText('60 demo clients in the base').waitFor();

@@ -20,7 +20,23 @@ export const app = $state({
   /** Bumped whenever clients change, so lists and cards refetch. */
   dataVersion: 0,
   snack: null as Snack | null,
+  confirm: null as { text: string; okLabel: string; resolve: (ok: boolean) => void } | null,
 });
+
+/** An in-app confirmation (window.confirm is not available in every mobile webview). */
+export function askConfirm(text: string, okLabel: string): Promise<boolean> {
+  app.confirm?.resolve(false);
+  return new Promise((resolve) => {
+    app.confirm = {
+      text,
+      okLabel,
+      resolve: (ok) => {
+        app.confirm = null;
+        resolve(ok);
+      },
+    };
+  });
+}
 
 let snackSeq = 0;
 let snackTimer: ReturnType<typeof setTimeout> | undefined;

@@ -68,7 +68,6 @@ export const el: Dict = {
   action_map: 'Χάρτης',
   action_website: 'Ιστότοπος',
   open_failed: 'Καμία εφαρμογή σε αυτή τη συσκευή δεν μπορεί να ανοίξει αυτόν τον σύνδεσμο',
-  delete_confirm: 'Διαγραφή του/της {name};',
   deleted: 'Ο πελάτης διαγράφηκε',
   restored: 'Ο πελάτης επανήλθε',
 

@@ -70,7 +70,6 @@ export const en = {
   action_map: 'Map',
   action_website: 'Website',
   open_failed: 'No app on this device can open this link',
-  delete_confirm: 'Delete {name}?',
   deleted: 'Client deleted',
   restored: 'Client restored',
 

@@ -68,7 +68,6 @@ export const ru: Dict = {
   action_map: 'Карта',
   action_website: 'Сайт',
   open_failed: 'На этом устройстве нет приложения, которое может открыть эту ссылку',
-  delete_confirm: 'Удалить {name}?',
   deleted: 'Клиент удалён',
   restored: 'Клиент восстановлен',
 

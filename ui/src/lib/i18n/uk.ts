@@ -68,7 +68,6 @@ export const uk: Dict = {
   action_map: 'Мапа',
   action_website: 'Сайт',
   open_failed: 'На цьому пристрої немає застосунку, який може відкрити це посилання',
-  delete_confirm: 'Видалити {name}?',
   deleted: 'Клієнта видалено',
   restored: 'Клієнта відновлено',
 

@@ -68,7 +68,6 @@ export const zh: Dict = {
   action_map: '地图',
   action_website: '网站',
   open_failed: '本设备上没有可以打开此链接的应用',
-  delete_confirm: '要删除 {name} 吗？',
   deleted: '客户已删除',
   restored: '客户已恢复',
 

@@ -99,8 +99,8 @@ test('search finds demo clients by Cyrillic, Greek and Chinese fragments', { tim
       // Lower-cased surname + the first two letters of the given name: tests case folding.
       ['cyrillic', /[\u0400-\u04FF]/, (n) => { const w = n.split(' '); return w.length > 1 ? `${w[0].toLowerCase()} ${w[1].slice(0, 2).toLowerCase()}` : null; }],
       ['greek', /[\u0370-\u03FF\u1F00-\u1FFF]/, (n) => { const w = n.split(' '); return w.length > 1 ? `${w[0].toLowerCase()} ${w[1].slice(0, 2).toLowerCase()}` : null; }],
-      // The given name without the surname: a substring in the middle of a CJK name.
-      ['chinese', /[\u4E00-\u9FFF]/, (n) => { const s = n.replace(/\s/g, ''); return s.length >= 3 ? s.slice(1) : null; }],
+      // Two characters from inside a CJK name ('秀英' must find '王秀英'): no word boundaries to lean on.
+      ['chinese', /[\u4E00-\u9FFF]/, (n) => { const s = n.replace(/\s/g, ''); return s.length >= 3 ? s.slice(1, 3) : null; }],
     ];
     for (const [name, script, make] of cases) {
       await t.test(name, async () => {
@@ -113,6 +113,18 @@ test('search finds demo clients by Cyrillic, Greek and Chinese fragments', { tim
         await shot(page, `i18n-search-${name}`);
       });
     }
+    await t.test('sort by next birthday shows the core\'s order with birthdays', async () => {
+      await page.getByTestId('search-input').fill('');
+      await page.getByTestId('sort').selectOption('next_birthday');
+      const expected = await server.api('list_clients', {
+        query: { text: '', category_ids: [], sort: 'next_birthday', offset: 0, limit: 3 },
+      });
+      await page.locator(`[data-testid="client-row"][data-id="${expected.rows[0].id}"]`).waitFor();
+      const ids = await page.getByTestId('client-row').evaluateAll((rows) => rows.slice(0, 3).map((r) => r.dataset.id));
+      assert.deepEqual(ids, expected.rows.map((r) => r.id));
+      await page.getByTestId('client-row').first().locator('.bday').waitFor();
+      await shot(page, 'i18n-sort-birthday');
+    });
     assert.deepEqual(errors.map(String), []);
   } finally {
     await context.close();

@@ -121,6 +121,18 @@ test('rep flow at 360×740', { timeout: 240_000 }, async (t) => {
     await shot(page, 'flow-05-invalid-phone');
   });
 
+  await t.test('saving without a name shows the core\'s field errors under the fields', async () => {
+    const before = (await server.api('stats')).clients;
+    await tid('save-client').tap();
+    const nameField = page.locator('.field', { has: tid('field-first-name') });
+    await nameField.locator('.err', { hasText: 'Enter a name' }).waitFor();
+    assert.equal(await tid('field-first-name').getAttribute('aria-invalid'), 'true');
+    assert.match(await tid('field-phone-hint').innerText(), /(not a valid|too short)/i);
+    await page.getByText('Please correct the highlighted fields.').waitFor();
+    assert.equal((await server.api('stats')).clients, before);
+    await shot(page, 'flow-05b-field-errors');
+  });
+
   await t.test('add a client with a Ukrainian mobile', async () => {
     await tid('field-first-name').fill('Olena');
     await tid('field-last-name').fill('Testerenko');

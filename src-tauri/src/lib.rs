@@ -4,9 +4,11 @@
 //! `#[tauri::command]` per function of [`clientbase_core::api`]. A command has no logic: lock the state,
 //! call the core, return its `Result` (an [`ApiError`] reaches the UI as `{code, message, fields}`).
 //!
-//! Commands are `async` so that Tauri runs them off the main (GTK/UI) thread: a slow command such as
-//! `load_demo` never freezes the window.
+//! Commands run on Tauri's blocking thread pool (`spawn_blocking`), never on the main (GTK/UI) thread
+//! nor on an async worker: a slow command such as `load_demo` freezes neither the window nor the IPC.
 //!
+//! The store is opened on a background thread so the window shows at once (on Android a main thread
+//! busy for seconds is an "app not responding"); a command that arrives before it is open waits.
 //! If the store cannot be opened (a database written by a newer app: `schema_too_new`; an unreadable
 //! file: `db_open`) the app still starts: the error is kept in the state and every command returns it,
 //! so the UI shows it to the user instead of the process dying silently.
@@ -15,7 +17,7 @@ use clientbase_core::api::{self, App, AppInfo, ClientCard, Platform};
 use clientbase_core::model::*;
 use clientbase_core::ApiError;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Condvar, Mutex};
 use tauri::{Manager, State};
 
 /// The platform this binary was built for.
@@ -27,22 +29,44 @@ pub const PLATFORM: Platform = if cfg!(target_os = "android") {
     Platform::Desktop
 };
 
-/// The open store, or the reason it could not be opened.
-pub struct Shell(Mutex<Result<App, ApiError>>);
+/// The open store, the reason it could not be opened, or nothing yet (still opening).
+#[derive(Clone, Default)]
+pub struct Shell(Arc<(Mutex<Option<Result<App, ApiError>>>, Condvar)>);
 
 impl Shell {
-    /// Runs `f` on the open store; returns the start-up error when there is none.
+    /// Stores the result of opening the store and wakes the commands waiting for it.
+    fn set(&self, opened: Result<App, ApiError>) {
+        let (slot, ready) = &*self.0;
+        *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(opened);
+        ready.notify_all();
+    }
+
+    /// Runs `f` on the open store (waiting for it to be opened); returns the start-up error if any.
     fn with<T>(&self, f: impl FnOnce(&mut App) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        let (slot, ready) = &*self.0;
         // A panic inside a command cannot leave a half-written transaction (rusqlite rolls back on
         // drop), so a poisoned lock is safe to reuse.
-        let mut guard = self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match guard.as_mut() {
-            Ok(app) => f(app),
-            Err(e) => Err(e.clone()),
+        let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
+        while guard.is_none() {
+            guard = ready.wait(guard).unwrap_or_else(|p| p.into_inner());
         }
+        match guard.as_mut() {
+            Some(Ok(app)) => f(app),
+            Some(Err(e)) => Err(e.clone()),
+            None => unreachable!("waited above"),
+        }
+    }
+
+    /// [`Shell::with`] on the blocking thread pool.
+    async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut App) -> Result<T, ApiError> + Send + 'static,
+    {
+        let shell = self.clone();
+        tauri::async_runtime::spawn_blocking(move || shell.with(f))
+            .await
+            .map_err(|e| ApiError::new("internal", e.to_string()))?
     }
 }
 
@@ -111,125 +135,141 @@ fn open(handle: &tauri::AppHandle, options: &Options) -> Result<App, ApiError> {
     Ok(app)
 }
 
-#[tauri::command(async)]
-fn app_info(state: State<'_, Shell>) -> Result<AppInfo, ApiError> {
-    state.with(api::app_info)
+#[tauri::command]
+async fn app_info(state: State<'_, Shell>) -> Result<AppInfo, ApiError> {
+    state.run(api::app_info).await
 }
 
-#[tauri::command(async)]
-fn get_settings(state: State<'_, Shell>) -> Result<Settings, ApiError> {
-    state.with(api::get_settings)
+#[tauri::command]
+async fn get_settings(state: State<'_, Shell>) -> Result<Settings, ApiError> {
+    state.run(api::get_settings).await
 }
 
-#[tauri::command(async)]
-fn set_settings(state: State<'_, Shell>, settings: Settings) -> Result<Settings, ApiError> {
-    state.with(|app| api::set_settings(app, settings))
+#[tauri::command]
+async fn set_settings(state: State<'_, Shell>, settings: Settings) -> Result<Settings, ApiError> {
+    state.run(move |app| api::set_settings(app, settings)).await
 }
 
-#[tauri::command(async)]
-fn list_clients(state: State<'_, Shell>, query: ListQuery) -> Result<ListPage, ApiError> {
-    state.with(|app| api::list_clients(app, query))
+#[tauri::command]
+async fn list_clients(state: State<'_, Shell>, query: ListQuery) -> Result<ListPage, ApiError> {
+    state.run(move |app| api::list_clients(app, query)).await
 }
 
-#[tauri::command(async)]
-fn get_client(state: State<'_, Shell>, id: Id) -> Result<ClientCard, ApiError> {
-    state.with(|app| api::get_client(app, id))
+#[tauri::command]
+async fn get_client(state: State<'_, Shell>, id: Id) -> Result<ClientCard, ApiError> {
+    state.run(move |app| api::get_client(app, id)).await
 }
 
-#[tauri::command(async)]
-fn check_duplicates(
+#[tauri::command]
+async fn check_duplicates(
     state: State<'_, Shell>,
     input: ClientInput,
     exclude: Option<Id>,
 ) -> Result<Vec<DuplicateMatch>, ApiError> {
-    state.with(|app| api::check_duplicates(app, input, exclude))
+    state
+        .run(move |app| api::check_duplicates(app, input, exclude))
+        .await
 }
 
-#[tauri::command(async)]
-fn create_client(state: State<'_, Shell>, input: ClientInput) -> Result<Client, ApiError> {
-    state.with(|app| api::create_client(app, input))
+#[tauri::command]
+async fn create_client(state: State<'_, Shell>, input: ClientInput) -> Result<Client, ApiError> {
+    state.run(move |app| api::create_client(app, input)).await
 }
 
-#[tauri::command(async)]
-fn update_client(state: State<'_, Shell>, id: Id, input: ClientInput) -> Result<Client, ApiError> {
-    state.with(|app| api::update_client(app, id, input))
+#[tauri::command]
+async fn update_client(
+    state: State<'_, Shell>,
+    id: Id,
+    input: ClientInput,
+) -> Result<Client, ApiError> {
+    state
+        .run(move |app| api::update_client(app, id, input))
+        .await
 }
 
-#[tauri::command(async)]
-fn delete_client(state: State<'_, Shell>, id: Id) -> Result<Client, ApiError> {
-    state.with(|app| api::delete_client(app, id))
+#[tauri::command]
+async fn delete_client(state: State<'_, Shell>, id: Id) -> Result<Client, ApiError> {
+    state.run(move |app| api::delete_client(app, id)).await
 }
 
-#[tauri::command(async)]
-fn restore_client(state: State<'_, Shell>, id: Id) -> Result<Client, ApiError> {
-    state.with(|app| api::restore_client(app, id))
+#[tauri::command]
+async fn restore_client(state: State<'_, Shell>, id: Id) -> Result<Client, ApiError> {
+    state.run(move |app| api::restore_client(app, id)).await
 }
 
-#[tauri::command(async)]
-fn check_phone(
+#[tauri::command]
+async fn check_phone(
     state: State<'_, Shell>,
     raw: String,
     country: Option<String>,
 ) -> Result<PhoneCheck, ApiError> {
-    state.with(|app| api::check_phone(app, raw, country))
+    state
+        .run(move |app| api::check_phone(app, raw, country))
+        .await
 }
 
-#[tauri::command(async)]
-fn list_categories(state: State<'_, Shell>) -> Result<Vec<Category>, ApiError> {
-    state.with(api::list_categories)
+#[tauri::command]
+async fn list_categories(state: State<'_, Shell>) -> Result<Vec<Category>, ApiError> {
+    state.run(api::list_categories).await
 }
 
-#[tauri::command(async)]
-fn save_category(state: State<'_, Shell>, category: Category) -> Result<Category, ApiError> {
-    state.with(|app| api::save_category(app, category))
+#[tauri::command]
+async fn save_category(state: State<'_, Shell>, category: Category) -> Result<Category, ApiError> {
+    state
+        .run(move |app| api::save_category(app, category))
+        .await
 }
 
-#[tauri::command(async)]
-fn delete_category(state: State<'_, Shell>, id: Id) -> Result<(), ApiError> {
-    state.with(|app| api::delete_category(app, id))
+#[tauri::command]
+async fn delete_category(state: State<'_, Shell>, id: Id) -> Result<(), ApiError> {
+    state.run(move |app| api::delete_category(app, id)).await
 }
 
-#[tauri::command(async)]
-fn list_custom_fields(state: State<'_, Shell>) -> Result<Vec<CustomFieldDef>, ApiError> {
-    state.with(api::list_custom_fields)
+#[tauri::command]
+async fn list_custom_fields(state: State<'_, Shell>) -> Result<Vec<CustomFieldDef>, ApiError> {
+    state.run(api::list_custom_fields).await
 }
 
-#[tauri::command(async)]
-fn save_custom_field(
+#[tauri::command]
+async fn save_custom_field(
     state: State<'_, Shell>,
     field: CustomFieldDef,
 ) -> Result<CustomFieldDef, ApiError> {
-    state.with(|app| api::save_custom_field(app, field))
+    state
+        .run(move |app| api::save_custom_field(app, field))
+        .await
 }
 
-#[tauri::command(async)]
-fn delete_custom_field(state: State<'_, Shell>, id: Id) -> Result<(), ApiError> {
-    state.with(|app| api::delete_custom_field(app, id))
+#[tauri::command]
+async fn delete_custom_field(state: State<'_, Shell>, id: Id) -> Result<(), ApiError> {
+    state
+        .run(move |app| api::delete_custom_field(app, id))
+        .await
 }
 
-#[tauri::command(async)]
-fn list_tags(state: State<'_, Shell>) -> Result<Vec<String>, ApiError> {
-    state.with(api::list_tags)
+#[tauri::command]
+async fn list_tags(state: State<'_, Shell>) -> Result<Vec<String>, ApiError> {
+    state.run(api::list_tags).await
 }
 
-#[tauri::command(async)]
-fn list_cities(state: State<'_, Shell>) -> Result<Vec<String>, ApiError> {
-    state.with(api::list_cities)
+#[tauri::command]
+async fn list_cities(state: State<'_, Shell>) -> Result<Vec<String>, ApiError> {
+    state.run(api::list_cities).await
 }
 
-#[tauri::command(async)]
-fn load_demo(state: State<'_, Shell>, count: u32) -> Result<Stats, ApiError> {
-    state.with(|app| api::load_demo(app, count))
+#[tauri::command]
+async fn load_demo(state: State<'_, Shell>, count: u32) -> Result<Stats, ApiError> {
+    state.run(move |app| api::load_demo(app, count)).await
 }
 
-#[tauri::command(async)]
-fn clear_demo(state: State<'_, Shell>) -> Result<Stats, ApiError> {
-    state.with(api::clear_demo)
+#[tauri::command]
+async fn clear_demo(state: State<'_, Shell>) -> Result<Stats, ApiError> {
+    state.run(api::clear_demo).await
 }
 
-#[tauri::command(async)]
-fn stats(state: State<'_, Shell>) -> Result<Stats, ApiError> {
-    state.with(api::stats)
+#[tauri::command]
+async fn stats(state: State<'_, Shell>) -> Result<Stats, ApiError> {
+    state.run(api::stats).await
 }
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
@@ -245,11 +285,16 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
-            let opened = open(app.handle(), &options);
-            if let Err(e) = &opened {
-                eprintln!("clientbase: cannot open the database: {e}");
-            }
-            app.manage(Shell(Mutex::new(opened)));
+            let shell = Shell::default();
+            app.manage(shell.clone());
+            let handle = app.handle().clone();
+            std::thread::spawn(move || {
+                let opened = open(&handle, &options);
+                if let Err(e) = &opened {
+                    eprintln!("clientbase: cannot open the database: {e}");
+                }
+                shell.set(opened);
+            });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -311,5 +356,22 @@ mod tests {
     #[test]
     fn platform_matches_the_build_target() {
         assert_eq!(PLATFORM, Platform::Desktop);
+    }
+
+    #[test]
+    fn commands_wait_for_the_store_and_get_the_open_error() {
+        let shell = Shell::default();
+        let waiting = {
+            let shell = shell.clone();
+            std::thread::spawn(move || shell.with(|_| Ok(())))
+        };
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert!(
+            !waiting.is_finished(),
+            "a command must wait while the store is opening"
+        );
+        shell.set(Err(ApiError::new("schema_too_new", "newer")));
+        assert_eq!(waiting.join().unwrap().unwrap_err().code, "schema_too_new");
+        assert_eq!(shell.with(|_| Ok(1)).unwrap_err().code, "schema_too_new");
     }
 }

@@ -116,6 +116,17 @@ pub fn fold_into(s: &str, out: &mut String) {
     // `pending_space`: a space is owed before the next non-space output.
     let mut pending_space = false;
     let push_piece = |piece: &str, out: &mut String, pending_space: &mut bool| {
+        if !piece.as_bytes().contains(&b' ') {
+            if piece.is_empty() {
+                return;
+            }
+            if *pending_space && out.len() > base {
+                out.push(' ');
+            }
+            *pending_space = false;
+            out.push_str(piece);
+            return;
+        }
         for (i, part) in piece.split(' ').enumerate() {
             if i > 0 {
                 *pending_space = true;

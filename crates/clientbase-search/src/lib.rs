@@ -114,8 +114,8 @@ struct Interner {
 }
 
 impl Interner {
-    fn intern(&mut self, folded: String, display: &str) -> u32 {
-        if let Some(&id) = self.map.get(&folded) {
+    fn intern(&mut self, folded: &str, display: &str) -> u32 {
+        if let Some(&id) = self.map.get(folded) {
             if self.count[id as usize] == 0 {
                 self.display[id as usize] = display.to_string();
             }
@@ -123,7 +123,7 @@ impl Interner {
             return id;
         }
         let id = self.display.len() as u32;
-        self.map.insert(folded, id);
+        self.map.insert(folded.to_string(), id);
         self.display.push(display.to_string());
         self.count.push(1);
         id
@@ -153,39 +153,113 @@ struct Live<T> {
     payload: T,
 }
 
-/// Fold work for one doc (done in parallel by `bulk_load`).
+/// Fold work for a run of docs: folded texts and phone digits appended to arenas (one span per
+/// doc), plus collation sort keys. `bulk_load` runs two of these in parallel.
+#[derive(Default)]
 struct Prepared {
     text: String,
+    text_span: Vec<(u32, u32)>,
     phones: String,
-    sort_key: Vec<u8>,
+    phone_span: Vec<(u32, u32)>,
+    sort_keys: Vec<Box<[u8]>>,
 }
 
-fn prepare(coll: &CollatorBorrowed<'_>, sort_name: &str, texts: &[String], phone_digits: &[String]) -> Prepared {
-    let mut text = String::new();
-    for t in texts {
-        let start = text.len();
-        if start > 0 {
-            text.push('\n');
+impl Prepared {
+    fn add(&mut self, coll: &CollatorBorrowed<'_>, sort_name: &str, texts: &[String], phone_digits: &[String]) {
+        let doc_start = self.text.len();
+        for t in texts {
+            let start = self.text.len();
+            if start > doc_start {
+                self.text.push('\n');
+            }
+            fold_into(t, &mut self.text);
+            if start > doc_start && self.text.len() == start + 1 {
+                self.text.pop();
+            }
         }
-        fold_into(t, &mut text);
-        if start > 0 && text.len() == start + 1 {
-            text.pop();
+        self.text_span.push((doc_start as u32, self.text.len() as u32));
+        let doc_start = self.phones.len();
+        for p in phone_digits {
+            let before = self.phones.len();
+            if before > doc_start {
+                self.phones.push(' ');
+            }
+            self.phones.extend(p.chars().filter(|c| c.is_ascii_digit()));
+            if before > doc_start && self.phones.len() == before + 1 {
+                self.phones.pop();
+            }
+        }
+        self.phone_span.push((doc_start as u32, self.phones.len() as u32));
+        let mut key = Vec::with_capacity(sort_name.len() * 3);
+        let _ = coll.write_sort_key_to(sort_name, &mut key);
+        self.sort_keys.push(key.into());
+    }
+
+    /// Appends `other`, shifting its spans.
+    fn append(&mut self, other: Prepared) {
+        let dt = self.text.len() as u32;
+        let dp = self.phones.len() as u32;
+        self.text.push_str(&other.text);
+        self.phones.push_str(&other.phones);
+        self.text_span.extend(other.text_span.iter().map(|&(a, b)| (a + dt, b + dt)));
+        self.phone_span.extend(other.phone_span.iter().map(|&(a, b)| (a + dp, b + dp)));
+        self.sort_keys.extend(other.sort_keys);
+    }
+}
+
+#[inline]
+fn span_str<'a>(arena: &'a str, spans: &[(u32, u32)], s: usize) -> &'a str {
+    let (a, b) = spans[s];
+    &arena[a as usize..b as usize]
+}
+
+fn build_unibi(text: &str, spans: &[(u32, u32)], alive: &Bits) -> TextGrams {
+    let mut tg = TextGrams::new();
+    for slot in 0..spans.len() {
+        if alive.contains(slot as u32) {
+            tg.add(slot as u32, span_str(text, spans, slot));
         }
     }
-    let mut phones = String::new();
-    for p in phone_digits {
-        let before = phones.len();
-        if before > 0 {
-            phones.push(' ');
-        }
-        phones.extend(p.chars().filter(|c| c.is_ascii_digit()));
-        if before > 0 && phones.len() == before + 1 {
-            phones.pop();
+    tg.densify(spans.len());
+    tg
+}
+
+fn build_tri_digits(
+    text: &str,
+    spans: &[(u32, u32)],
+    phones: &str,
+    phone_spans: &[(u32, u32)],
+    alive: &Bits,
+) -> (Trigrams, DigitGrams) {
+    let n = spans.len();
+    let mut tri = Trigrams::default();
+    let mut dg = DigitGrams::default();
+    for slot in 0..n {
+        if alive.contains(slot as u32) {
+            tri.add(slot as u32, span_str(text, spans, slot));
+            dg.add(slot as u32, span_str(phones, phone_spans, slot));
         }
     }
-    let mut sort_key = Vec::with_capacity(sort_name.len() * 3);
-    let _ = coll.write_sort_key_to(sort_name, &mut sort_key);
-    Prepared { text, phones, sort_key }
+    tri.densify(n);
+    dg.densify(n);
+    (tri, dg)
+}
+
+type Orders = (Vec<u32>, Vec<u32>, Vec<u32>);
+
+fn build_orders(sort_key: &[Box<[u8]>], created: &[i64], bday: &[u16]) -> Orders {
+    let n = sort_key.len();
+    let mut name: Vec<u32> = (0..n as u32).collect();
+    name.sort_unstable_by(|&a, &b| sort_key[a as usize].cmp(&sort_key[b as usize]).then(a.cmp(&b)));
+    let mut rank = vec![0u32; n];
+    for (i, &s) in name.iter().enumerate() {
+        rank[s as usize] = i as u32;
+    }
+    let mut recent = name.clone();
+    recent.sort_unstable_by_key(|&s| (std::cmp::Reverse(created[s as usize]), rank[s as usize]));
+    let mut bd = name.clone();
+    bd.sort_unstable_by_key(|&s| (bday[s as usize], rank[s as usize]));
+    (name, recent, bd)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -441,13 +515,19 @@ impl<T> Index<T> {
     }
 
     /// Appends a slot (no grams, no orders).
-    fn push_slot(&mut self, doc: SearchDoc<T>, prep: Prepared) -> u32 {
+    /// Appends a slot's metadata (not its text/phone spans, not grams, not orders).
+    fn push_meta(&mut self, doc: SearchDoc<T>, sort_key: Box<[u8]>, fold_buf: &mut String) -> u32 {
         let slot = self.live.len() as u32;
-        let category = match &doc.category {
-            Some(c) => self.categories.intern(c.clone(), c),
-            None => self.categories.intern(String::new(), ""),
-        };
-        let mut tags: Vec<u32> = doc.tags.iter().map(|t| self.tags.intern(fold(t), t.trim())).collect();
+        let category = self.categories.intern(doc.category.as_deref().unwrap_or(""), doc.category.as_deref().unwrap_or(""));
+        let mut tags: Vec<u32> = doc
+            .tags
+            .iter()
+            .map(|t| {
+                fold_buf.clear();
+                fold_into(t, fold_buf);
+                self.tags.intern(fold_buf, t.trim())
+            })
+            .collect();
         tags.sort_unstable();
         tags.dedup();
         for &t in &tags {
@@ -456,16 +536,12 @@ impl<T> Index<T> {
             }
             self.tag_post[t as usize].push(slot);
         }
-        let city = self.cities.intern(fold(&doc.city), doc.city.trim());
+        fold_buf.clear();
+        fold_into(&doc.city, fold_buf);
+        let city = self.cities.intern(fold_buf, doc.city.trim());
         push_post(&mut self.city_post, city, slot);
         push_post(&mut self.cat_post, category, slot);
-        let a = self.text_arena.len() as u32;
-        self.text_arena.push_str(&prep.text);
-        self.text_span.push((a, self.text_arena.len() as u32));
-        let a = self.phone_arena.len() as u32;
-        self.phone_arena.push_str(&prep.phones);
-        self.phone_span.push((a, self.phone_arena.len() as u32));
-        self.sort_key.push(prep.sort_key.into());
+        self.sort_key.push(sort_key);
         self.created.push(doc.created_ms);
         self.bday.push(doc.birthday_md.filter(|&b| b != NO_BDAY).unwrap_or(NO_BDAY));
         self.category.push(category);
@@ -500,61 +576,22 @@ impl<T> Index<T> {
         self.sort_key[a as usize].cmp(&self.sort_key[b as usize]).then(a.cmp(&b))
     }
 
-    /// Builds grams and orders for all slots from scratch (three workers: orders + phone grams,
-    /// trigrams, and uni/bigrams on the calling thread).
+    /// Builds grams and orders for all slots from scratch (uni/bigrams and tri/digit grams on
+    /// two workers, orders on the calling thread).
     fn finish_build(&mut self) {
-        let n = self.live.len();
+        let (text, spans) = (&self.text_arena, &self.text_span);
+        let (phones, phone_spans) = (&self.phone_arena, &self.phone_span);
         let alive = &self.alive;
-        let text = |s: usize| &self.text_arena[self.text_span[s].0 as usize..self.text_span[s].1 as usize];
-        let phones = |s: usize| &self.phone_arena[self.phone_span[s].0 as usize..self.phone_span[s].1 as usize];
-        let sort_key = &self.sort_key;
-        let created = &self.created;
-        let bday = &self.bday;
-        let (orders, digit_grams, trigrams, text_grams) = std::thread::scope(|sc| {
-            let h_orders = sc.spawn(move || {
-                let mut name: Vec<u32> = (0..n as u32).collect();
-                name.sort_unstable_by(|&a, &b| sort_key[a as usize].cmp(&sort_key[b as usize]).then(a.cmp(&b)));
-                let mut rank = vec![0u32; n];
-                for (i, &s) in name.iter().enumerate() {
-                    rank[s as usize] = i as u32;
-                }
-                let mut recent = name.clone();
-                recent.sort_unstable_by_key(|&s| (std::cmp::Reverse(created[s as usize]), rank[s as usize]));
-                let mut bd = name.clone();
-                bd.sort_unstable_by_key(|&s| (bday[s as usize], rank[s as usize]));
-                let mut dg = DigitGrams::default();
-                for slot in 0..n {
-                    if alive.contains(slot as u32) {
-                        dg.add(slot as u32, phones(slot));
-                    }
-                }
-                dg.densify(n);
-                ((name, recent, bd), dg)
-            });
-            let h_tri = sc.spawn(move || {
-                let mut tri = Trigrams::default();
-                for slot in 0..n {
-                    if alive.contains(slot as u32) {
-                        tri.add(slot as u32, text(slot));
-                    }
-                }
-                tri.densify(n);
-                tri
-            });
-            let mut tg = TextGrams::new();
-            for slot in 0..n {
-                if alive.contains(slot as u32) {
-                    tg.add(slot as u32, text(slot));
-                }
-            }
-            tg.densify(n);
-            let (orders, dg) = h_orders.join().expect("order thread");
-            (orders, dg, h_tri.join().expect("trigram thread"), tg)
+        let (orders, tg, (tri, dg)) = std::thread::scope(|sc| {
+            let h1 = sc.spawn(move || build_unibi(text, spans, alive));
+            let h2 = sc.spawn(move || build_tri_digits(text, spans, phones, phone_spans, alive));
+            let orders = build_orders(&self.sort_key, &self.created, &self.bday);
+            (orders, h1.join().expect("gram worker"), h2.join().expect("gram worker"))
         });
         (self.name_order, self.recent_order, self.bday_order) = orders;
-        self.digit_grams = digit_grams;
-        self.trigrams = trigrams;
-        self.text_grams = text_grams;
+        self.text_grams = tg;
+        self.trigrams = tri;
+        self.digit_grams = dg;
         self.ranks_valid = false;
     }
 
@@ -617,45 +654,96 @@ impl<T> Index<T> {
     }
 
     /// Replaces the whole content with `docs` (a later doc with the same key wins).
+    ///
+    /// Folding and sort keys run on two threads; then uni/bigram and trigram/phone postings are
+    /// built on two workers while this thread interns tags/cities and sorts the orders.
     pub fn bulk_load(&mut self, docs: Vec<SearchDoc<T>>) {
         let locale = std::mem::take(&mut self.locale);
         *self = Index::new(&locale);
         // Later duplicates win.
-        let mut last: FxMap<&str, usize> = FxMap::default();
-        last.reserve(docs.len());
-        for (i, d) in docs.iter().enumerate() {
-            last.insert(d.key.as_str(), i);
-        }
-        let keep: Vec<bool> = docs.iter().enumerate().map(|(i, d)| last[d.key.as_str()] == i).collect();
-        drop(last);
-        // Fold + sort keys on two threads (the strings are moved out so T need not be Send).
         let mut docs = docs;
-        let mut parts: Vec<(String, Vec<String>, Vec<String>)> = docs
-            .iter_mut()
-            .map(|d| (std::mem::take(&mut d.sort_name), std::mem::take(&mut d.texts), std::mem::take(&mut d.phone_digits)))
-            .collect();
-        let mid = parts.len() / 2;
-        let (a, b) = parts.split_at_mut(mid);
-        let coll = &self.collator;
-        let run = |chunk: &mut [(String, Vec<String>, Vec<String>)]| -> Vec<Prepared> {
-            chunk.iter().map(|(n, t, p)| prepare(coll, n, t, p)).collect()
-        };
-        let (pa, pb) = std::thread::scope(|sc| {
-            let h = sc.spawn(|| run(b));
-            let pa = run(a);
-            (pa, h.join().expect("fold thread"))
-        });
-        let n = docs.len();
-        self.live.reserve(n);
-        self.sort_key.reserve(n);
-        self.by_key.reserve(n);
-        for (((mut d, prep), (name, _, _)), k) in docs.into_iter().zip(pa.into_iter().chain(pb)).zip(parts).zip(keep) {
-            if k {
-                d.sort_name = name;
-                self.push_slot(d, prep);
+        {
+            let mut last: FxMap<&str, usize> = FxMap::default();
+            last.reserve(docs.len());
+            for (i, d) in docs.iter().enumerate() {
+                last.insert(d.key.as_str(), i);
+            }
+            if last.len() < docs.len() {
+                let keep: Vec<bool> = docs.iter().enumerate().map(|(i, d)| last[d.key.as_str()] == i).collect();
+                drop(last);
+                let mut i = 0;
+                docs.retain(|_| {
+                    i += 1;
+                    keep[i - 1]
+                });
             }
         }
-        self.finish_build();
+        let n = docs.len();
+        // The strings are moved out so that T need not be Send; the workers drop them.
+        let mut parts: Vec<(Vec<String>, Vec<String>)> = docs
+            .iter_mut()
+            .map(|d| (std::mem::take(&mut d.texts), std::mem::take(&mut d.phone_digits)))
+            .collect();
+        let names: Vec<&str> = docs.iter().map(|d| d.sort_name.as_str()).collect();
+        let mid = n / 2;
+        let (pa_parts, pb_parts) = parts.split_at_mut(mid);
+        let (na, nb) = names.split_at(mid);
+        let coll = &self.collator;
+        let run = |chunk: &mut [(Vec<String>, Vec<String>)], names: &[&str]| -> Prepared {
+            let mut p = Prepared::default();
+            for ((t, ph), name) in chunk.iter_mut().zip(names) {
+                p.add(coll, name, t, ph);
+                drop(std::mem::take(t));
+                drop(std::mem::take(ph));
+            }
+            p
+        };
+        let mut prep = std::thread::scope(|sc| {
+            let h = sc.spawn(|| run(pb_parts, nb));
+            let mut pa = run(pa_parts, na);
+            pa.append(h.join().expect("fold worker"));
+            pa
+        });
+        drop(names);
+        drop(parts);
+        let sort_keys = std::mem::take(&mut prep.sort_keys);
+        let mut alive = Bits::with_len(n);
+        alive.words.iter_mut().for_each(|w| *w = u64::MAX);
+        if n % 64 != 0 {
+            if let Some(last) = alive.words.last_mut() {
+                *last = (1u64 << (n % 64)) - 1;
+            }
+        }
+        self.live.reserve(n);
+        self.sort_key.reserve(n);
+        self.created.reserve(n);
+        self.bday.reserve(n);
+        self.category.reserve(n);
+        self.city.reserve(n);
+        self.by_key.reserve(n);
+        let (tg, (tri, dg)) = {
+            let p = &prep;
+            let alive = &alive;
+            std::thread::scope(|sc| {
+                let h1 = sc.spawn(move || build_unibi(&p.text, &p.text_span, alive));
+                let h2 = sc.spawn(move || build_tri_digits(&p.text, &p.text_span, &p.phones, &p.phone_span, alive));
+                let mut buf = String::new();
+                for (d, k) in docs.into_iter().zip(sort_keys) {
+                    self.push_meta(d, k, &mut buf);
+                }
+                let orders = build_orders(&self.sort_key, &self.created, &self.bday);
+                (self.name_order, self.recent_order, self.bday_order) = orders;
+                (h1.join().expect("gram worker"), h2.join().expect("gram worker"))
+            })
+        };
+        self.text_grams = tg;
+        self.trigrams = tri;
+        self.digit_grams = dg;
+        self.text_arena = prep.text;
+        self.text_span = prep.text_span;
+        self.phone_arena = prep.phones;
+        self.phone_span = prep.phone_span;
+        self.ranks_valid = false;
         self.touch();
     }
 
@@ -664,8 +752,19 @@ impl<T> Index<T> {
         if let Some(&old) = self.by_key.get(&doc.key) {
             self.kill_slot(old);
         }
-        let prep = prepare(&self.collator, &doc.sort_name, &doc.texts, &doc.phone_digits);
-        let slot = self.push_slot(doc, prep);
+        let mut prep = Prepared::default();
+        prep.add(&self.collator, &doc.sort_name, &doc.texts, &doc.phone_digits);
+        let mut buf = String::new();
+        let key = prep.sort_keys.pop().expect("one key");
+        let slot = self.push_meta(doc, key, &mut buf);
+        let (a, b) = prep.text_span[0];
+        let at = self.text_arena.len() as u32;
+        self.text_arena.push_str(&prep.text[a as usize..b as usize]);
+        self.text_span.push((at, self.text_arena.len() as u32));
+        let (a, b) = prep.phone_span[0];
+        let at = self.phone_arena.len() as u32;
+        self.phone_arena.push_str(&prep.phones[a as usize..b as usize]);
+        self.phone_span.push((at, self.phone_arena.len() as u32));
         {
             let (a, b) = self.text_span[slot as usize];
             let text = &self.text_arena[a as usize..b as usize];

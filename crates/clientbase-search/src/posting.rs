@@ -75,19 +75,14 @@ impl Default for Posting {
 }
 
 impl Posting {
+    /// Appends `slot`; the caller guarantees it is not already the last element.
     #[inline]
-    pub fn push(&mut self, slot: u32) {
+    pub fn push_new(&mut self, slot: u32) {
         match self {
-            Posting::List(v) => {
-                if v.last() != Some(&slot) {
-                    v.push(slot);
-                }
-            }
+            Posting::List(v) => v.push(slot),
             Posting::Dense { bits, count } => {
-                if !bits.contains(slot) {
-                    bits.set(slot);
-                    *count += 1;
-                }
+                bits.set(slot);
+                *count += 1;
             }
         }
     }
@@ -134,6 +129,9 @@ pub struct TextGrams {
     high_ids: FxMap<char, u32>,
     n_chars: u32,
     pub uni: Vec<Posting>,
+    /// slot + 1 of the last push per gram (0 = none): in-doc duplicates skip the list entirely
+    last_uni: Vec<u32>,
+    last_bi: Vec<u32>,
     bi_direct: Vec<u32>, // a*256+b for a,b < 256 → bigram posting index + 1
     bi_map: FxMap<u64, u32>,
     pub bi: Vec<Posting>,
@@ -158,6 +156,7 @@ impl TextGrams {
             self.n_chars += 1;
             self.low_ids[cp] = id + 1;
             self.uni.push(Posting::default());
+            self.last_uni.push(0);
             id
         } else {
             if let Some(&id) = self.high_ids.get(&c) {
@@ -167,6 +166,7 @@ impl TextGrams {
             self.n_chars += 1;
             self.high_ids.insert(c, id);
             self.uni.push(Posting::default());
+            self.last_uni.push(0);
             id
         }
     }
@@ -192,6 +192,7 @@ impl TextGrams {
             }
             let id = self.bi.len() as u32;
             self.bi.push(Posting::default());
+            self.last_bi.push(0);
             self.bi_direct[k] = id + 1;
             id as usize
         } else {
@@ -200,6 +201,7 @@ impl TextGrams {
             let id = *self.bi_map.entry(key).or_insert(next);
             if id == next {
                 self.bi.push(Posting::default());
+                self.last_bi.push(0);
             }
             id as usize
         }
@@ -226,10 +228,16 @@ impl TextGrams {
                 continue;
             }
             let id = self.char_id(c);
-            self.uni[id as usize].push(slot);
+            if self.last_uni[id as usize] != slot + 1 {
+                self.last_uni[id as usize] = slot + 1;
+                self.uni[id as usize].push_new(slot);
+            }
             if let Some(p) = prev {
                 let b = self.bigram_slot(p, id);
-                self.bi[b].push(slot);
+                if self.last_bi[b] != slot + 1 {
+                    self.last_bi[b] = slot + 1;
+                    self.bi[b].push_new(slot);
+                }
             }
             prev = Some(id);
         }
@@ -246,11 +254,12 @@ impl TextGrams {
 #[derive(Debug)]
 pub struct DigitGrams {
     pub grams: Vec<Posting>, // [0,10) unigrams, [10,110) bigrams, [110,1110) trigrams
+    last: Vec<u32>,
 }
 
 impl Default for DigitGrams {
     fn default() -> Self {
-        DigitGrams { grams: vec![Posting::default(); 1110] }
+        DigitGrams { grams: vec![Posting::default(); 1110], last: vec![0; 1110] }
     }
 }
 
@@ -270,7 +279,11 @@ impl DigitGrams {
             for i in 0..b.len() {
                 for n in 1..=3 {
                     if i + n <= b.len() {
-                        self.grams[digit_gram_index(&b[i..i + n])].push(slot);
+                        let g = digit_gram_index(&b[i..i + n]);
+                        if self.last[g] != slot + 1 {
+                            self.last[g] = slot + 1;
+                            self.grams[g].push_new(slot);
+                        }
                     }
                 }
             }
@@ -344,6 +357,7 @@ pub type FxMap<K, V> = HashMap<K, V, FxBuild>;
 pub struct Trigrams {
     map: FxMap<u64, u32>,
     pub lists: Vec<Posting>,
+    last: Vec<u32>,
 }
 
 #[inline]
@@ -366,8 +380,12 @@ impl Trigrams {
                 let id = *self.map.entry(key).or_insert(next);
                 if id == next {
                     self.lists.push(Posting::default());
+                    self.last.push(0);
                 }
-                self.lists[id as usize].push(slot);
+                if self.last[id as usize] != slot + 1 {
+                    self.last[id as usize] = slot + 1;
+                    self.lists[id as usize].push_new(slot);
+                }
             }
             a = b;
             b = c;

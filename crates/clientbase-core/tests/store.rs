@@ -236,6 +236,14 @@ fn change_log_rows_per_write_with_changed_fields_only() {
     assert_eq!(device, store.device_id());
     let last: String = store.connection().query_row("SELECT value FROM meta WHERE key = 'last_hlc'", [], |r| r.get(0)).unwrap();
     assert_eq!(last, log[1].0);
+    let log = log;
+    // A field cleared back to its default is logged with the default value; inserts omit defaults.
+    assert!(log[0].2.get("notes").is_none());
+    let mut edit = store.get_client(&c.id).unwrap().data;
+    edit.notes.clear();
+    store.update_client(&c.id, edit).unwrap();
+    let log = store.change_log_for(&c.id).unwrap();
+    assert_eq!(log[2].2["notes"], "");
     // Settings and categories are logged too.
     let mut s = store.settings().clone();
     s.language = "el".into();

@@ -99,7 +99,8 @@ impl Store {
         let dv = rows::derive(&new.data);
         let tx = self.conn.transaction()?;
         rows::exec_client(&mut tx.prepare_cached(&rows::update_client_sql())?, &new, &dv)?;
-        let changed = rows::diff(&rows::client_cols(&old), &rows::client_cols(&new))?;
+        let mut changed = rows::diff(&rows::client_cols(&old), &rows::client_cols(&new))?;
+        changed.insert("updated_at".into(), serde_json::Value::String(new.updated_at.clone()));
         log_change(&tx, &mut self.hlc, "clients", id, "update", &serde_json::Value::Object(changed).to_string())?;
         for (no, ct) in new.data.contacts.iter().enumerate() {
             match old.data.contacts.iter().position(|o| o.id == ct.id) {

@@ -146,34 +146,75 @@ pub fn derive(d: &ClientInput) -> Derived {
     out
 }
 
-/// The change-log image of a client row (domain columns only).
+fn skip_str(s: &&str) -> bool {
+    s.is_empty()
+}
+fn skip_slice<T>(s: &&[T]) -> bool {
+    s.is_empty()
+}
+fn skip_false(b: &bool) -> bool {
+    !*b
+}
+fn skip_address(a: &&Address) -> bool {
+    **a == Address::default()
+}
+fn skip_map<K, V>(m: &&BTreeMap<K, V>) -> bool {
+    m.is_empty()
+}
+
+/// The change-log image of a client row (domain columns only). Columns holding their default (empty
+/// text or list, null, false) are left out: an insert's `fields` omits them, and [`diff`] reports a
+/// column that went back to its default with that default value.
 #[derive(Serialize)]
 pub(crate) struct ClientCols<'a> {
     kind: &'static str,
+    #[serde(skip_serializing_if = "skip_str")]
     first_name: &'a str,
+    #[serde(skip_serializing_if = "skip_str")]
     last_name: &'a str,
+    #[serde(skip_serializing_if = "skip_str")]
     middle_name: &'a str,
+    #[serde(skip_serializing_if = "skip_str")]
     org_name: &'a str,
+    #[serde(skip_serializing_if = "skip_slice")]
     phones: &'a [Phone],
+    #[serde(skip_serializing_if = "skip_slice")]
     emails: &'a [Email],
+    #[serde(skip_serializing_if = "skip_slice")]
     messengers: &'a [Messenger],
+    #[serde(skip_serializing_if = "skip_str")]
     website: &'a str,
+    #[serde(skip_serializing_if = "skip_address")]
     address: &'a Address,
+    #[serde(skip_serializing_if = "Option::is_none")]
     birthday_day: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     birthday_month: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     birthday_year: Option<i32>,
+    #[serde(skip_serializing_if = "skip_str")]
     notes: &'a str,
+    #[serde(skip_serializing_if = "skip_str")]
     hobbies: &'a str,
+    #[serde(skip_serializing_if = "skip_slice")]
     tags: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
     category_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "skip_str")]
     source: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
     preferred_channel: Option<&'static str>,
+    #[serde(skip_serializing_if = "skip_str")]
     call_time: &'a str,
+    #[serde(skip_serializing_if = "skip_map")]
     custom: &'a BTreeMap<Id, CustomValue>,
+    #[serde(skip_serializing_if = "skip_str")]
     owner: &'a str,
+    #[serde(skip_serializing_if = "skip_false")]
     is_demo: bool,
     created_at: &'a str,
     updated_at: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
     deleted_at: Option<&'a str>,
 }
 
@@ -213,17 +254,29 @@ pub(crate) fn client_cols(c: &Client) -> ClientCols<'_> {
 pub(crate) struct ContactCols<'a> {
     client_id: &'a str,
     position_no: usize,
+    #[serde(skip_serializing_if = "skip_str")]
     first_name: &'a str,
+    #[serde(skip_serializing_if = "skip_str")]
     last_name: &'a str,
+    #[serde(skip_serializing_if = "skip_str")]
     middle_name: &'a str,
+    #[serde(skip_serializing_if = "skip_str")]
     position: &'a str,
+    #[serde(skip_serializing_if = "skip_slice")]
     phones: &'a [Phone],
+    #[serde(skip_serializing_if = "skip_slice")]
     emails: &'a [Email],
+    #[serde(skip_serializing_if = "skip_slice")]
     messengers: &'a [Messenger],
+    #[serde(skip_serializing_if = "Option::is_none")]
     birthday_day: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     birthday_month: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     birthday_year: Option<i32>,
+    #[serde(skip_serializing_if = "skip_str")]
     notes: &'a str,
+    #[serde(skip_serializing_if = "skip_str")]
     hobbies: &'a str,
 }
 
@@ -251,7 +304,21 @@ pub(crate) fn diff<T: Serialize>(old: &T, new: &T) -> Result<serde_json::Map<Str
     let (serde_json::Value::Object(o), serde_json::Value::Object(n)) = (serde_json::to_value(old)?, serde_json::to_value(new)?) else {
         return Ok(Default::default());
     };
-    Ok(n.into_iter().filter(|(k, v)| o.get(k) != Some(v)).collect())
+    let mut out: serde_json::Map<String, serde_json::Value> = Default::default();
+    for (k, ov) in &o {
+        if !n.contains_key(k) {
+            let default = match ov {
+                serde_json::Value::String(_) => serde_json::Value::String(String::new()),
+                serde_json::Value::Array(_) => serde_json::Value::Array(Vec::new()),
+                serde_json::Value::Object(_) => serde_json::Value::Object(Default::default()),
+                serde_json::Value::Bool(_) => serde_json::Value::Bool(false),
+                _ => serde_json::Value::Null,
+            };
+            out.insert(k.clone(), default);
+        }
+    }
+    out.extend(n.into_iter().filter(|(k, v)| o.get(k) != Some(v)));
+    Ok(out)
 }
 
 const CLIENT_COLS: &str = "id, kind, first_name, last_name, middle_name, org_name, phones, emails, messengers, website, \

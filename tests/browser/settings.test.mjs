@@ -87,6 +87,34 @@ test('custom fields and demo data from Settings', { timeout: 120_000 }, async (t
     assert.equal(await page.getByTestId('count').innerText(), '1 client');
   });
 
+  await t.test('leaving a form with edits asks first; an untouched form just closes', async () => {
+    await visible('add-client').tap();
+    await page.getByTestId('client-form').waitFor();
+    await page.getByTestId('back').tap();
+    await page.getByTestId('client-form').waitFor({ state: 'detached' });
+    assert.equal(await page.getByTestId('confirm').count(), 0);
+
+    await visible('add-client').tap();
+    await page.getByTestId('field-first-name').fill('Half-typed');
+    await page.getByTestId('back').tap();
+    const dialog = page.getByTestId('confirm');
+    assert.match(await dialog.innerText(), /Leave without saving your changes\?/);
+    await dialog.getByRole('button', { name: 'Cancel' }).tap();
+    assert.equal(await page.getByTestId('field-first-name').inputValue(), 'Half-typed');
+    await page.getByTestId('back').tap();
+    await page.getByTestId('confirm-ok').tap();
+    await page.getByTestId('client-form').waitFor({ state: 'detached' });
+    assert.equal((await server.api('stats')).clients, 1);
+
+    // Opening an existing client's form and going back without touching it asks nothing.
+    await page.getByTestId('client-row').first().tap();
+    await page.getByTestId('client-card').getByTestId('edit').tap();
+    await page.getByTestId('field-last-name').waitFor();
+    await page.getByTestId('back').tap();
+    await page.getByTestId('client-card').waitFor();
+    assert.equal(await page.getByTestId('confirm').count(), 0);
+  });
+
   await t.test('no uncaught page errors', () => {
     assert.deepEqual(errors.map(String), []);
   });

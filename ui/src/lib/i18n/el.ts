@@ -151,6 +151,8 @@ export const el: Dict = {
   dup_open: 'Άνοιγμα υπάρχοντος',
   dup_save_anyway: 'Αποθήκευση ούτως ή άλλως',
   form_fix_errors: 'Διορθώστε τα επισημασμένα πεδία.',
+  form_leave: 'Έξοδος χωρίς αποθήκευση των αλλαγών;',
+  form_leave_ok: 'Έξοδος',
   saved: 'Αποθηκεύτηκε',
 
   set_title: 'Ρυθμίσεις',

@@ -153,6 +153,8 @@ export const en = {
   dup_open: 'Open existing',
   dup_save_anyway: 'Save anyway',
   form_fix_errors: 'Please correct the highlighted fields.',
+  form_leave: 'Leave without saving your changes?',
+  form_leave_ok: 'Leave',
   saved: 'Saved',
 
   set_title: 'Settings',

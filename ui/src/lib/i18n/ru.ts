@@ -151,6 +151,8 @@ export const ru: Dict = {
   dup_open: 'Открыть существующего',
   dup_save_anyway: 'Всё равно сохранить',
   form_fix_errors: 'Исправьте отмеченные поля.',
+  form_leave: 'Выйти без сохранения изменений?',
+  form_leave_ok: 'Выйти',
   saved: 'Сохранено',
 
   set_title: 'Настройки',

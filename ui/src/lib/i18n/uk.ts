@@ -151,6 +151,8 @@ export const uk: Dict = {
   dup_open: 'Відкрити наявного',
   dup_save_anyway: 'Однаково зберегти',
   form_fix_errors: 'Виправте позначені поля.',
+  form_leave: 'Вийти без збереження змін?',
+  form_leave_ok: 'Вийти',
   saved: 'Збережено',
 
   set_title: 'Налаштування',

@@ -151,6 +151,8 @@ export const zh: Dict = {
   dup_open: '打开已有客户',
   dup_save_anyway: '仍然保存',
   form_fix_errors: '请更正标出的字段。',
+  form_leave: '不保存更改就离开吗？',
+  form_leave_ok: '离开',
   saved: '已保存',
 
   set_title: '设置',

@@ -125,6 +125,29 @@ test('search finds demo clients by Cyrillic, Greek and Chinese fragments', { tim
       await page.getByTestId('client-row').first().locator('.bday').waitFor();
       await shot(page, 'i18n-sort-birthday');
     });
+    await t.test('category, tag and city filters narrow the list like the core does', async () => {
+      await page.getByTestId('sort').selectOption('name');
+      const [cat] = await server.api('list_categories');
+      const [tag] = await server.api('list_tags');
+      const cities = await server.api('list_cities');
+      const total = async (q) =>
+        (await server.api('list_clients', { query: { text: '', category_ids: [], sort: 'name', offset: 0, limit: 1, ...q } })).total;
+      const shownTotal = (n) =>
+        page.waitForFunction((n) => document.querySelector('[data-testid="client-list"]')?.getAttribute('data-total') === String(n), n);
+
+      await page.getByRole('button', { name: cat.name }).tap();
+      await shownTotal(await total({ category_ids: [cat.id] }));
+      await page.getByLabel('Tag').selectOption(tag);
+      await shownTotal(await total({ category_ids: [cat.id], tag }));
+      await shot(page, 'i18n-filters');
+      await page.getByRole('button', { name: 'Clear filters' }).tap();
+      await page.getByLabel('City').selectOption(cities[0]);
+      const n = await total({ city: cities[0] });
+      assert.ok(n > 0 && n < 400);
+      await shownTotal(n);
+      await page.getByRole('button', { name: 'Clear filters' }).tap();
+      await shownTotal(400);
+    });
     assert.deepEqual(errors.map(String), []);
   } finally {
     await context.close();

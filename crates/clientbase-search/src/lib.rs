@@ -370,6 +370,13 @@ pub struct Index<T> {
     bday_rank: Vec<u32>,
     generation: u64,
     cache: Option<Cached>,
+    pending: Option<PendingGrams>,
+}
+
+/// Postings being built in the background after `bulk_load`, covering slots `0..upto`.
+struct PendingGrams {
+    handle: std::thread::JoinHandle<(TextGrams, Trigrams, DigitGrams)>,
+    upto: usize,
 }
 
 /// The last query's result: `items` is the ordered prefix collected so far; the rest is found
@@ -482,6 +489,7 @@ impl<T> Index<T> {
             bday_rank: Vec::new(),
             generation: 0,
             cache: None,
+            pending: None,
         }
     }
 
@@ -598,6 +606,7 @@ impl<T> Index<T> {
     /// Renumbers the live slots densely (drops dead ones) and rebuilds; with `rekey`, recomputes
     /// the collation sort keys too.
     fn rebuild(&mut self, rekey: bool) {
+        self.finish_indexing();
         let old_live = std::mem::take(&mut self.live);
         let old_keys = std::mem::take(&mut self.sort_key);
         let old_created = std::mem::take(&mut self.created);
@@ -721,24 +730,24 @@ impl<T> Index<T> {
         self.category.reserve(n);
         self.city.reserve(n);
         self.by_key.reserve(n);
-        let (tg, (tri, dg)) = {
-            let p = &prep;
-            let alive = &alive;
+        // The postings are built in the background on copies of the arenas; the first query
+        // with text (or a compaction) waits for them, upserts meanwhile are caught up then.
+        let (text, spans) = (prep.text.clone(), prep.text_span.clone());
+        let (phones, phone_spans) = (prep.phones.clone(), prep.phone_span.clone());
+        let handle = std::thread::spawn(move || {
             std::thread::scope(|sc| {
-                let h1 = sc.spawn(move || build_unibi(&p.text, &p.text_span, alive));
-                let h2 = sc.spawn(move || build_tri_digits(&p.text, &p.text_span, &p.phones, &p.phone_span, alive));
-                let mut buf = String::new();
-                for (d, k) in docs.into_iter().zip(sort_keys) {
-                    self.push_meta(d, k, &mut buf);
-                }
-                let orders = build_orders(&self.sort_key, &self.created, &self.bday);
-                (self.name_order, self.recent_order, self.bday_order) = orders;
-                (h1.join().expect("gram worker"), h2.join().expect("gram worker"))
+                let h = sc.spawn(|| build_unibi(&text, &spans, &alive));
+                let (tri, dg) = build_tri_digits(&text, &spans, &phones, &phone_spans, &alive);
+                (h.join().expect("gram worker"), tri, dg)
             })
-        };
-        self.text_grams = tg;
-        self.trigrams = tri;
-        self.digit_grams = dg;
+        });
+        self.pending = Some(PendingGrams { handle, upto: n });
+        let mut buf = String::new();
+        for (d, k) in docs.into_iter().zip(sort_keys) {
+            self.push_meta(d, k, &mut buf);
+        }
+        (self.name_order, self.recent_order, self.bday_order) =
+            build_orders(&self.sort_key, &self.created, &self.bday);
         self.text_arena = prep.text;
         self.text_span = prep.text_span;
         self.phone_arena = prep.phones;
@@ -765,7 +774,7 @@ impl<T> Index<T> {
         let at = self.phone_arena.len() as u32;
         self.phone_arena.push_str(&prep.phones[a as usize..b as usize]);
         self.phone_span.push((at, self.phone_arena.len() as u32));
-        {
+        if self.pending.is_none() {
             let (a, b) = self.text_span[slot as usize];
             let text = &self.text_arena[a as usize..b as usize];
             self.text_grams.add(slot, text);
@@ -791,6 +800,32 @@ impl<T> Index<T> {
         self.ranks_valid = false;
         self.touch();
         self.maybe_compact();
+    }
+
+    /// Blocks until the postings that `bulk_load` builds in the background are installed.
+    /// Queries with text do this by themselves; call it to move the wait elsewhere (e.g. right
+    /// after the first screen is drawn).
+    pub fn finish_indexing(&mut self) {
+        if let Some(p) = self.pending.take() {
+            let (tg, tri, dg) = p.handle.join().expect("gram builder panicked");
+            self.text_grams = tg;
+            self.trigrams = tri;
+            self.digit_grams = dg;
+            for slot in p.upto..self.live.len() {
+                if self.alive.contains(slot as u32) {
+                    let text = span_str(&self.text_arena, &self.text_span, slot);
+                    self.text_grams.add(slot as u32, text);
+                    self.trigrams.add(slot as u32, text);
+                    let phones = span_str(&self.phone_arena, &self.phone_span, slot);
+                    self.digit_grams.add(slot as u32, phones);
+                }
+            }
+        }
+    }
+
+    /// True when no background indexing is in progress.
+    pub fn is_ready(&self) -> bool {
+        self.pending.as_ref().is_none_or(|p| p.handle.is_finished())
     }
 
     fn maybe_compact(&mut self) {
@@ -1115,6 +1150,9 @@ impl<T> Index<T> {
             },
             None => None,
         };
+        if !terms.is_empty() {
+            self.finish_indexing();
+        }
         let set = if terms.is_empty() { None } else { Some(self.match_terms(&terms)) };
 
         // Small result: filter each match and sort by rank.

@@ -312,3 +312,24 @@ fn bulk_load_later_duplicate_wins_and_empty_query_lists_all() {
     assert_eq!(keys(&mut idx, "first"), Vec::<String>::new());
     assert_eq!(idx.query("   ", &Filter::default(), Sort::Recent, 0, 10).total, 2);
 }
+
+#[test]
+fn changes_while_background_indexing_are_caught_up() {
+    let mut idx: Index<String> = Index::new("en");
+    idx.bulk_load((0..5000).map(|i| doc(&format!("k{i}"), &format!("Client {i}"))).collect());
+    // no text query yet: postings may still be building
+    idx.upsert(doc("k1", "Renamed Zebra"));
+    idx.upsert(doc("new", "Brand New Zebra"));
+    assert!(idx.remove("k2"));
+    assert_eq!(idx.len(), 5000);
+    assert_eq!(idx.query("", &Filter::default(), Sort::Name, 0, 1).total, 5000);
+    assert_eq!(keys(&mut idx, "zebra"), vec!["k1", "new"]);
+    assert_eq!(keys(&mut idx, "client 2"), {
+        // AND of "client" and the bare digit term "2" (matches any text containing 2)
+        let mut v: Vec<String> = (0..5000).filter(|i| i.to_string().contains('2') && *i != 2).map(|i| format!("k{i}")).collect();
+        v.sort();
+        v
+    });
+    assert!(idx.is_ready());
+    idx.finish_indexing();
+}

@@ -37,6 +37,7 @@ fn main() {
     for _ in 0..5 {
         let t = Instant::now();
         let mut s = Store::open(path).unwrap();
+        println!("  open: read rows {:.1} ms, build search index {:.1} ms", s.open_read_ms, s.open_index_ms);
         let page = s.list_clients(&ListQuery { limit: 50, ..Default::default() });
         assert_eq!(page.rows.len(), 50);
         opens.push(t.elapsed().as_secs_f64() * 1000.0);

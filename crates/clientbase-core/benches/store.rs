@@ -45,6 +45,7 @@ fn with_100k(c: &mut Criterion) {
 
     let mut s = Store::open(&path).unwrap();
     let mut g = c.benchmark_group("list_clients_100k");
+    g.warm_up_time(std::time::Duration::from_millis(500)).measurement_time(std::time::Duration::from_secs(2));
     for q in ["m", "mül", "schmi", "с", "сем", "семен", "σ", "σοφ", "σοφια", "王", "秀英", "671", "67123"] {
         g.bench_function(q, |b| {
             b.iter(|| black_box(s.list_clients(&ListQuery { text: q.into(), limit: 50, ..Default::default() }).total))

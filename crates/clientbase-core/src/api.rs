@@ -238,3 +238,13 @@ pub fn dispatch(app: &mut App, cmd: &str, args: Value) -> R<Value> {
         _ => Err(ApiError::new("bad_request", format!("unknown command `{cmd}`"))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The Tauri shell keeps the app in `State<Mutex<App>>`: it must be `Send`.
+    #[test]
+    fn app_is_send() {
+        fn send<T: Send>() {}
+        send::<super::App>();
+    }
+}

@@ -19,7 +19,7 @@ fn doc(key: &str, name: &str) -> SearchDoc<String> {
 
 fn keys(idx: &mut Index<String>, q: &str) -> Vec<String> {
     let mut v: Vec<String> =
-        idx.query(q, &Filter::default(), Sort::Name, 0, 1000).items.into_iter().cloned().collect();
+        idx.query(q, &Filter::default(), Sort::Name, 0, usize::MAX).items.into_iter().cloned().collect();
     v.sort();
     v
 }

@@ -67,6 +67,7 @@ export const el: Dict = {
   action_email: 'E-mail',
   action_map: 'Χάρτης',
   action_website: 'Ιστότοπος',
+  action_preferred: 'προτιμά',
   open_failed: 'Καμία εφαρμογή σε αυτή τη συσκευή δεν μπορεί να ανοίξει αυτόν τον σύνδεσμο',
   deleted: 'Ο πελάτης διαγράφηκε',
   restored: 'Ο πελάτης επανήλθε',

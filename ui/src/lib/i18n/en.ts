@@ -69,6 +69,7 @@ export const en = {
   action_email: 'E-mail',
   action_map: 'Map',
   action_website: 'Website',
+  action_preferred: 'preferred',
   open_failed: 'No app on this device can open this link',
   deleted: 'Client deleted',
   restored: 'Client restored',

@@ -67,6 +67,7 @@ export const ru: Dict = {
   action_email: 'Письмо',
   action_map: 'Карта',
   action_website: 'Сайт',
+  action_preferred: 'предпочитает',
   open_failed: 'На этом устройстве нет приложения, которое может открыть эту ссылку',
   deleted: 'Клиент удалён',
   restored: 'Клиент восстановлен',

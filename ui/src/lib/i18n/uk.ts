@@ -67,6 +67,7 @@ export const uk: Dict = {
   action_email: 'Лист',
   action_map: 'Мапа',
   action_website: 'Сайт',
+  action_preferred: 'надає перевагу',
   open_failed: 'На цьому пристрої немає застосунку, який може відкрити це посилання',
   deleted: 'Клієнта видалено',
   restored: 'Клієнта відновлено',

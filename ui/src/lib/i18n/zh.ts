@@ -67,6 +67,7 @@ export const zh: Dict = {
   action_email: '发邮件',
   action_map: '地图',
   action_website: '网站',
+  action_preferred: '首选',
   open_failed: '本设备上没有可以打开此链接的应用',
   deleted: '客户已删除',
   restored: '客户已恢复',

@@ -249,8 +249,22 @@ type Orders = (Vec<u32>, Vec<u32>, Vec<u32>);
 
 fn build_orders(sort_key: &[Box<[u8]>], created: &[i64], bday: &[u16]) -> Orders {
     let n = sort_key.len();
-    let mut name: Vec<u32> = (0..n as u32).collect();
-    name.sort_unstable_by(|&a, &b| sort_key[a as usize].cmp(&sort_key[b as usize]).then(a.cmp(&b)));
+    // Sort by an 8-byte big-endian prefix of the key first (cache-resident comparisons); only
+    // ties on the prefix look at the full keys on the heap.
+    let prefix = |k: &[u8]| -> u64 {
+        let mut b = [0u8; 8];
+        let m = k.len().min(8);
+        b[..m].copy_from_slice(&k[..m]);
+        u64::from_be_bytes(b)
+    };
+    let mut keyed: Vec<(u64, u32)> = (0..n).map(|s| (prefix(&sort_key[s]), s as u32)).collect();
+    keyed.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| {
+            let (ka, kb) = (&sort_key[a.1 as usize], &sort_key[b.1 as usize]);
+            ka.get(8..).unwrap_or(&[]).cmp(kb.get(8..).unwrap_or(&[])).then(a.1.cmp(&b.1))
+        })
+    });
+    let name: Vec<u32> = keyed.into_iter().map(|(_, s)| s).collect();
     let mut rank = vec![0u32; n];
     for (i, &s) in name.iter().enumerate() {
         rank[s as usize] = i as u32;

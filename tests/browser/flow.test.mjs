@@ -103,6 +103,14 @@ test('rep flow at 360×740', { timeout: 240_000 }, async (t) => {
     const box = await card.locator('[data-testid="action-call"]').first().boundingBox();
     assert.ok(box.height >= 44 && box.width >= 44, JSON.stringify(box));
     await shot(page, 'flow-04-card');
+
+    // ⋮ → "Copy number" puts the phone on the clipboard.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await card.getByRole('button', { name: 'More actions' }).first().tap();
+    await card.getByRole('menuitem', { name: 'Copy number' }).tap();
+    await page.getByRole('status').getByText('Copied').waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.equal(digits(copied), digits(expected));
     const o = await horizontalOverflow(page);
     assert.ok(o.scrollWidth <= o.width && o.over.length === 0, JSON.stringify(o));
     assert.deepEqual(await smallTargets(page), []);

@@ -37,10 +37,32 @@
 //! Filters: `categories` (any of, exact string), `tag` (exact after folding), `city` (exact after
 //! folding). An empty text lists everything that passes the filter.
 //!
-//! Sorts: `Name` (ICU4X collation of `sort_name` for the index locale, ties by key), `Recent`
-//! (`created_ms` descending, ties by name), `NextBirthday { today_md }` (the next upcoming
-//! month-day from today, today first, wrapping the year end; ties by name; no birthday last, by
-//! name).
+//! Sorts: `Name` (ICU4X collation of `sort_name` for the index locale: Ukrainian і/ї/є/ґ in
+//! their alphabet places, Chinese by pinyin, Greek tailoring for "el"; exact ties in insertion
+//! order), `Recent` (`created_ms` descending, ties by name), `NextBirthday { today_md }` (the
+//! next upcoming month-day counted from today, today's birthdays first, wrapping the year end;
+//! ties by name; no birthday last, by name).
+//!
+//! `tags()` / `cities()` return one spelling per folded value (the first one seen), in collation
+//! order; `Filter::tag` / `Filter::city` compare folded, so "VIP" and "vip" are one tag.
+//!
+//! # How it is fast
+//!
+//! - Slots are append-only (an upsert of an existing key kills the old slot and appends a new
+//!   one); dead slots are dropped by a full rebuild once they exceed a quarter of the live ones
+//!   (and at least 4096), so a single upsert is O(grams + log n) plus three `Vec::insert`s into the
+//!   precomputed sort orders (~tens of µs at 100k).
+//! - Postings per folded character unigram, bigram and trigram, and per phone digit 1-, 2- and
+//!   3-gram; lists covering more than 1/32 of the docs are bitsets. A 1-, 2- or 3-character term
+//!   is answered exactly by one posting; longer terms intersect their trigram postings (rarest
+//!   first) and verify candidates with `memchr::memmem` against the folded text arena.
+//! - The match set becomes a bitset (∧ alive ∧ filters); `total` is a popcount and the page is
+//!   found by walking the precomputed sort order until `offset + limit` hits, so a 1-letter query
+//!   matching 80% of the base costs a few µs. Small match sets are instead sorted by rank.
+//!   The last result (bitset + walk cursor) is cached, so the next page continues the walk.
+//! - `bulk_load` folds and computes collation keys on two threads, builds the sort orders and
+//!   returns; the postings are built on a background thread meanwhile. The first query with text
+//!   (or [`Index::finish_indexing`]) waits for them; an empty-text list never does.
 
 #![forbid(unsafe_code)]
 
@@ -53,7 +75,7 @@ pub use fold::{fold, fold_into};
 use icu_collator::options::CollatorOptions;
 use icu_collator::{Collator, CollatorBorrowed};
 use icu_locale_core::Locale;
-use posting::{digit_gram_index, Bits, DigitGrams, FxMap, Posting, TextGrams, Trigrams};
+use posting::{digit_gram_index, Bits, DigitGrams, FxMap, Member, Posting, Seek, TextGrams, Trigrams};
 
 /// One client as the index sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -302,12 +324,6 @@ impl Set {
         match self {
             Set::Dense(b) => b.count(),
             Set::Sparse(v) => v.len(),
-        }
-    }
-    fn contains(&self, s: u32) -> bool {
-        match self {
-            Set::Dense(b) => b.contains(s),
-            Set::Sparse(v) => v.binary_search(&s).is_ok(),
         }
     }
     fn into_bits(self, n: usize) -> Bits {
@@ -1009,11 +1025,7 @@ impl<T> Index<T> {
     }
 
     #[inline]
-    fn plan_check(&self, plan: &Plan<'_>, s: u32, skip_first: bool) -> bool {
-        let start = usize::from(skip_first);
-        if !plan.postings[start..].iter().all(|p| p.contains(s)) {
-            return false;
-        }
+    fn verify(&self, plan: &Plan<'_>, s: u32) -> bool {
         match &plan.verify {
             None => true,
             Some((finder, field)) => {
@@ -1029,15 +1041,23 @@ impl<T> Index<T> {
         }
     }
 
-    /// Evaluates one plan, restricted to `cur` when given.
+    /// Evaluates one plan, restricted to `cur` when given. Candidates are produced in ascending
+    /// slot order, so list postings are probed by galloping cursors.
     fn eval_plan(&self, plan: &Plan<'_>, cur: Option<&Set>) -> Set {
         let first = plan.postings[0];
         if let Some(Set::Sparse(v)) = cur {
             if v.len() <= first.len() {
-                return Set::Sparse(v.iter().copied().filter(|&s| self.plan_check(plan, s, false)).collect());
+                let mut members: Vec<Member<'_>> = plan.postings.iter().map(|p| Member::new(p)).collect();
+                return Set::Sparse(
+                    v.iter()
+                        .copied()
+                        .filter(|&s| members.iter_mut().all(|m| m.contains(s)) && self.verify(plan, s))
+                        .collect(),
+                );
             }
         }
-        if plan.verify.is_none() && plan.postings.iter().all(|p| matches!(p, Posting::Dense { .. })) {
+        if plan.postings.iter().all(|p| matches!(p, Posting::Dense { .. })) {
+            // AND the bitsets word-wise, then verify what is left (if the term needs it).
             let mut bits = match first {
                 Posting::Dense { bits, .. } => bits.clone(),
                 Posting::List(_) => unreachable!("checked dense"),
@@ -1050,15 +1070,32 @@ impl<T> Index<T> {
             match cur {
                 Some(Set::Dense(c)) => bits.and_with(c),
                 Some(Set::Sparse(v)) => {
-                    return Set::Sparse(v.iter().copied().filter(|&s| bits.contains(s)).collect());
+                    return Set::Sparse(
+                        v.iter().copied().filter(|&s| bits.contains(s) && self.verify(plan, s)).collect(),
+                    );
                 }
                 None => {}
             }
+            if plan.verify.is_some() {
+                let keep: Vec<u32> = bits.iter().filter(|&s| self.verify(plan, s)).collect();
+                return Set::Sparse(keep);
+            }
             return Set::Dense(bits);
         }
+        let mut members: Vec<Member<'_>> = plan.postings[1..].iter().map(|p| Member::new(p)).collect();
+        let mut cur_seek = match cur {
+            Some(Set::Sparse(v)) => Some(Seek::new(v)),
+            _ => None,
+        };
         let mut out = Vec::new();
         first.for_each(|s| {
-            if cur.is_none_or(|c| c.contains(s)) && self.plan_check(plan, s, true) {
+            let in_cur = match (cur, cur_seek.as_mut()) {
+                (None, _) => true,
+                (Some(Set::Dense(b)), _) => b.contains(s),
+                (Some(Set::Sparse(_)), Some(sk)) => sk.contains(s),
+                (Some(Set::Sparse(_)), None) => unreachable!("seek made for sparse"),
+            };
+            if in_cur && members.iter_mut().all(|m| m.contains(s)) && self.verify(plan, s) {
                 out.push(s);
             }
         });

@@ -92,13 +92,6 @@ impl Posting {
             Posting::Dense { count, .. } => *count,
         }
     }
-    #[inline]
-    pub fn contains(&self, slot: u32) -> bool {
-        match self {
-            Posting::List(v) => v.binary_search(&slot).is_ok(),
-            Posting::Dense { bits, .. } => bits.contains(slot),
-        }
-    }
     /// Converts to a bitset when it covers more than 1/32 of `n_slots`.
     pub fn maybe_densify(&mut self, n_slots: usize) {
         if let Posting::List(v) = self {
@@ -397,6 +390,63 @@ impl Trigrams {
     pub fn densify(&mut self, n_slots: usize) {
         for p in &mut self.lists {
             p.maybe_densify(n_slots);
+        }
+    }
+}
+
+/// Gallops forward through a sorted list for membership tests with ascending slots.
+pub struct Seek<'a> {
+    list: &'a [u32],
+    pos: usize,
+}
+
+impl<'a> Seek<'a> {
+    pub fn new(list: &'a [u32]) -> Self {
+        Seek { list, pos: 0 }
+    }
+    /// Whether `s` is in the list; calls must use strictly ascending `s`.
+    #[inline]
+    pub fn contains(&mut self, s: u32) -> bool {
+        let v = self.list;
+        let mut lo = self.pos;
+        if lo >= v.len() {
+            return false;
+        }
+        if v[lo] >= s {
+            return v[lo] == s;
+        }
+        let mut step = 1;
+        let mut hi = lo + 1;
+        while hi < v.len() && v[hi] < s {
+            lo = hi;
+            step *= 2;
+            hi = lo + step;
+        }
+        let hi = hi.min(v.len());
+        let idx = lo + 1 + v[lo + 1..hi].partition_point(|&x| x < s);
+        self.pos = idx;
+        idx < v.len() && v[idx] == s
+    }
+}
+
+/// Membership in a posting for ascending slots: O(1) for bitsets, galloping for lists.
+pub enum Member<'a> {
+    Bits(&'a Bits),
+    List(Seek<'a>),
+}
+
+impl<'a> Member<'a> {
+    pub fn new(p: &'a Posting) -> Self {
+        match p {
+            Posting::List(v) => Member::List(Seek::new(v)),
+            Posting::Dense { bits, .. } => Member::Bits(bits),
+        }
+    }
+    #[inline]
+    pub fn contains(&mut self, s: u32) -> bool {
+        match self {
+            Member::Bits(b) => b.contains(s),
+            Member::List(l) => l.contains(s),
         }
     }
 }

@@ -160,6 +160,14 @@ test('desktop 1280×800: list and card side by side', { timeout: 60_000 }, async
     const first = page.getByTestId('client-row').first();
     await first.waitFor();
     await shot(page, 'desktop-01-list');
+    // Keyboard: ↓ from the search box to the first row, ↓ to the second, Enter opens it.
+    const secondId = await page.getByTestId('client-row').nth(1).getAttribute('data-id');
+    await page.getByTestId('search-input').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-id')), secondId);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`#/c/${secondId}$`));
     await first.click();
     await page.getByTestId('client-card').waitFor();
     // Both panes visible at once.

@@ -33,7 +33,7 @@ impl Store {
         self.conn.pragma_update(None, "cache_size", super::CACHE_SIZE)?;
         let n = items.len();
         for (c, dv) in items {
-            self.index.upsert(rows::doc_of(&c, &dv));
+            self.index.upsert(super::docs::doc_of(&c, &dv));
         }
         Ok(n)
     }

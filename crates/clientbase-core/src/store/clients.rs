@@ -67,7 +67,7 @@ impl Store {
         rows::write_keys(&tx, &client.id, &rows::lookup_keys(&dv, &client.data), &[])?;
         save_clock(&tx, &self.hlc)?;
         tx.commit()?;
-        self.index.upsert(rows::doc_of(&client, &dv));
+        self.index.upsert(super::docs::doc_of(&client, &dv));
         Ok(client)
     }
 
@@ -132,7 +132,7 @@ impl Store {
         rows::write_keys(&tx, id, &rows::lookup_keys(&dv, &new.data), &old_keys)?;
         save_clock(&tx, &self.hlc)?;
         tx.commit()?;
-        self.index.upsert(rows::doc_of(&new, &dv));
+        self.index.upsert(super::docs::doc_of(&new, &dv));
         Ok(new)
     }
 
@@ -154,7 +154,7 @@ impl Store {
             self.index.remove(id);
         } else {
             let dv = rows::derive(&c.data);
-            self.index.upsert(rows::doc_of(&c, &dv));
+            self.index.upsert(super::docs::doc_of(&c, &dv));
         }
         Ok(c)
     }
@@ -246,7 +246,7 @@ impl Store {
             if let Some(v) = value.get(2..).filter(|_| reason != DuplicateReason::Name) {
                 value = v.to_owned();
             }
-            let docs = rows::load_docs(&self.conn, "c.id = ?1", [&id])?;
+            let docs = super::docs::load_docs(&self.conn, "c.id = ?1", [&id])?;
             if let Some(doc) = docs.into_iter().next() {
                 out.push(DuplicateMatch { client: doc.payload, reason, value });
             }

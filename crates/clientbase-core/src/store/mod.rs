@@ -15,6 +15,7 @@
 mod bulk;
 mod catalog;
 mod clients;
+pub(crate) mod docs;
 pub(crate) mod rows;
 
 use crate::error::StoreError;
@@ -131,7 +132,7 @@ impl Store {
         store.settings = store.read_settings()?;
         store.index.set_locale(index_locale(&store.settings.language));
         let t = std::time::Instant::now();
-        let docs = rows::load_docs(&store.conn, "c.deleted_at IS NULL", [])?;
+        let docs = docs::load_docs(&store.conn, "c.deleted_at IS NULL", [])?;
         store.open_read_ms = t.elapsed().as_secs_f64() * 1000.0;
         store.index.bulk_load(docs);
         store.open_index_ms = t.elapsed().as_secs_f64() * 1000.0 - store.open_read_ms;
@@ -157,7 +158,7 @@ impl Store {
 
     /// Rebuilds the search index from the database.
     pub fn reload_index(&mut self) -> Result<(), StoreError> {
-        let docs = rows::load_docs(&self.conn, "c.deleted_at IS NULL", [])?;
+        let docs = docs::load_docs(&self.conn, "c.deleted_at IS NULL", [])?;
         self.index.bulk_load(docs);
         Ok(())
     }

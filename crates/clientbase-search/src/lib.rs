@@ -764,12 +764,11 @@ impl<T> Index<T> {
         // with text (or a compaction) waits for them, upserts meanwhile are caught up then.
         let (text, spans) = (prep.text.clone(), prep.text_span.clone());
         let (phones, phone_spans) = (prep.phones.clone(), prep.phone_span.clone());
+        // One background thread, so that the interning and sorting below keep the other core.
         let handle = std::thread::spawn(move || {
-            std::thread::scope(|sc| {
-                let h = sc.spawn(|| build_unibi(&text, &spans, &alive));
-                let (tri, dg) = build_tri_digits(&text, &spans, &phones, &phone_spans, &alive);
-                (h.join().expect("gram worker"), tri, dg)
-            })
+            let tg = build_unibi(&text, &spans, &alive);
+            let (tri, dg) = build_tri_digits(&text, &spans, &phones, &phone_spans, &alive);
+            (tg, tri, dg)
         });
         self.pending = Some(PendingGrams { handle, upto: n });
         let mut buf = String::new();

@@ -307,7 +307,7 @@ fn main() {
         std::env::var("CB_BENCH_REPS").unwrap_or("3".into()));
     println!("{:<11} {:>5} {:>8} {:>8} {:>8} {:>10} {:>9}", "case", "len", "p50 us", "p99 us", "max us", "raw p99 us", "avg total");
     let filter = Filter::default();
-    let mut report = |label: &str, len: &str, runs: Vec<(Duration, Duration, usize)>| {
+    let report = |label: &str, len: &str, runs: Vec<(Duration, Duration, usize)>| {
         let mut best: Vec<Duration> = runs.iter().map(|r| r.0).collect();
         let mut raw: Vec<Duration> = runs.iter().map(|r| r.1).collect();
         let tot = runs.iter().map(|r| r.2).sum::<usize>() / runs.len().max(1);

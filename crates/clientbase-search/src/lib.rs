@@ -748,7 +748,7 @@ impl<T> Index<T> {
         let sort_keys = std::mem::take(&mut prep.sort_keys);
         let mut alive = Bits::with_len(n);
         alive.words.iter_mut().for_each(|w| *w = u64::MAX);
-        if n % 64 != 0 {
+        if n & 63 != 0 {
             if let Some(last) = alive.words.last_mut() {
                 *last = (1u64 << (n % 64)) - 1;
             }

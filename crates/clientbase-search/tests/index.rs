@@ -333,3 +333,12 @@ fn changes_while_background_indexing_are_caught_up() {
     assert!(idx.is_ready());
     idx.finish_indexing();
 }
+
+#[test]
+fn index_is_send_and_sync() {
+    fn assert_send_sync<X: Send + Sync>() {}
+    assert_send_sync::<Index<String>>();
+    let idx: Index<String> = Index::new("zh");
+    let h = std::thread::spawn(move || idx.len());
+    assert_eq!(h.join().unwrap(), 0);
+}

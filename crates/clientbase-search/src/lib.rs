@@ -221,6 +221,11 @@ impl Prepared {
     fn append(&mut self, other: Prepared) {
         let dt = self.text.len() as u32;
         let dp = self.phones.len() as u32;
+        // Headroom of 1/8 so that upserts after a bulk load do not immediately copy the arena.
+        let t = self.text.len() + other.text.len();
+        self.text.reserve_exact(other.text.len() + t / 8);
+        let p = self.phones.len() + other.phones.len();
+        self.phones.reserve_exact(other.phones.len() + p / 8);
         self.text.push_str(&other.text);
         self.phones.push_str(&other.phones);
         self.text_span.extend(other.text_span.iter().map(|&(a, b)| (a + dt, b + dt)));
@@ -777,6 +782,9 @@ impl<T> Index<T> {
         }
         (self.name_order, self.recent_order, self.bday_order) =
             build_orders(&self.sort_key, &self.created, &self.bday);
+        for o in [&mut self.name_order, &mut self.recent_order, &mut self.bday_order] {
+            o.reserve(n / 8);
+        }
         self.text_arena = prep.text;
         self.text_span = prep.text_span;
         self.phone_arena = prep.phones;

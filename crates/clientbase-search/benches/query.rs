@@ -209,6 +209,14 @@ fn cpu_ms() -> Option<f64> {
     stat_cpu_ms("/proc/self/stat")
 }
 
+/// Resident set size in MB from /proc/self/status (Linux).
+fn rss_mb() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
 fn stat_cpu_ms(path: &str) -> Option<f64> {
     let s = std::fs::read_to_string(path).ok()?;
     let rest = &s[s.rfind(')')? + 2..];
@@ -251,6 +259,7 @@ fn main() {
         }
     }
     println!("fold of all texts (1 thread): {:.1} ms ({folded} bytes out)", t.elapsed().as_secs_f64() * 1e3);
+    let rss0 = rss_mb();
     let mut idx = Index::new("en");
     let cpu0 = cpu_ms();
     let th0 = stat_cpu_ms("/proc/thread-self/stat");
@@ -264,6 +273,9 @@ fn main() {
     let first_list = (t1.elapsed(), p.total);
     idx.finish_indexing();
     let ready = t.elapsed();
+    if let (Some(a), Some(b)) = (rss0, rss_mb()) {
+        println!("RSS before bulk_load {a:.0} MB (generated docs), after indexing {b:.0} MB");
+    }
     if let (Some(a), Some(r), Some(b), Some(t0), Some(t1)) = (cpu0, cpu_ret, cpu_ms(), th0, th1) {
         println!(
             "bulk_load CPU (10 ms ticks): calling thread {:.0} ms (= critical path on an idle machine); \

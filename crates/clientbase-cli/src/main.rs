@@ -116,7 +116,7 @@ fn run(cli: Cli) -> Result<(Value, String), ApiError> {
             };
             let dups = api::check_duplicates(&mut app, input.clone(), None)?;
             let c = api::create_client(&mut app, input)?;
-            let mut text = format!("{}", c.id);
+            let mut text = c.id.clone();
             for d in &dups {
                 text.push_str(&format!("\nnote: possible duplicate of {} ({}; {:?} {})", d.client.display_name, d.client.id, d.reason, d.value));
             }

@@ -236,7 +236,6 @@ fn change_log_rows_per_write_with_changed_fields_only() {
     assert_eq!(device, store.device_id());
     let last: String = store.connection().query_row("SELECT value FROM meta WHERE key = 'last_hlc'", [], |r| r.get(0)).unwrap();
     assert_eq!(last, log[1].0);
-    let log = log;
     // A field cleared back to its default is logged with the default value; inserts omit defaults.
     assert!(log[0].2.get("notes").is_none());
     let mut edit = store.get_client(&c.id).unwrap().data;

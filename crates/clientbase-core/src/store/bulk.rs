@@ -32,8 +32,13 @@ impl Store {
         tx.commit()?;
         self.conn.pragma_update(None, "cache_size", super::CACHE_SIZE)?;
         let n = items.len();
-        for (c, dv) in items {
-            self.index.upsert(super::docs::doc_of(&c, &dv));
+        if self.index.len() == 0 {
+            // First load into an empty base: the index's bulk path (postings built in the background).
+            self.index.bulk_load(items.iter().map(|(c, dv)| super::docs::doc_of(c, dv)).collect());
+        } else {
+            for (c, dv) in items {
+                self.index.upsert(super::docs::doc_of(&c, &dv));
+            }
         }
         Ok(n)
     }

@@ -29,9 +29,12 @@ pub const PLATFORM: Platform = if cfg!(target_os = "android") {
     Platform::Desktop
 };
 
-/// The open store, the reason it could not be opened, or nothing yet (still opening).
+/// The open store or the reason it could not be opened; `None` while it is still opening.
+type Slot = Mutex<Option<Result<App, ApiError>>>;
+
+/// The app's state: the store slot and the signal that it has been filled.
 #[derive(Clone, Default)]
-pub struct Shell(Arc<(Mutex<Option<Result<App, ApiError>>>, Condvar)>);
+pub struct Shell(Arc<(Slot, Condvar)>);
 
 impl Shell {
     /// Stores the result of opening the store and wakes the commands waiting for it.

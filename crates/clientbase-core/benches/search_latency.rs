@@ -16,7 +16,10 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let n: usize = std::env::var("CLIENTBASE_BENCH_N").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let n: usize = std::env::var("CLIENTBASE_BENCH_N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bench.db");
     let path = path.to_str().unwrap();
@@ -27,7 +30,10 @@ fn main() {
     let secs = t.elapsed().as_secs_f64();
     println!("bulk insert: {n} demo clients in {:.3} s = {:.0} clients/s (DB rows, change log, lookups, search index)", secs, n as f64 / secs);
     let stats = store.stats().unwrap();
-    println!("  contacts {}, change_log rows {}", stats.contacts, stats.change_log_rows);
+    println!(
+        "  contacts {}, change_log rows {}",
+        stats.contacts, stats.change_log_rows
+    );
     drop(store);
     if std::env::var("CLIENTBASE_BENCH_ONLY_LOAD").is_ok() {
         return;
@@ -49,46 +55,142 @@ fn main() {
                 }
             }
         }
-        println!("  bare SQLite scan of the list columns: {:.1} ms ({bytes} bytes of text)", t.elapsed().as_secs_f64() * 1000.0);
+        println!(
+            "  bare SQLite scan of the list columns: {:.1} ms ({bytes} bytes of text)",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
     }
     let mut opens = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
         let mut s = Store::open(path).unwrap();
-        println!("  open: read rows {:.1} ms, build search index {:.1} ms", s.open_read_ms, s.open_index_ms);
-        let page = s.list_clients(&ListQuery { limit: 50, ..Default::default() });
+        println!(
+            "  open: read rows {:.1} ms, build search index {:.1} ms",
+            s.open_read_ms, s.open_index_ms
+        );
+        let page = s.list_clients(&ListQuery {
+            limit: 50,
+            ..Default::default()
+        });
         assert_eq!(page.rows.len(), 50);
         opens.push(t.elapsed().as_secs_f64() * 1000.0);
     }
-    println!("open with {n} clients → first list page: median {:.1} ms, max {:.1} ms", pct(&mut opens.clone(), 0.5), pct(&mut opens, 1.0));
+    println!(
+        "open with {n} clients → first list page: median {:.1} ms, max {:.1} ms",
+        pct(&mut opens.clone(), 0.5),
+        pct(&mut opens, 1.0)
+    );
 
     let mut store = Store::open(path).unwrap();
     let scripts: &[(&str, &[&str])] = &[
-        ("latin", &["m", "mü", "mul", "mulle", "s", "sc", "sch", "schmi", "j", "jo", "joh", "johns", "a", "an", "ann", "annam"]),
-        ("cyrillic", &["с", "се", "сем", "семен", "к", "ко", "ков", "коваль", "і", "ів", "іва", "івано", "а", "ал", "але", "алёна"]),
-        ("greek", &["π", "πα", "παπ", "παπαδ", "σ", "σο", "σοφ", "σοφια", "ν", "νι", "νικ", "νικολ", "ε", "ελ", "ελε", "ελενη"]),
-        ("chinese", &["王", "秀", "李", "张", "秀英", "王秀", "欧阳", "上海", "王秀英", "欧阳秀", "上海华", "北京东"]),
-        ("phone", &["6", "67", "671", "67123", "9", "91", "912", "91234", "0", "06", "069", "38067"]),
+        (
+            "latin",
+            &[
+                "m", "mü", "mul", "mulle", "s", "sc", "sch", "schmi", "j", "jo", "joh", "johns",
+                "a", "an", "ann", "annam",
+            ],
+        ),
+        (
+            "cyrillic",
+            &[
+                "с",
+                "се",
+                "сем",
+                "семен",
+                "к",
+                "ко",
+                "ков",
+                "коваль",
+                "і",
+                "ів",
+                "іва",
+                "івано",
+                "а",
+                "ал",
+                "але",
+                "алёна",
+            ],
+        ),
+        (
+            "greek",
+            &[
+                "π",
+                "πα",
+                "παπ",
+                "παπαδ",
+                "σ",
+                "σο",
+                "σοφ",
+                "σοφια",
+                "ν",
+                "νι",
+                "νικ",
+                "νικολ",
+                "ε",
+                "ελ",
+                "ελε",
+                "ελενη",
+            ],
+        ),
+        (
+            "chinese",
+            &[
+                "王",
+                "秀",
+                "李",
+                "张",
+                "秀英",
+                "王秀",
+                "欧阳",
+                "上海",
+                "王秀英",
+                "欧阳秀",
+                "上海华",
+                "北京东",
+            ],
+        ),
+        (
+            "phone",
+            &[
+                "6", "67", "671", "67123", "9", "91", "912", "91234", "0", "06", "069", "38067",
+            ],
+        ),
     ];
     let iters = 200;
     println!("list_clients keystroke queries at {n} clients (limit 50, sort by name), {iters} runs each:");
-    println!("{:<10} {:>4} {:>9} {:>9} {:>9} {:>8}", "script", "len", "p50 ms", "p99 ms", "max ms", "hits");
+    println!(
+        "{:<10} {:>4} {:>9} {:>9} {:>9} {:>8}",
+        "script", "len", "p50 ms", "p99 ms", "max ms", "hits"
+    );
     for (script, inputs) in scripts {
         for len in [1usize, 2, 3, 5] {
-            let qs: Vec<&str> = inputs.iter().copied().filter(|q| q.chars().count() == len).collect();
+            let qs: Vec<&str> = inputs
+                .iter()
+                .copied()
+                .filter(|q| q.chars().count() == len)
+                .collect();
             if qs.is_empty() {
                 continue;
             }
             let mut times = Vec::new();
             let mut hits = 0;
             for i in 0..iters {
-                let q = ListQuery { text: qs[i % qs.len()].into(), limit: 50, sort: SortOrder::Name, ..Default::default() };
+                let q = ListQuery {
+                    text: qs[i % qs.len()].into(),
+                    limit: 50,
+                    sort: SortOrder::Name,
+                    ..Default::default()
+                };
                 let t = Instant::now();
                 let page = store.list_clients(&q);
                 times.push(t.elapsed().as_secs_f64() * 1000.0);
                 hits = hits.max(page.total);
             }
-            let (p50, p99, max) = (pct(&mut times, 0.5), pct(&mut times, 0.99), pct(&mut times, 1.0));
+            let (p50, p99, max) = (
+                pct(&mut times, 0.5),
+                pct(&mut times, 0.99),
+                pct(&mut times, 1.0),
+            );
             println!("{script:<10} {len:>4} {p50:>9.3} {p99:>9.3} {max:>9.3} {hits:>8}");
         }
     }

@@ -38,17 +38,48 @@ fn with_100k(c: &mut Criterion) {
     g.bench_function("open_to_first_page", |b| {
         b.iter(|| {
             let mut s = Store::open(&path).unwrap();
-            black_box(s.list_clients(&ListQuery { limit: 50, ..Default::default() }).rows.len())
+            black_box(
+                s.list_clients(&ListQuery {
+                    limit: 50,
+                    ..Default::default()
+                })
+                .rows
+                .len(),
+            )
         })
     });
     g.finish();
 
     let mut s = Store::open(&path).unwrap();
     let mut g = c.benchmark_group("list_clients_100k");
-    g.warm_up_time(std::time::Duration::from_millis(500)).measurement_time(std::time::Duration::from_secs(2));
-    for q in ["m", "mül", "schmi", "с", "сем", "семен", "σ", "σοφ", "σοφια", "王", "秀英", "671", "67123"] {
+    g.warm_up_time(std::time::Duration::from_millis(500))
+        .measurement_time(std::time::Duration::from_secs(2));
+    for q in [
+        "m",
+        "mül",
+        "schmi",
+        "с",
+        "сем",
+        "семен",
+        "σ",
+        "σοφ",
+        "σοφια",
+        "王",
+        "秀英",
+        "671",
+        "67123",
+    ] {
         g.bench_function(q, |b| {
-            b.iter(|| black_box(s.list_clients(&ListQuery { text: q.into(), limit: 50, ..Default::default() }).total))
+            b.iter(|| {
+                black_box(
+                    s.list_clients(&ListQuery {
+                        text: q.into(),
+                        limit: 50,
+                        ..Default::default()
+                    })
+                    .total,
+                )
+            })
         });
     }
     g.finish();
@@ -61,7 +92,11 @@ fn with_100k(c: &mut Criterion) {
             let input = ClientInput {
                 first_name: format!("Bench{i}"),
                 last_name: "Client".into(),
-                phones: vec![Phone { kind: PhoneKind::Mobile, raw: format!("+38067{:07}", 1_000_000 + i), e164: None }],
+                phones: vec![Phone {
+                    kind: PhoneKind::Mobile,
+                    raw: format!("+38067{:07}", 1_000_000 + i),
+                    e164: None,
+                }],
                 ..Default::default()
             };
             black_box(s.create_client(input).unwrap());

@@ -80,7 +80,10 @@ pub struct App {
 impl App {
     /// Opens (creating/migrating) the database at `path`.
     pub fn open(path: &str, platform: Platform) -> Result<Self, ApiError> {
-        Ok(App { platform, store: Store::open(path)? })
+        Ok(App {
+            platform,
+            store: Store::open(path)?,
+        })
     }
 }
 
@@ -113,7 +116,11 @@ pub fn get_client(app: &mut App, id: Id) -> R<ClientCard> {
     Ok(ClientCard { client, actions })
 }
 
-pub fn check_duplicates(app: &mut App, input: ClientInput, exclude: Option<Id>) -> R<Vec<DuplicateMatch>> {
+pub fn check_duplicates(
+    app: &mut App,
+    input: ClientInput,
+    exclude: Option<Id>,
+) -> R<Vec<DuplicateMatch>> {
     Ok(app.store.check_duplicates(&input, exclude.as_deref())?)
 }
 
@@ -136,7 +143,9 @@ pub fn restore_client(app: &mut App, id: Id) -> R<Client> {
 
 /// Live phone hint for the form; `country` defaults to the settings' default country.
 pub fn check_phone(app: &mut App, raw: String, country: Option<String>) -> R<PhoneCheck> {
-    let country = country.filter(|c| !c.trim().is_empty()).unwrap_or_else(|| app.store.settings().default_country.clone());
+    let country = country
+        .filter(|c| !c.trim().is_empty())
+        .unwrap_or_else(|| app.store.settings().default_country.clone());
     Ok(phone::check(&raw, &country, PhoneKind::Mobile))
 }
 
@@ -174,7 +183,10 @@ pub fn list_cities(app: &mut App) -> R<Vec<String>> {
 
 pub fn load_demo(app: &mut App, count: u32) -> R<Stats> {
     if count > 1_000_000 {
-        return Err(ApiError::new("bad_request", "count must be at most 1000000"));
+        return Err(ApiError::new(
+            "bad_request",
+            "count must be at most 1000000",
+        ));
     }
     Ok(app.store.load_demo(count as usize)?)
 }
@@ -189,15 +201,34 @@ pub fn stats(app: &mut App) -> R<Stats> {
 
 /// Names of every command [`dispatch`] knows.
 pub const COMMANDS: &[&str] = &[
-    "app_info", "get_settings", "set_settings", "list_clients", "get_client", "check_duplicates", "create_client",
-    "update_client", "delete_client", "restore_client", "check_phone", "list_categories", "save_category",
-    "delete_category", "list_custom_fields", "save_custom_field", "delete_custom_field", "list_tags", "list_cities",
-    "load_demo", "clear_demo", "stats",
+    "app_info",
+    "get_settings",
+    "set_settings",
+    "list_clients",
+    "get_client",
+    "check_duplicates",
+    "create_client",
+    "update_client",
+    "delete_client",
+    "restore_client",
+    "check_phone",
+    "list_categories",
+    "save_category",
+    "delete_category",
+    "list_custom_fields",
+    "save_custom_field",
+    "delete_custom_field",
+    "list_tags",
+    "list_cities",
+    "load_demo",
+    "clear_demo",
+    "stats",
 ];
 
 fn arg<T: serde::de::DeserializeOwned>(args: &Value, name: &str) -> R<T> {
     let v = args.get(name).cloned().unwrap_or(Value::Null);
-    serde_json::from_value(v).map_err(|e| ApiError::new("bad_request", format!("argument `{name}`: {e}")))
+    serde_json::from_value(v)
+        .map_err(|e| ApiError::new("bad_request", format!("argument `{name}`: {e}")))
 }
 
 fn out<T: Serialize>(r: R<T>) -> R<Value> {
@@ -208,9 +239,16 @@ fn out<T: Serialize>(r: R<T>) -> R<Value> {
 /// Calls the command `cmd` with named JSON arguments (`{"id": "...", "input": {...}}`); the keys are
 /// the Rust parameter names. Unknown command or bad arguments → `bad_request`.
 pub fn dispatch(app: &mut App, cmd: &str, args: Value) -> R<Value> {
-    let a = if args.is_null() { Value::Object(Default::default()) } else { args };
+    let a = if args.is_null() {
+        Value::Object(Default::default())
+    } else {
+        args
+    };
     if !a.is_object() {
-        return Err(ApiError::new("bad_request", "arguments must be a JSON object"));
+        return Err(ApiError::new(
+            "bad_request",
+            "arguments must be a JSON object",
+        ));
     }
     match cmd {
         "app_info" => out(app_info(app)),
@@ -218,7 +256,11 @@ pub fn dispatch(app: &mut App, cmd: &str, args: Value) -> R<Value> {
         "set_settings" => out(set_settings(app, arg(&a, "settings")?)),
         "list_clients" => out(list_clients(app, arg(&a, "query")?)),
         "get_client" => out(get_client(app, arg(&a, "id")?)),
-        "check_duplicates" => out(check_duplicates(app, arg(&a, "input")?, arg(&a, "exclude")?)),
+        "check_duplicates" => out(check_duplicates(
+            app,
+            arg(&a, "input")?,
+            arg(&a, "exclude")?,
+        )),
         "create_client" => out(create_client(app, arg(&a, "input")?)),
         "update_client" => out(update_client(app, arg(&a, "id")?, arg(&a, "input")?)),
         "delete_client" => out(delete_client(app, arg(&a, "id")?)),
@@ -235,7 +277,10 @@ pub fn dispatch(app: &mut App, cmd: &str, args: Value) -> R<Value> {
         "load_demo" => out(load_demo(app, arg(&a, "count")?)),
         "clear_demo" => out(clear_demo(app)),
         "stats" => out(stats(app)),
-        _ => Err(ApiError::new("bad_request", format!("unknown command `{cmd}`"))),
+        _ => Err(ApiError::new(
+            "bad_request",
+            format!("unknown command `{cmd}`"),
+        )),
     }
 }
 

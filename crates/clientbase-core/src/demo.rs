@@ -32,55 +32,258 @@ struct Person {
     middle: String,
 }
 
-const EN_M: &[&str] = &["James", "John", "Robert", "Michael", "William", "David", "Richard", "Thomas", "Daniel", "Matthew", "Oliver", "Harry", "George"];
-const EN_F: &[&str] = &["Mary", "Patricia", "Jennifer", "Linda", "Elizabeth", "Susan", "Jessica", "Sarah", "Emily", "Olivia", "Amelia", "Chloe"];
-const EN_L: &[&str] = &["Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson", "Taylor", "Clarke", "Walker", "O'Brien", "Harris", "Cooper"];
-const DE_M: &[&str] = &["Jürgen", "Lukas", "Maximilian", "Stefan", "Andreas", "Klaus", "Jörg", "Matthias", "Felix", "Tobias"];
-const DE_F: &[&str] = &["Anna", "Lena", "Sophie", "Jülide", "Katharina", "Sabine", "Ursula", "Marie", "Julia", "Brigitte"];
-const DE_L: &[&str] = &["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schäfer", "Groß", "Köhler", "Hoffmann"];
-const RU_M: &[(&str, &str)] = &[("Александр", "Александрович"), ("Сергей", "Сергеевич"), ("Пётр", "Петрович"), ("Фёдор", "Фёдорович"), ("Дмитрий", "Дмитриевич"), ("Андрей", "Андреевич"), ("Алексей", "Алексеевич"), ("Иван", "Иванович"), ("Семён", "Семёнович")];
-const RU_F: &[&str] = &["Алёна", "Ольга", "Татьяна", "Наталья", "Елена", "Светлана", "Ирина", "Анна", "Юлия", "Дарья"];
-const RU_L: &[(&str, &str)] = &[("Иванов", "Иванова"), ("Смирнов", "Смирнова"), ("Кузнецов", "Кузнецова"), ("Семёнов", "Семёнова"), ("Королёв", "Королёва"), ("Соколов", "Соколова"), ("Попов", "Попова"), ("Лебедев", "Лебедева"), ("Ковалёв", "Ковалёва"), ("Фёдоров", "Фёдорова")];
-const UK_M: &[(&str, &str)] = &[("Олександр", "Олександрович"), ("Євген", "Євгенович"), ("Іван", "Іванович"), ("Андрій", "Андрійович"), ("Василь", "Васильович"), ("Григорій", "Григорович"), ("Олексій", "Олексійович"), ("Тарас", "Тарасович"), ("Юрій", "Юрійович")];
-const UK_F: &[&str] = &["Ірина", "Олена", "Наталія", "Юлія", "Оксана", "Ганна", "Світлана", "Марія", "Їржина", "Євгенія"];
-const UK_L: &[&str] = &["Шевченко", "Коваленко", "Бондаренко", "Ткаченко", "Кравчук", "Ковальчук", "Мельник", "Їжакевич", "Гнатюк", "Поліщук", "Савчук", "Лисенко"];
-const MALE_PATR_F: &[(&str, &str)] = &[("Олександрович", "Олександрівна"), ("Євгенович", "Євгенівна"), ("Іванович", "Іванівна"), ("Андрійович", "Андріївна"), ("Васильович", "Василівна"), ("Григорович", "Григорівна"), ("Олексійович", "Олексіївна"), ("Тарасович", "Тарасівна"), ("Юрійович", "Юріївна")];
-const RU_PATR_F: &[&str] = &["Александровна", "Сергеевна", "Петровна", "Фёдоровна", "Дмитриевна", "Андреевна", "Алексеевна", "Ивановна", "Семёновна"];
-const EL_M: &[&str] = &["Γιώργος", "Νίκος", "Δημήτρης", "Γιάννης", "Κώστας", "Παναγιώτης", "Αλέξανδρος", "Σπύρος", "Θανάσης"];
-const EL_F: &[&str] = &["Σοφία", "Μαρία", "Ελένη", "Κατερίνα", "Αικατερίνη", "Βασιλική", "Γεωργία", "Δέσποινα", "Ιωάννα"];
-const EL_L: &[(&str, &str)] = &[("Παπαδόπουλος", "Παπαδοπούλου"), ("Οικονόμου", "Οικονόμου"), ("Γεωργίου", "Γεωργίου"), ("Νικολάου", "Νικολάου"), ("Κωνσταντινίδης", "Κωνσταντινίδου"), ("Αντωνίου", "Αντωνίου"), ("Βασιλείου", "Βασιλείου"), ("Παπαδάκης", "Παπαδάκη"), ("Καραγιάννης", "Καραγιάννη")];
-const ZH_L: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "欧阳"];
-const ZH_F: &[&str] = &["秀英", "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "军", "杰", "娟", "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英"];
+const EN_M: &[&str] = &[
+    "James", "John", "Robert", "Michael", "William", "David", "Richard", "Thomas", "Daniel",
+    "Matthew", "Oliver", "Harry", "George",
+];
+const EN_F: &[&str] = &[
+    "Mary",
+    "Patricia",
+    "Jennifer",
+    "Linda",
+    "Elizabeth",
+    "Susan",
+    "Jessica",
+    "Sarah",
+    "Emily",
+    "Olivia",
+    "Amelia",
+    "Chloe",
+];
+const EN_L: &[&str] = &[
+    "Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson", "Taylor",
+    "Clarke", "Walker", "O'Brien", "Harris", "Cooper",
+];
+const DE_M: &[&str] = &[
+    "Jürgen",
+    "Lukas",
+    "Maximilian",
+    "Stefan",
+    "Andreas",
+    "Klaus",
+    "Jörg",
+    "Matthias",
+    "Felix",
+    "Tobias",
+];
+const DE_F: &[&str] = &[
+    "Anna",
+    "Lena",
+    "Sophie",
+    "Jülide",
+    "Katharina",
+    "Sabine",
+    "Ursula",
+    "Marie",
+    "Julia",
+    "Brigitte",
+];
+const DE_L: &[&str] = &[
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schäfer",
+    "Groß",
+    "Köhler",
+    "Hoffmann",
+];
+const RU_M: &[(&str, &str)] = &[
+    ("Александр", "Александрович"),
+    ("Сергей", "Сергеевич"),
+    ("Пётр", "Петрович"),
+    ("Фёдор", "Фёдорович"),
+    ("Дмитрий", "Дмитриевич"),
+    ("Андрей", "Андреевич"),
+    ("Алексей", "Алексеевич"),
+    ("Иван", "Иванович"),
+    ("Семён", "Семёнович"),
+];
+const RU_F: &[&str] = &[
+    "Алёна",
+    "Ольга",
+    "Татьяна",
+    "Наталья",
+    "Елена",
+    "Светлана",
+    "Ирина",
+    "Анна",
+    "Юлия",
+    "Дарья",
+];
+const RU_L: &[(&str, &str)] = &[
+    ("Иванов", "Иванова"),
+    ("Смирнов", "Смирнова"),
+    ("Кузнецов", "Кузнецова"),
+    ("Семёнов", "Семёнова"),
+    ("Королёв", "Королёва"),
+    ("Соколов", "Соколова"),
+    ("Попов", "Попова"),
+    ("Лебедев", "Лебедева"),
+    ("Ковалёв", "Ковалёва"),
+    ("Фёдоров", "Фёдорова"),
+];
+const UK_M: &[(&str, &str)] = &[
+    ("Олександр", "Олександрович"),
+    ("Євген", "Євгенович"),
+    ("Іван", "Іванович"),
+    ("Андрій", "Андрійович"),
+    ("Василь", "Васильович"),
+    ("Григорій", "Григорович"),
+    ("Олексій", "Олексійович"),
+    ("Тарас", "Тарасович"),
+    ("Юрій", "Юрійович"),
+];
+const UK_F: &[&str] = &[
+    "Ірина",
+    "Олена",
+    "Наталія",
+    "Юлія",
+    "Оксана",
+    "Ганна",
+    "Світлана",
+    "Марія",
+    "Їржина",
+    "Євгенія",
+];
+const UK_L: &[&str] = &[
+    "Шевченко",
+    "Коваленко",
+    "Бондаренко",
+    "Ткаченко",
+    "Кравчук",
+    "Ковальчук",
+    "Мельник",
+    "Їжакевич",
+    "Гнатюк",
+    "Поліщук",
+    "Савчук",
+    "Лисенко",
+];
+const MALE_PATR_F: &[(&str, &str)] = &[
+    ("Олександрович", "Олександрівна"),
+    ("Євгенович", "Євгенівна"),
+    ("Іванович", "Іванівна"),
+    ("Андрійович", "Андріївна"),
+    ("Васильович", "Василівна"),
+    ("Григорович", "Григорівна"),
+    ("Олексійович", "Олексіївна"),
+    ("Тарасович", "Тарасівна"),
+    ("Юрійович", "Юріївна"),
+];
+const RU_PATR_F: &[&str] = &[
+    "Александровна",
+    "Сергеевна",
+    "Петровна",
+    "Фёдоровна",
+    "Дмитриевна",
+    "Андреевна",
+    "Алексеевна",
+    "Ивановна",
+    "Семёновна",
+];
+const EL_M: &[&str] = &[
+    "Γιώργος",
+    "Νίκος",
+    "Δημήτρης",
+    "Γιάννης",
+    "Κώστας",
+    "Παναγιώτης",
+    "Αλέξανδρος",
+    "Σπύρος",
+    "Θανάσης",
+];
+const EL_F: &[&str] = &[
+    "Σοφία",
+    "Μαρία",
+    "Ελένη",
+    "Κατερίνα",
+    "Αικατερίνη",
+    "Βασιλική",
+    "Γεωργία",
+    "Δέσποινα",
+    "Ιωάννα",
+];
+const EL_L: &[(&str, &str)] = &[
+    ("Παπαδόπουλος", "Παπαδοπούλου"),
+    ("Οικονόμου", "Οικονόμου"),
+    ("Γεωργίου", "Γεωργίου"),
+    ("Νικολάου", "Νικολάου"),
+    ("Κωνσταντινίδης", "Κωνσταντινίδου"),
+    ("Αντωνίου", "Αντωνίου"),
+    ("Βασιλείου", "Βασιλείου"),
+    ("Παπαδάκης", "Παπαδάκη"),
+    ("Καραγιάννης", "Καραγιάννη"),
+];
+const ZH_L: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "欧阳",
+];
+const ZH_F: &[&str] = &[
+    "秀英", "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "军", "杰", "娟", "涛", "明",
+    "超", "秀兰", "霞", "平", "刚", "桂英",
+];
 
 fn person(rng: &mut ChaCha8Rng, lang: Lang) -> Person {
     let female = rng.random_bool(0.5);
     let (first, last, middle) = match lang {
-        Lang::En => (pick(rng, if female { EN_F } else { EN_M }), pick(rng, EN_L), String::new()),
-        Lang::De => (pick(rng, if female { DE_F } else { DE_M }), pick(rng, DE_L), String::new()),
+        Lang::En => (
+            pick(rng, if female { EN_F } else { EN_M }),
+            pick(rng, EN_L),
+            String::new(),
+        ),
+        Lang::De => (
+            pick(rng, if female { DE_F } else { DE_M }),
+            pick(rng, DE_L),
+            String::new(),
+        ),
         Lang::Ru => {
             let (lm, lf) = RU_L[rng.random_range(0..RU_L.len())];
             let i = rng.random_range(0..RU_M.len());
             if female {
                 (pick(rng, RU_F), lf, RU_PATR_F[i].to_owned())
             } else {
-                (RU_M[rng.random_range(0..RU_M.len())].0, lm, RU_M[i].1.to_owned())
+                (
+                    RU_M[rng.random_range(0..RU_M.len())].0,
+                    lm,
+                    RU_M[i].1.to_owned(),
+                )
             }
         }
         Lang::Uk => {
             let i = rng.random_range(0..MALE_PATR_F.len());
             if female {
-                (pick(rng, UK_F), pick(rng, UK_L), MALE_PATR_F[i].1.to_owned())
+                (
+                    pick(rng, UK_F),
+                    pick(rng, UK_L),
+                    MALE_PATR_F[i].1.to_owned(),
+                )
             } else {
-                (UK_M[rng.random_range(0..UK_M.len())].0, pick(rng, UK_L), UK_M[i].1.to_owned())
+                (
+                    UK_M[rng.random_range(0..UK_M.len())].0,
+                    pick(rng, UK_L),
+                    UK_M[i].1.to_owned(),
+                )
             }
         }
         Lang::El => {
             let (lm, lf) = EL_L[rng.random_range(0..EL_L.len())];
-            if female { (pick(rng, EL_F), lf, String::new()) } else { (pick(rng, EL_M), lm, String::new()) }
+            if female {
+                (pick(rng, EL_F), lf, String::new())
+            } else {
+                (pick(rng, EL_M), lm, String::new())
+            }
         }
         Lang::Zh => (pick(rng, ZH_F), pick(rng, ZH_L), String::new()),
     };
-    Person { first: first.to_owned(), last: last.to_owned(), middle }
+    Person {
+        first: first.to_owned(),
+        last: last.to_owned(),
+        middle,
+    }
 }
 
 /// A generated mobile number with what the store derives from it.
@@ -91,50 +294,112 @@ pub struct DemoPhone {
 }
 
 fn nd(rng: &mut ChaCha8Rng, n: usize) -> String {
-    (0..n).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect()
+    (0..n)
+        .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+        .collect()
 }
 
 fn mobile(rng: &mut ChaCha8Rng, country: &str) -> DemoPhone {
     let (cc, nsn, display, national) = match country {
         "UA" => {
-            let op = pick(rng, &["50", "63", "66", "67", "68", "73", "93", "95", "96", "97", "98", "99"]);
+            let op = pick(
+                rng,
+                &[
+                    "50", "63", "66", "67", "68", "73", "93", "95", "96", "97", "98", "99",
+                ],
+            );
             let (a, b) = (nd(rng, 3), nd(rng, 4));
-            ("380", format!("{op}{a}{b}"), format!("{op} {a} {b}"), format!("0{op}{a}{b}"))
+            (
+                "380",
+                format!("{op}{a}{b}"),
+                format!("{op} {a} {b}"),
+                format!("0{op}{a}{b}"),
+            )
         }
         "RU" => {
-            let op = pick(rng, &["903", "905", "910", "912", "915", "916", "921", "925", "926", "977", "985"]);
+            let op = pick(
+                rng,
+                &[
+                    "903", "905", "910", "912", "915", "916", "921", "925", "926", "977", "985",
+                ],
+            );
             let (a, b, c) = (nd(rng, 3), nd(rng, 2), nd(rng, 2));
-            ("7", format!("{op}{a}{b}{c}"), format!("{op} {a}-{b}-{c}"), format!("8{op}{a}{b}{c}"))
+            (
+                "7",
+                format!("{op}{a}{b}{c}"),
+                format!("{op} {a}-{b}-{c}"),
+                format!("8{op}{a}{b}{c}"),
+            )
         }
         "DE" => {
             if rng.random_bool(0.5) {
                 let (a, b) = (nd(rng, 1), nd(rng, 7));
-                ("49", format!("151{a}{b}"), format!("151{a} {b}"), format!("0151{a}{b}"))
+                (
+                    "49",
+                    format!("151{a}{b}"),
+                    format!("151{a} {b}"),
+                    format!("0151{a}{b}"),
+                )
             } else {
                 let (op, b) = (pick(rng, &["170", "171", "175"]), nd(rng, 7));
-                ("49", format!("{op}{b}"), format!("{op} {b}"), format!("0{op}{b}"))
+                (
+                    "49",
+                    format!("{op}{b}"),
+                    format!("{op} {b}"),
+                    format!("0{op}{b}"),
+                )
             }
         }
         "GB" => {
             let op = pick(rng, &["7400", "7720", "7711", "7800", "7900", "7956"]);
             let b = nd(rng, 6);
-            ("44", format!("{op}{b}"), format!("{op} {b}"), format!("0{op}{b}"))
+            (
+                "44",
+                format!("{op}{b}"),
+                format!("{op} {b}"),
+                format!("0{op}{b}"),
+            )
         }
         "US" => {
-            let area = pick(rng, &["201", "212", "305", "312", "415", "617", "646", "718", "917"]);
+            let area = pick(
+                rng,
+                &[
+                    "201", "212", "305", "312", "415", "617", "646", "718", "917",
+                ],
+            );
             let ex = format!("{}{}", rng.random_range(2..10u8), nd(rng, 2));
             let line = nd(rng, 4);
-            ("1", format!("{area}{ex}{line}"), format!("{area}-{ex}-{line}"), format!("{area}{ex}{line}"))
+            (
+                "1",
+                format!("{area}{ex}{line}"),
+                format!("{area}-{ex}-{line}"),
+                format!("{area}{ex}{line}"),
+            )
         }
         "GR" => {
             let op = format!("69{}", pick(rng, &["0", "3", "4", "5", "7", "8", "9"]));
             let (a, b) = (nd(rng, 3), nd(rng, 4));
-            ("30", format!("{op}{a}{b}"), format!("{op} {a} {b}"), format!("{op}{a}{b}"))
+            (
+                "30",
+                format!("{op}{a}{b}"),
+                format!("{op} {a} {b}"),
+                format!("{op}{a}{b}"),
+            )
         }
         _ => {
-            let op = pick(rng, &["138", "139", "135", "136", "150", "151", "158", "186", "188"]);
+            let op = pick(
+                rng,
+                &[
+                    "138", "139", "135", "136", "150", "151", "158", "186", "188",
+                ],
+            );
             let (a, b) = (nd(rng, 4), nd(rng, 4));
-            ("86", format!("{op}{a}{b}"), format!("{op} {a} {b}"), format!("{op}{a}{b}"))
+            (
+                "86",
+                format!("{op}{a}{b}"),
+                format!("{op} {a} {b}"),
+                format!("{op}{a}{b}"),
+            )
         }
     };
     let e164 = format!("+{cc}{nsn}");
@@ -142,12 +407,22 @@ fn mobile(rng: &mut ChaCha8Rng, country: &str) -> DemoPhone {
     if national != digits[0] {
         digits.push(national);
     }
-    DemoPhone { e164, display: format!("+{cc} {display}"), digits }
+    DemoPhone {
+        e164,
+        display: format!("+{cc} {display}"),
+        digits,
+    }
 }
 
 fn country(rng: &mut ChaCha8Rng, lang: Lang) -> &'static str {
     match lang {
-        Lang::En => if rng.random_bool(0.5) { "US" } else { "GB" },
+        Lang::En => {
+            if rng.random_bool(0.5) {
+                "US"
+            } else {
+                "GB"
+            }
+        }
         Lang::De => "DE",
         Lang::Ru => "RU",
         Lang::Uk => "UA",
@@ -158,11 +433,26 @@ fn country(rng: &mut ChaCha8Rng, lang: Lang) -> &'static str {
 
 fn city(rng: &mut ChaCha8Rng, c: &str) -> &'static str {
     match c {
-        "US" => pick(rng, &["New York", "Boston", "Chicago", "San Francisco", "Miami"]),
+        "US" => pick(
+            rng,
+            &["New York", "Boston", "Chicago", "San Francisco", "Miami"],
+        ),
         "GB" => pick(rng, &["London", "Manchester", "Leeds", "Bristol"]),
         "DE" => pick(rng, &["Berlin", "München", "Köln", "Düsseldorf", "Hamburg"]),
-        "RU" => pick(rng, &["Москва", "Санкт-Петербург", "Казань", "Орёл", "Екатеринбург"]),
-        "UA" => pick(rng, &["Київ", "Львів", "Харків", "Одеса", "Дніпро", "Житомир"]),
+        "RU" => pick(
+            rng,
+            &[
+                "Москва",
+                "Санкт-Петербург",
+                "Казань",
+                "Орёл",
+                "Екатеринбург",
+            ],
+        ),
+        "UA" => pick(
+            rng,
+            &["Київ", "Львів", "Харків", "Одеса", "Дніпро", "Житомир"],
+        ),
         "GR" => pick(rng, &["Αθήνα", "Θεσσαλονίκη", "Πάτρα", "Ηράκλειο", "Βόλος"]),
         _ => pick(rng, &["北京", "上海", "广州", "深圳", "杭州"]),
     }
@@ -171,23 +461,77 @@ fn city(rng: &mut ChaCha8Rng, c: &str) -> &'static str {
 fn street(rng: &mut ChaCha8Rng, lang: Lang) -> String {
     let n = rng.random_range(1..200);
     match lang {
-        Lang::En => format!("{n} {} Street", pick(rng, &["High", "Main", "Church", "Park", "Oak"])),
-        Lang::De => format!("{}straße {n}", pick(rng, &["Haupt", "Bahnhof", "Garten", "Schul"])),
-        Lang::Ru => format!("ул. {}, {n}", pick(rng, &["Ленина", "Садовая", "Лесная", "Солнечная"])),
-        Lang::Uk => format!("вул. {}, {n}", pick(rng, &["Хрещатик", "Шевченка", "Франка", "Соборна"])),
-        Lang::El => format!("{} {n}", pick(rng, &["Ερμού", "Σταδίου", "Πανεπιστημίου", "Αθηνάς"])),
+        Lang::En => format!(
+            "{n} {} Street",
+            pick(rng, &["High", "Main", "Church", "Park", "Oak"])
+        ),
+        Lang::De => format!(
+            "{}straße {n}",
+            pick(rng, &["Haupt", "Bahnhof", "Garten", "Schul"])
+        ),
+        Lang::Ru => format!(
+            "ул. {}, {n}",
+            pick(rng, &["Ленина", "Садовая", "Лесная", "Солнечная"])
+        ),
+        Lang::Uk => format!(
+            "вул. {}, {n}",
+            pick(rng, &["Хрещатик", "Шевченка", "Франка", "Соборна"])
+        ),
+        Lang::El => format!(
+            "{} {n}",
+            pick(rng, &["Ερμού", "Σταδίου", "Πανεπιστημίου", "Αθηνάς"])
+        ),
         Lang::Zh => format!("{}路{n}号", pick(rng, &["人民", "中山", "解放", "建设"])),
     }
 }
 
 fn org_name(rng: &mut ChaCha8Rng, lang: Lang) -> String {
     match lang {
-        Lang::En => format!("{} {}", pick(rng, &["Acme", "Northwind", "Blue River", "Summit", "Harbor"]), pick(rng, &["Trading Ltd", "Supplies Inc.", "Group", "Pharmacy"])),
-        Lang::De => format!("{} {}", pick(rng, DE_L), pick(rng, &["GmbH", "& Söhne KG", "Handels AG", "Apotheke"])),
-        Lang::Ru => format!("ООО «{}»", pick(rng, &["Ромашка", "Вектор", "Ёлочка", "Северный ветер", "Техснаб"])),
-        Lang::Uk => format!("ТОВ «{}»", pick(rng, &["Світанок", "Їжачок", "Єдність", "Агроінвест", "Поділля"])),
-        Lang::El => format!("{} {}", pick(rng, &["Αφοί Παπαδόπουλοι", "Ελληνικά Τρόφιμα", "Νέα Υγεία", "Αιγαίο"]), pick(rng, &["Α.Ε.", "Ο.Ε.", "Ε.Π.Ε."])),
-        Lang::Zh => format!("{}{}", pick(rng, &["上海华鑫", "北京东方", "广州恒通", "深圳新世纪"]), pick(rng, &["贸易有限公司", "药业有限公司", "科技有限公司"])),
+        Lang::En => format!(
+            "{} {}",
+            pick(
+                rng,
+                &["Acme", "Northwind", "Blue River", "Summit", "Harbor"]
+            ),
+            pick(rng, &["Trading Ltd", "Supplies Inc.", "Group", "Pharmacy"])
+        ),
+        Lang::De => format!(
+            "{} {}",
+            pick(rng, DE_L),
+            pick(rng, &["GmbH", "& Söhne KG", "Handels AG", "Apotheke"])
+        ),
+        Lang::Ru => format!(
+            "ООО «{}»",
+            pick(
+                rng,
+                &["Ромашка", "Вектор", "Ёлочка", "Северный ветер", "Техснаб"]
+            )
+        ),
+        Lang::Uk => format!(
+            "ТОВ «{}»",
+            pick(
+                rng,
+                &["Світанок", "Їжачок", "Єдність", "Агроінвест", "Поділля"]
+            )
+        ),
+        Lang::El => format!(
+            "{} {}",
+            pick(
+                rng,
+                &[
+                    "Αφοί Παπαδόπουλοι",
+                    "Ελληνικά Τρόφιμα",
+                    "Νέα Υγεία",
+                    "Αιγαίο"
+                ]
+            ),
+            pick(rng, &["Α.Ε.", "Ο.Ε.", "Ε.Π.Ε."])
+        ),
+        Lang::Zh => format!(
+            "{}{}",
+            pick(rng, &["上海华鑫", "北京东方", "广州恒通", "深圳新世纪"]),
+            pick(rng, &["贸易有限公司", "药业有限公司", "科技有限公司"])
+        ),
     }
 }
 
@@ -210,14 +554,30 @@ fn email(rng: &mut ChaCha8Rng, lang: Lang, p: &Person, n: usize) -> Email {
     let (local, domain) = match lang {
         Lang::En | Lang::De => (
             format!("{}.{}", ascii_fold(&p.first), ascii_fold(&p.last)),
-            pick(rng, if lang == Lang::De { &["web.de", "gmx.de", "firma.de"] } else { &["gmail.com", "outlook.com", "company.co.uk"] }),
+            pick(
+                rng,
+                if lang == Lang::De {
+                    &["web.de", "gmx.de", "firma.de"]
+                } else {
+                    &["gmail.com", "outlook.com", "company.co.uk"]
+                },
+            ),
         ),
         Lang::Ru => (format!("client{n}"), pick(rng, &["mail.ru", "yandex.ru"])),
-        Lang::Uk => (format!("client{n}"), pick(rng, &["ukr.net", "i.ua", "gmail.com"])),
-        Lang::El => (format!("pelatis{n}"), pick(rng, &["otenet.gr", "gmail.com"])),
+        Lang::Uk => (
+            format!("client{n}"),
+            pick(rng, &["ukr.net", "i.ua", "gmail.com"]),
+        ),
+        Lang::El => (
+            format!("pelatis{n}"),
+            pick(rng, &["otenet.gr", "gmail.com"]),
+        ),
         Lang::Zh => (format!("kehu{n}"), pick(rng, &["qq.com", "163.com"])),
     };
-    Email { label: pick(rng, &["work", "personal", ""]).to_owned(), address: format!("{local}@{domain}") }
+    Email {
+        label: pick(rng, &["work", "personal", ""]).to_owned(),
+        address: format!("{local}@{domain}"),
+    }
 }
 
 fn birthday(rng: &mut ChaCha8Rng) -> Option<Birthday> {
@@ -226,12 +586,24 @@ fn birthday(rng: &mut ChaCha8Rng) -> Option<Birthday> {
     }
     if rng.random_bool(0.02) {
         // 29 February: without a year or in a leap year.
-        let year = if rng.random_bool(0.5) { None } else { Some(1960 + 4 * rng.random_range(0..12)) };
-        return Some(Birthday { day: 29, month: 2, year });
+        let year = if rng.random_bool(0.5) {
+            None
+        } else {
+            Some(1960 + 4 * rng.random_range(0..12))
+        };
+        return Some(Birthday {
+            day: 29,
+            month: 2,
+            year,
+        });
     }
     let month = rng.random_range(1..=12u8);
     let day = rng.random_range(1..=28u8);
-    let year = if rng.random_bool(0.25) { None } else { Some(rng.random_range(1950..2004)) };
+    let year = if rng.random_bool(0.25) {
+        None
+    } else {
+        Some(rng.random_range(1950..2004))
+    };
     Some(Birthday { day, month, year })
 }
 
@@ -267,7 +639,9 @@ fn uuid_at(ms: i64, seq: u32, rng: &mut ChaCha8Rng) -> String {
     for x in &mut b[4..] {
         *x = rng.random();
     }
-    uuid::Builder::from_unix_timestamp_millis(ms.max(0) as u64, &b).into_uuid().to_string()
+    uuid::Builder::from_unix_timestamp_millis(ms.max(0) as u64, &b)
+        .into_uuid()
+        .to_string()
 }
 
 /// Generates `n` demo clients (deterministic for a `seed`), ids ascending from `now_ms`, with the
@@ -289,14 +663,22 @@ pub fn generate(seed: u64, n: usize, now_ms: i64, owner: &str) -> Vec<(Client, D
         for k in 0..rng.random_range(1..=2) {
             let m = mobile(&mut rng, country);
             phones.push(Phone {
-                kind: if k == 0 { PhoneKind::Mobile } else { PhoneKind::Work },
+                kind: if k == 0 {
+                    PhoneKind::Mobile
+                } else {
+                    PhoneKind::Work
+                },
                 raw: m.display.clone(),
                 e164: Some(m.e164.clone()),
             });
             demo_phones.push(m);
         }
         let mut data = ClientInput {
-            kind: if org { ClientKind::Organization } else { ClientKind::Person },
+            kind: if org {
+                ClientKind::Organization
+            } else {
+                ClientKind::Person
+            },
             phones,
             address: Address {
                 street: street(&mut rng, lang),
@@ -306,9 +688,19 @@ pub fn generate(seed: u64, n: usize, now_ms: i64, owner: &str) -> Vec<(Client, D
                 country: country.to_owned(),
             },
             tags: Vec::new(),
-            category_id: rng.random_bool(0.8).then(|| pick(&mut rng, CATEGORIES).to_owned()),
-            source: pick(&mut rng, &["exhibition", "referral", "cold call", "website", ""]).to_owned(),
-            call_time: pick(&mut rng, &["", "after 14:00", "weekdays 9–12", "not on Fridays"]).to_owned(),
+            category_id: rng
+                .random_bool(0.8)
+                .then(|| pick(&mut rng, CATEGORIES).to_owned()),
+            source: pick(
+                &mut rng,
+                &["exhibition", "referral", "cold call", "website", ""],
+            )
+            .to_owned(),
+            call_time: pick(
+                &mut rng,
+                &["", "after 14:00", "weekdays 9–12", "not on Fridays"],
+            )
+            .to_owned(),
             ..Default::default()
         };
         let tags = TAGS[lang as usize];
@@ -323,12 +715,24 @@ pub fn generate(seed: u64, n: usize, now_ms: i64, owner: &str) -> Vec<(Client, D
         }
         if rng.random_bool(0.3) {
             let handle = if matches!(lang, Lang::En | Lang::De) || rng.random_bool(0.5) {
-                format!("@{}_{}", ascii_fold(&p.last).chars().take(8).collect::<String>(), i % 1000).replace("@_", "@user_")
+                format!(
+                    "@{}_{}",
+                    ascii_fold(&p.last).chars().take(8).collect::<String>(),
+                    i % 1000
+                )
+                .replace("@_", "@user_")
             } else {
                 demo_phones[0].e164.clone()
             };
-            let handle = if handle.starts_with("@user_") || handle.len() < 6 { format!("@client_{i}") } else { handle };
-            data.messengers.push(Messenger { kind: MessengerKind::Telegram, handle });
+            let handle = if handle.starts_with("@user_") || handle.len() < 6 {
+                format!("@client_{i}")
+            } else {
+                handle
+            };
+            data.messengers.push(Messenger {
+                kind: MessengerKind::Telegram,
+                handle,
+            });
         }
         if org {
             data.org_name = org_name(&mut rng, lang);
@@ -341,8 +745,13 @@ pub fn generate(seed: u64, n: usize, now_ms: i64, owner: &str) -> Vec<(Client, D
                     first_name: cp.first,
                     last_name: cp.last,
                     middle_name: cp.middle,
-                    position: pick(&mut rng, &["director", "buyer", "accountant", "pharmacist"]).to_owned(),
-                    phones: vec![Phone { kind: PhoneKind::Mobile, raw: m.display.clone(), e164: Some(m.e164.clone()) }],
+                    position: pick(&mut rng, &["director", "buyer", "accountant", "pharmacist"])
+                        .to_owned(),
+                    phones: vec![Phone {
+                        kind: PhoneKind::Mobile,
+                        raw: m.display.clone(),
+                        e164: Some(m.e164.clone()),
+                    }],
                     birthday: birthday(&mut rng),
                     ..Default::default()
                 });
@@ -356,9 +765,33 @@ pub fn generate(seed: u64, n: usize, now_ms: i64, owner: &str) -> Vec<(Client, D
             if rng.random_bool(0.3) {
                 data.org_name = org_name(&mut rng, lang);
             }
-            data.hobbies = pick(&mut rng, &["", "fishing", "football", "chess", "gardening", "рыбалка", "ψάρεμα", "书法"]).to_owned();
+            data.hobbies = pick(
+                &mut rng,
+                &[
+                    "",
+                    "fishing",
+                    "football",
+                    "chess",
+                    "gardening",
+                    "рыбалка",
+                    "ψάρεμα",
+                    "书法",
+                ],
+            )
+            .to_owned();
         }
-        data.notes = pick(&mut rng, &["", "Prefers morning visits.", "Ask about the new catalogue.", "Звонить после обеда.", "Παραγγελία κάθε μήνα.", "每月订货。"]).to_owned();
+        data.notes = pick(
+            &mut rng,
+            &[
+                "",
+                "Prefers morning visits.",
+                "Ask about the new catalogue.",
+                "Звонить после обеда.",
+                "Παραγγελία κάθε μήνα.",
+                "每月订货。",
+            ],
+        )
+        .to_owned();
         let created_ms = now_ms - rng.random_range(0..2 * 365 * 86_400_000i64);
         let created = super::store::now_rfc3339(created_ms);
         let client = Client {
@@ -392,9 +825,16 @@ mod tests {
     fn deterministic() {
         let a = generate(7, 50, 1_700_000_000_000, "me");
         let b = generate(7, 50, 1_700_000_000_000, "me");
-        assert_eq!(a.iter().map(|x| &x.0).collect::<Vec<_>>(), b.iter().map(|x| &x.0).collect::<Vec<_>>());
+        assert_eq!(
+            a.iter().map(|x| &x.0).collect::<Vec<_>>(),
+            b.iter().map(|x| &x.0).collect::<Vec<_>>()
+        );
         let mut ids: Vec<&str> = a.iter().map(|x| x.0.id.as_str()).collect();
-        let sorted = { let mut s = ids.clone(); s.sort(); s };
+        let sorted = {
+            let mut s = ids.clone();
+            s.sort();
+            s
+        };
         assert_eq!(ids, sorted, "ids ascend");
         ids.dedup();
         assert_eq!(ids.len(), 50);
@@ -413,7 +853,14 @@ mod tests {
                     || check.formatted.as_deref() != Some(m.display.as_str())
                     || phone::search_digits(&m.e164) != m.digits
                 {
-                    bad.push(format!("{c} {} {} {:?} {:?} {:?}", m.e164, m.display, m.digits, check.formatted, phone::search_digits(&m.e164)));
+                    bad.push(format!(
+                        "{c} {} {} {:?} {:?} {:?}",
+                        m.e164,
+                        m.display,
+                        m.digits,
+                        check.formatted,
+                        phone::search_digits(&m.e164)
+                    ));
                 }
             }
         }
@@ -424,7 +871,10 @@ mod tests {
     fn mix_and_validity() {
         let all = generate(3, 2000, 1_700_000_000_000, "me");
         let script = |s: &str, lo: char, hi: char| s.chars().any(|c| (lo..=hi).contains(&c));
-        let names: Vec<String> = all.iter().map(|(c, _)| crate::store::rows::display_name(&c.data)).collect();
+        let names: Vec<String> = all
+            .iter()
+            .map(|(c, _)| crate::store::rows::display_name(&c.data))
+            .collect();
         let cyr = names.iter().filter(|n| script(n, 'Ѐ', 'ӿ')).count();
         let greek = names.iter().filter(|n| script(n, 'Ͱ', 'Ͽ')).count();
         let cjk = names.iter().filter(|n| script(n, '一', '鿿')).count();
@@ -432,10 +882,17 @@ mod tests {
         assert!((220..380).contains(&greek), "{greek}");
         assert!((220..380).contains(&cjk), "{cjk}");
         assert!(names.iter().any(|n| n.contains('ё')));
-        assert!(names.iter().any(|n| n.contains('ї') || n.contains('є') || n.contains('і')));
+        assert!(names
+            .iter()
+            .any(|n| n.contains('ї') || n.contains('є') || n.contains('і')));
         assert!(names.iter().any(|n| n.contains('ς')));
         assert!(names.iter().any(|n| n == "王秀英"));
-        assert!(all.iter().any(|(c, _)| c.data.birthday == Some(Birthday { day: 29, month: 2, year: None })));
+        assert!(all.iter().any(|(c, _)| c.data.birthday
+            == Some(Birthday {
+                day: 29,
+                month: 2,
+                year: None
+            })));
         assert!(all.iter().any(|(c, _)| !c.data.contacts.is_empty()));
         let defs = [];
         for (c, _) in &all {

@@ -21,7 +21,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: &str) -> Self {
-        Self { field: field.into(), code: code.to_owned(), params: BTreeMap::new() }
+        Self {
+            field: field.into(),
+            code: code.to_owned(),
+            params: BTreeMap::new(),
+        }
     }
     pub fn with(mut self, key: &str, value: impl Into<String>) -> Self {
         self.params.insert(key.to_owned(), value.into());
@@ -60,7 +64,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        Self { code: code.to_owned(), message: message.into(), fields: Vec::new() }
+        Self {
+            code: code.to_owned(),
+            message: message.into(),
+            fields: Vec::new(),
+        }
     }
 }
 
@@ -71,7 +79,11 @@ impl From<StoreError> for ApiError {
             StoreError::SchemaTooNew { .. } => ApiError::new("schema_too_new", message),
             StoreError::Open(_) => ApiError::new("db_open", message),
             StoreError::NotFound(_) => ApiError::new("not_found", message),
-            StoreError::Validation(fields) => ApiError { code: "validation".into(), message, fields },
+            StoreError::Validation(fields) => ApiError {
+                code: "validation".into(),
+                message,
+                fields,
+            },
             StoreError::Conflict(_) => ApiError::new("conflict", message),
             StoreError::Sqlite(_) => ApiError::new("db", message),
             StoreError::Json(_) => ApiError::new("db", message),

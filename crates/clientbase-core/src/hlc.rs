@@ -61,10 +61,23 @@ impl FromStr for Timestamp {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         let mut parts = s.splitn(3, '-');
-        let ms = parts.next().and_then(|p| p.parse().ok()).ok_or_else(|| format!("bad hlc: {s}"))?;
-        let counter = parts.next().and_then(|p| p.parse().ok()).ok_or_else(|| format!("bad hlc: {s}"))?;
-        let device = parts.next().ok_or_else(|| format!("bad hlc: {s}"))?.to_owned();
-        Ok(Self { ms, counter, device })
+        let ms = parts
+            .next()
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(|| format!("bad hlc: {s}"))?;
+        let counter = parts
+            .next()
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(|| format!("bad hlc: {s}"))?;
+        let device = parts
+            .next()
+            .ok_or_else(|| format!("bad hlc: {s}"))?
+            .to_owned();
+        Ok(Self {
+            ms,
+            counter,
+            device,
+        })
     }
 }
 
@@ -80,7 +93,12 @@ impl Hlc {
     /// `last` is the latest timestamp this device issued (from the `meta` table), if any.
     pub fn new(clock: Box<dyn Clock>, device: String, last: Option<&Timestamp>) -> Self {
         let (last_ms, counter) = last.map(|t| (t.ms, t.counter)).unwrap_or((0, 0));
-        Self { clock, device, last_ms, counter }
+        Self {
+            clock,
+            device,
+            last_ms,
+            counter,
+        }
     }
 
     pub fn device(&self) -> &str {
@@ -118,7 +136,11 @@ impl Hlc {
 
     /// The last issued timestamp.
     pub fn current(&self) -> Timestamp {
-        Timestamp { ms: self.last_ms, counter: self.counter, device: self.device.clone() }
+        Timestamp {
+            ms: self.last_ms,
+            counter: self.counter,
+            device: self.device.clone(),
+        }
     }
 }
 
@@ -162,7 +184,11 @@ mod tests {
     fn observe_remote_moves_forward() {
         let clock = FixedClock::new(10);
         let mut h = Hlc::new(Box::new(clock), "a".into(), None);
-        let t = h.observe(&Timestamp { ms: 99, counter: 3, device: "b".into() });
+        let t = h.observe(&Timestamp {
+            ms: 99,
+            counter: 3,
+            device: "b".into(),
+        });
         assert_eq!((t.ms, t.counter), (99, 4));
     }
 }

@@ -9,12 +9,12 @@ pub mod error;
 pub mod model;
 
 pub use error::{ApiError, FieldError, StoreError};
+pub mod demo;
 pub mod hlc;
+pub mod links;
 pub mod migrations;
 pub mod phone;
-pub mod validate;
-pub mod links;
-pub mod demo;
 pub mod store;
+pub mod validate;
 
 pub use store::Store;

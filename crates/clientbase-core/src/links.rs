@@ -61,7 +61,12 @@ struct Builder {
 impl Builder {
     fn push(&mut self, kind: ActionKind, label: &str, url: String) {
         if !self.out.iter().any(|a| a.url == url && a.kind == kind) {
-            self.out.push(ContactAction { kind, label: label.to_owned(), url, contact_id: self.contact_id.clone() });
+            self.out.push(ContactAction {
+                kind,
+                label: label.to_owned(),
+                url,
+                contact_id: self.contact_id.clone(),
+            });
         }
     }
 
@@ -72,17 +77,28 @@ impl Builder {
             self.push(ActionKind::Sms, label, format!("sms:+{d}"));
             self.push(ActionKind::Whatsapp, label, format!("https://wa.me/{d}"));
             self.push(ActionKind::Telegram, label, format!("https://t.me/+{d}"));
-            self.push(ActionKind::Viber, label, format!("viber://chat?number=%2B{d}"));
+            self.push(
+                ActionKind::Viber,
+                label,
+                format!("viber://chat?number=%2B{d}"),
+            );
         }
     }
 
-    fn person(&mut self, phones: &[Phone], emails: &[Email], messengers: &[Messenger], country: &str) {
+    fn person(
+        &mut self,
+        phones: &[Phone],
+        emails: &[Email],
+        messengers: &[Messenger],
+        country: &str,
+    ) {
         for p in phones {
             let e164 = p.e164.clone().or_else(|| phone::to_e164(&p.raw, country));
             let Some(e164) = e164 else { continue };
             let label = phone::display(&e164);
             let mobile = p.kind == PhoneKind::Mobile
-                || phone::check(&e164, country, PhoneKind::Other).is_mobile && p.kind == PhoneKind::Other;
+                || phone::check(&e164, country, PhoneKind::Other).is_mobile
+                    && p.kind == PhoneKind::Other;
             self.phone_actions(&e164, &label, mobile);
         }
         for m in messengers {
@@ -90,19 +106,35 @@ impl Builder {
             match m.kind {
                 MessengerKind::Telegram => {
                     if let Some(u) = telegram_user(&m.handle) {
-                        self.push(ActionKind::Telegram, &format!("@{u}"), format!("https://t.me/{u}"));
+                        self.push(
+                            ActionKind::Telegram,
+                            &format!("@{u}"),
+                            format!("https://t.me/{u}"),
+                        );
                     } else if let Some(e) = as_phone {
-                        self.push(ActionKind::Telegram, &phone::display(&e), format!("https://t.me/+{}", digits(&e)));
+                        self.push(
+                            ActionKind::Telegram,
+                            &phone::display(&e),
+                            format!("https://t.me/+{}", digits(&e)),
+                        );
                     }
                 }
                 MessengerKind::Whatsapp => {
                     if let Some(e) = as_phone {
-                        self.push(ActionKind::Whatsapp, &phone::display(&e), format!("https://wa.me/{}", digits(&e)));
+                        self.push(
+                            ActionKind::Whatsapp,
+                            &phone::display(&e),
+                            format!("https://wa.me/{}", digits(&e)),
+                        );
                     }
                 }
                 MessengerKind::Viber => {
                     if let Some(e) = as_phone {
-                        self.push(ActionKind::Viber, &phone::display(&e), format!("viber://chat?number=%2B{}", digits(&e)));
+                        self.push(
+                            ActionKind::Viber,
+                            &phone::display(&e),
+                            format!("viber://chat?number=%2B{}", digits(&e)),
+                        );
                     }
                 }
                 MessengerKind::Other => {}
@@ -120,7 +152,10 @@ impl Builder {
 /// The card's actions: the client's own, then each contact person's (with `contact_id`).
 pub fn actions(client: &Client, platform: Platform, default_country: &str) -> Vec<ContactAction> {
     let d = &client.data;
-    let mut b = Builder { out: Vec::new(), contact_id: None };
+    let mut b = Builder {
+        out: Vec::new(),
+        contact_id: None,
+    };
     b.person(&d.phones, &d.emails, &d.messengers, default_country);
     let addr = address_line(&d.address);
     if !addr.is_empty() {
@@ -167,15 +202,36 @@ mod tests {
         let c = client(ClientInput {
             first_name: "Іван".into(),
             phones: vec![
-                Phone { kind: PhoneKind::Mobile, raw: "067 123 45 67".into(), e164: Some("+380671234567".into()) },
-                Phone { kind: PhoneKind::Work, raw: "044 123 45 67".into(), e164: None },
+                Phone {
+                    kind: PhoneKind::Mobile,
+                    raw: "067 123 45 67".into(),
+                    e164: Some("+380671234567".into()),
+                },
+                Phone {
+                    kind: PhoneKind::Work,
+                    raw: "044 123 45 67".into(),
+                    e164: None,
+                },
             ],
             messengers: vec![
-                Messenger { kind: MessengerKind::Telegram, handle: "@ivan_petrenko".into() },
-                Messenger { kind: MessengerKind::Viber, handle: "+380501112233".into() },
+                Messenger {
+                    kind: MessengerKind::Telegram,
+                    handle: "@ivan_petrenko".into(),
+                },
+                Messenger {
+                    kind: MessengerKind::Viber,
+                    handle: "+380501112233".into(),
+                },
             ],
-            emails: vec![Email { label: "work".into(), address: "ivan@firm.ua".into() }],
-            address: Address { street: "вул. Хрещатик, 1".into(), city: "Київ".into(), ..Default::default() },
+            emails: vec![Email {
+                label: "work".into(),
+                address: "ivan@firm.ua".into(),
+            }],
+            address: Address {
+                street: "вул. Хрещатик, 1".into(),
+                city: "Київ".into(),
+                ..Default::default()
+            },
             website: "firm.ua".into(),
             ..Default::default()
         });
@@ -206,7 +262,10 @@ mod tests {
 
     #[test]
     fn map_per_platform_and_contacts() {
-        assert_eq!(map_url(Platform::Ios, "Athens, GR"), "https://maps.apple.com/?q=Athens%2C%20GR");
+        assert_eq!(
+            map_url(Platform::Ios, "Athens, GR"),
+            "https://maps.apple.com/?q=Athens%2C%20GR"
+        );
         assert_eq!(
             map_url(Platform::Desktop, "Main St 5, Berlin"),
             "https://www.openstreetmap.org/search?query=Main%20St%205%2C%20Berlin"
@@ -217,8 +276,15 @@ mod tests {
             contacts: vec![ContactPerson {
                 id: "p1".into(),
                 first_name: "Olga".into(),
-                phones: vec![Phone { kind: PhoneKind::Mobile, raw: "+30 691 234 5678".into(), e164: None }],
-                messengers: vec![Messenger { kind: MessengerKind::Telegram, handle: "+306912345678".into() }],
+                phones: vec![Phone {
+                    kind: PhoneKind::Mobile,
+                    raw: "+30 691 234 5678".into(),
+                    e164: None,
+                }],
+                messengers: vec![Messenger {
+                    kind: MessengerKind::Telegram,
+                    handle: "+306912345678".into(),
+                }],
                 ..Default::default()
             }],
             ..Default::default()

@@ -22,7 +22,10 @@ pub fn schema_version(conn: &Connection) -> Result<i64, StoreError> {
 pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
     let found = schema_version(conn)?;
     if found > SCHEMA_VERSION {
-        return Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
+        return Err(StoreError::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
     }
     if found == SCHEMA_VERSION {
         return Ok(found);
@@ -31,7 +34,10 @@ pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
     // Re-read under the write lock: another process may have migrated meanwhile.
     let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if found > SCHEMA_VERSION {
-        return Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
+        return Err(StoreError::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
     }
     for sql in &MIGRATIONS[found as usize..] {
         tx.execute_batch(sql)?;

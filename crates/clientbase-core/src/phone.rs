@@ -22,7 +22,13 @@ fn parse(raw: &str, default_country: &str) -> Option<PhoneNumber> {
 /// `phone_not_mobile` (with `e164` still filled: the number is usable).
 pub fn check(raw: &str, default_country: &str, kind: PhoneKind) -> PhoneCheck {
     let country = default_country.trim().to_ascii_uppercase();
-    let mut out = PhoneCheck { e164: None, formatted: None, country: None, is_mobile: false, error: None };
+    let mut out = PhoneCheck {
+        e164: None,
+        formatted: None,
+        country: None,
+        is_mobile: false,
+        error: None,
+    };
     let field = String::new();
     let d = digits(raw);
     if d.is_empty() {
@@ -58,7 +64,8 @@ pub fn check(raw: &str, default_country: &str, kind: PhoneKind) -> PhoneCheck {
 /// E.164 of `raw` if it is a valid number, else `None`.
 pub fn to_e164(raw: &str, default_country: &str) -> Option<String> {
     let n = parse(raw, default_country)?;
-    n.is_valid().then(|| n.format().mode(Mode::E164).to_string())
+    n.is_valid()
+        .then(|| n.format().mode(Mode::E164).to_string())
 }
 
 /// International display format of an E.164 number ("+380 67 123 4567"); the input when unparsable.
@@ -125,18 +132,32 @@ mod tests {
         let err = fixed.error.unwrap();
         assert_eq!(err.code, "phone_not_mobile");
         assert_eq!(err.params.get("country").map(String::as_str), Some("UA"));
-        assert!(check("044 123 45 67", "UA", PhoneKind::Work).error.is_none());
+        assert!(check("044 123 45 67", "UA", PhoneKind::Work)
+            .error
+            .is_none());
         let bad = check("067 123", "UA", PhoneKind::Mobile);
         assert_eq!(bad.error.unwrap().code, "phone_invalid");
-        assert_eq!(check("12", "UA", PhoneKind::Mobile).error.unwrap().code, "phone_too_short");
-        assert_eq!(check("", "UA", PhoneKind::Mobile).error.unwrap().code, "phone_required");
+        assert_eq!(
+            check("12", "UA", PhoneKind::Mobile).error.unwrap().code,
+            "phone_too_short"
+        );
+        assert_eq!(
+            check("", "UA", PhoneKind::Mobile).error.unwrap().code,
+            "phone_required"
+        );
         assert_eq!(check("hello", "UA", PhoneKind::Mobile).e164, None);
     }
 
     #[test]
     fn digits_for_search() {
-        assert_eq!(search_digits("+380671234567"), vec!["380671234567", "0671234567"]);
-        assert_eq!(search_digits("+79123456789"), vec!["79123456789", "89123456789"]);
+        assert_eq!(
+            search_digits("+380671234567"),
+            vec!["380671234567", "0671234567"]
+        );
+        assert_eq!(
+            search_digits("+79123456789"),
+            vec!["79123456789", "89123456789"]
+        );
         assert_eq!(display("+380671234567"), "+380 67 123 4567");
     }
 }

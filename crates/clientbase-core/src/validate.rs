@@ -17,20 +17,35 @@ pub fn tidy(input: &mut ClientInput) {
         emails.retain(|e| !e.address.is_empty());
         msgs.retain(|m| !m.handle.trim().is_empty());
     }
-    for s in [&mut input.first_name, &mut input.last_name, &mut input.middle_name, &mut input.org_name] {
+    for s in [
+        &mut input.first_name,
+        &mut input.last_name,
+        &mut input.middle_name,
+        &mut input.org_name,
+    ] {
         *s = s.trim().to_owned();
     }
     input.website = input.website.trim().to_owned();
     tidy_lists(&mut input.phones, &mut input.emails, &mut input.messengers);
     let mut tags: Vec<String> = Vec::new();
-    for t in input.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+    for t in input
+        .tags
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+    {
         if !tags.iter().any(|x| x == t) {
             tags.push(t.to_owned());
         }
     }
     input.tags = tags;
     for c in &mut input.contacts {
-        for s in [&mut c.first_name, &mut c.last_name, &mut c.middle_name, &mut c.position] {
+        for s in [
+            &mut c.first_name,
+            &mut c.last_name,
+            &mut c.middle_name,
+            &mut c.position,
+        ] {
             *s = s.trim().to_owned();
         }
         tidy_lists(&mut c.phones, &mut c.emails, &mut c.messengers);
@@ -38,7 +53,11 @@ pub fn tidy(input: &mut ClientInput) {
 }
 
 /// Validates a (tidied) input. `default_country` reads numbers without a country code.
-pub fn validate(input: &ClientInput, default_country: &str, custom_defs: &[CustomFieldDef]) -> Vec<FieldError> {
+pub fn validate(
+    input: &ClientInput,
+    default_country: &str,
+    custom_defs: &[CustomFieldDef],
+) -> Vec<FieldError> {
     let mut errs = Vec::new();
     match input.kind {
         ClientKind::Person => {
@@ -86,7 +105,9 @@ pub fn validate(input: &ClientInput, default_country: &str, custom_defs: &[Custo
             (CustomFieldKind::Number, CustomValue::Number(n)) if n.is_finite() => None,
             (CustomFieldKind::Number, CustomValue::Number(_)) => Some("not_a_number"),
             (CustomFieldKind::Date, CustomValue::Date(d)) => {
-                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err().then_some("bad_date")
+                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .is_err()
+                    .then_some("bad_date")
             }
             (CustomFieldKind::Choice, CustomValue::Choice(c)) => {
                 (!def.options.iter().any(|o| o == c)).then_some("unknown_choice")
@@ -94,7 +115,11 @@ pub fn validate(input: &ClientInput, default_country: &str, custom_defs: &[Custo
             _ => Some("wrong_type"),
         };
         if let Some(r) = reason {
-            errs.push(FieldError::new(field, "custom_invalid").with("reason", r).with("name", def.name.clone()));
+            errs.push(
+                FieldError::new(field, "custom_invalid")
+                    .with("reason", r)
+                    .with("name", def.name.clone()),
+            );
         }
     }
     errs
@@ -112,13 +137,18 @@ fn phones(errs: &mut Vec<FieldError>, prefix: &str, phones: &[Phone], country: &
 fn emails(errs: &mut Vec<FieldError>, prefix: &str, emails: &[Email]) {
     for (i, e) in emails.iter().enumerate() {
         if !email_ok(&e.address) {
-            errs.push(FieldError::new(format!("{prefix}emails.{i}.address"), "email_invalid"));
+            errs.push(FieldError::new(
+                format!("{prefix}emails.{i}.address"),
+                "email_invalid",
+            ));
         }
     }
 }
 
 pub fn email_ok(s: &str) -> bool {
-    let Some((local, domain)) = s.rsplit_once('@') else { return false };
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && local.len() <= 64
         && !s.chars().any(|c| c.is_whitespace() || c.is_control())
@@ -127,7 +157,9 @@ pub fn email_ok(s: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.contains("..")
-        && domain.split('.').all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'))
+        && domain
+            .split('.')
+            .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'))
 }
 
 pub fn url_ok(s: &str) -> bool {
@@ -139,10 +171,21 @@ pub fn url_ok(s: &str) -> bool {
         return false;
     }
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = host.rsplit_once(':').map(|(h, port)| if port.chars().all(|c| c.is_ascii_digit()) { h } else { host }).unwrap_or(host);
+    let host = host
+        .rsplit_once(':')
+        .map(|(h, port)| {
+            if port.chars().all(|c| c.is_ascii_digit()) {
+                h
+            } else {
+                host
+            }
+        })
+        .unwrap_or(host);
     !s.chars().any(char::is_whitespace)
         && host.contains('.')
-        && host.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
+        && host
+            .split('.')
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
 }
 
 pub fn is_leap(y: i32) -> bool {
@@ -177,13 +220,19 @@ mod tests {
     use super::*;
 
     fn codes(input: &ClientInput) -> Vec<(String, String)> {
-        validate(input, "UA", &[]).into_iter().map(|e| (e.field, e.code)).collect()
+        validate(input, "UA", &[])
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect()
     }
 
     #[test]
     fn names() {
         let mut i = ClientInput::default();
-        assert_eq!(codes(&i), vec![("first_name".into(), "name_required".into())]);
+        assert_eq!(
+            codes(&i),
+            vec![("first_name".into(), "name_required".into())]
+        );
         i.last_name = "Шевченко".into();
         assert!(codes(&i).is_empty());
         i.kind = ClientKind::Organization;
@@ -210,10 +259,16 @@ mod tests {
         for ok in ["a@b.co", "ivan.petrov+crm@mail.ua", "Σοφία@example.gr"] {
             assert!(email_ok(ok), "{ok}");
         }
-        for bad in ["", "a", "a@b", "a @b.com", "@b.com", "a@.com", "a@b.com.", "a@@b.com"] {
+        for bad in [
+            "", "a", "a@b", "a @b.com", "@b.com", "a@.com", "a@b.com.", "a@@b.com",
+        ] {
             assert!(!email_ok(bad), "{bad}");
         }
-        for ok in ["example.com", "https://example.com/x?y=1", "http://shop.com.ua:8080/"] {
+        for ok in [
+            "example.com",
+            "https://example.com/x?y=1",
+            "http://shop.com.ua:8080/",
+        ] {
             assert!(url_ok(ok), "{ok}");
         }
         for bad in ["example", "ftp://x.com", "http://", "a b.com"] {
@@ -224,28 +279,66 @@ mod tests {
     #[test]
     fn custom_values() {
         let defs = vec![
-            CustomFieldDef { id: "f1".into(), name: "Size".into(), kind: CustomFieldKind::Choice, options: vec!["S".into(), "M".into()], position: 0 },
-            CustomFieldDef { id: "f2".into(), name: "Volume".into(), kind: CustomFieldKind::Number, options: vec![], position: 1 },
+            CustomFieldDef {
+                id: "f1".into(),
+                name: "Size".into(),
+                kind: CustomFieldKind::Choice,
+                options: vec!["S".into(), "M".into()],
+                position: 0,
+            },
+            CustomFieldDef {
+                id: "f2".into(),
+                name: "Volume".into(),
+                kind: CustomFieldKind::Number,
+                options: vec![],
+                position: 1,
+            },
         ];
-        let mut i = ClientInput { last_name: "X".into(), ..Default::default() };
-        i.custom.insert("f1".into(), CustomValue::Choice("M".into()));
+        let mut i = ClientInput {
+            last_name: "X".into(),
+            ..Default::default()
+        };
+        i.custom
+            .insert("f1".into(), CustomValue::Choice("M".into()));
         i.custom.insert("f2".into(), CustomValue::Number(3.5));
         assert!(validate(&i, "UA", &defs).is_empty());
-        i.custom.insert("f1".into(), CustomValue::Choice("XL".into()));
-        i.custom.insert("f2".into(), CustomValue::Text("many".into()));
+        i.custom
+            .insert("f1".into(), CustomValue::Choice("XL".into()));
+        i.custom
+            .insert("f2".into(), CustomValue::Text("many".into()));
         i.custom.insert("zz".into(), CustomValue::Text("?".into()));
         let e = validate(&i, "UA", &defs);
         let reasons: Vec<&str> = e.iter().map(|e| e.params["reason"].as_str()).collect();
-        assert_eq!(reasons, vec!["unknown_choice", "wrong_type", "unknown_field"]);
+        assert_eq!(
+            reasons,
+            vec!["unknown_choice", "wrong_type", "unknown_field"]
+        );
         assert!(e.iter().all(|e| e.code == "custom_invalid"));
     }
 
     #[test]
     fn phone_paths_and_tidy() {
-        let mut i = ClientInput { first_name: "A".into(), ..Default::default() };
-        i.phones.push(Phone { kind: PhoneKind::Mobile, raw: "  ".into(), e164: None });
-        i.phones.push(Phone { kind: PhoneKind::Mobile, raw: "067 12".into(), e164: None });
-        i.contacts.push(ContactPerson { emails: vec![Email { label: "".into(), address: "nope".into() }], ..Default::default() });
+        let mut i = ClientInput {
+            first_name: "A".into(),
+            ..Default::default()
+        };
+        i.phones.push(Phone {
+            kind: PhoneKind::Mobile,
+            raw: "  ".into(),
+            e164: None,
+        });
+        i.phones.push(Phone {
+            kind: PhoneKind::Mobile,
+            raw: "067 12".into(),
+            e164: None,
+        });
+        i.contacts.push(ContactPerson {
+            emails: vec![Email {
+                label: "".into(),
+                address: "nope".into(),
+            }],
+            ..Default::default()
+        });
         tidy(&mut i);
         assert_eq!(i.phones.len(), 1);
         assert_eq!(

@@ -30,14 +30,33 @@ fn dispatch_round_trip() {
     let page = dispatch(&mut app, "list_clients", json!({"query": {"text": "шевч", "category_ids": [], "sort": "name", "offset": 0, "limit": 50}})).unwrap();
     assert_eq!(page["total"], 1);
     assert_eq!(page["rows"][0]["phone"], "+380 67 123 4567");
-    let dup = dispatch(&mut app, "check_duplicates", json!({"input": created, "exclude": null})).unwrap();
+    let dup = dispatch(
+        &mut app,
+        "check_duplicates",
+        json!({"input": created, "exclude": null}),
+    )
+    .unwrap();
     assert_eq!(dup[0]["reason"], "phone");
-    let phone = dispatch(&mut app, "check_phone", json!({"raw": "6912345678", "country": "GR"})).unwrap();
+    let phone = dispatch(
+        &mut app,
+        "check_phone",
+        json!({"raw": "6912345678", "country": "GR"}),
+    )
+    .unwrap();
     assert_eq!(phone["e164"], "+306912345678");
-    assert_eq!(dispatch(&mut app, "list_tags", json!({})).unwrap(), json!(["vip"]));
-    assert_eq!(dispatch(&mut app, "list_cities", json!(null)).unwrap(), json!(["Львів"]));
+    assert_eq!(
+        dispatch(&mut app, "list_tags", json!({})).unwrap(),
+        json!(["vip"])
+    );
+    assert_eq!(
+        dispatch(&mut app, "list_cities", json!(null)).unwrap(),
+        json!(["Львів"])
+    );
     dispatch(&mut app, "delete_client", json!({"id": id})).unwrap();
-    assert_eq!(dispatch(&mut app, "stats", json!({})).unwrap()["deleted_clients"], 1);
+    assert_eq!(
+        dispatch(&mut app, "stats", json!({})).unwrap()["deleted_clients"],
+        1
+    );
     dispatch(&mut app, "restore_client", json!({"id": id})).unwrap();
     let s = dispatch(&mut app, "load_demo", json!({"count": 20})).unwrap();
     assert_eq!(s["demo_clients"], 20);
@@ -49,15 +68,29 @@ fn dispatch_round_trip() {
     assert_eq!(cat["color"], "#aabbcc");
     dispatch(&mut app, "delete_category", json!({"id": cat["id"]})).unwrap();
     let f = dispatch(&mut app, "save_custom_field", json!({"field": {"id": "", "name": "Volume", "kind": "number", "options": [], "position": 0}})).unwrap();
-    assert_eq!(dispatch(&mut app, "list_custom_fields", json!({})).unwrap()[0]["name"], "Volume");
+    assert_eq!(
+        dispatch(&mut app, "list_custom_fields", json!({})).unwrap()[0]["name"],
+        "Volume"
+    );
     dispatch(&mut app, "delete_custom_field", json!({"id": f["id"]})).unwrap();
-    let s = dispatch(&mut app, "set_settings", json!({"settings": {"language": "uk", "default_country": "ua", "user_name": "Rep"}})).unwrap();
+    let s = dispatch(
+        &mut app,
+        "set_settings",
+        json!({"settings": {"language": "uk", "default_country": "ua", "user_name": "Rep"}}),
+    )
+    .unwrap();
     assert_eq!(s["default_country"], "UA");
-    assert_eq!(dispatch(&mut app, "get_settings", json!({})).unwrap()["language"], "uk");
+    assert_eq!(
+        dispatch(&mut app, "get_settings", json!({})).unwrap()["language"],
+        "uk"
+    );
     for cmd in api::COMMANDS {
         let r = dispatch(&mut app, cmd, json!({"bogus": 1}));
         if let Err(e) = r {
-            assert!(["bad_request", "not_found", "validation"].contains(&e.code.as_str()), "{cmd}: {e}");
+            assert!(
+                ["bad_request", "not_found", "validation"].contains(&e.code.as_str()),
+                "{cmd}: {e}"
+            );
         }
     }
 }
@@ -65,11 +98,34 @@ fn dispatch_round_trip() {
 #[test]
 fn dispatch_errors() {
     let (_d, mut app) = app();
-    assert_eq!(dispatch(&mut app, "nope", json!({})).unwrap_err().code, "bad_request");
-    assert_eq!(dispatch(&mut app, "get_client", json!({})).unwrap_err().code, "bad_request");
-    assert_eq!(dispatch(&mut app, "get_client", json!({"id": 5})).unwrap_err().code, "bad_request");
-    assert_eq!(dispatch(&mut app, "get_client", json!({"id": "x"})).unwrap_err().code, "not_found");
-    assert_eq!(dispatch(&mut app, "get_client", json!([1])).unwrap_err().code, "bad_request");
+    assert_eq!(
+        dispatch(&mut app, "nope", json!({})).unwrap_err().code,
+        "bad_request"
+    );
+    assert_eq!(
+        dispatch(&mut app, "get_client", json!({}))
+            .unwrap_err()
+            .code,
+        "bad_request"
+    );
+    assert_eq!(
+        dispatch(&mut app, "get_client", json!({"id": 5}))
+            .unwrap_err()
+            .code,
+        "bad_request"
+    );
+    assert_eq!(
+        dispatch(&mut app, "get_client", json!({"id": "x"}))
+            .unwrap_err()
+            .code,
+        "not_found"
+    );
+    assert_eq!(
+        dispatch(&mut app, "get_client", json!([1]))
+            .unwrap_err()
+            .code,
+        "bad_request"
+    );
     let e = dispatch(&mut app, "create_client", json!({"input": {"kind": "organization", "first_name": "", "last_name": "",
         "middle_name": "", "org_name": " ", "phones": [], "emails": [{"label": "", "address": "x@"}], "messengers": [],
         "website": "", "address": {"street": "", "city": "", "region": "", "postal_code": "", "country": ""}, "notes": "",
@@ -78,7 +134,12 @@ fn dispatch_errors() {
     assert_eq!(e.code, "validation");
     let codes: Vec<&str> = e.fields.iter().map(|f| f.code.as_str()).collect();
     assert_eq!(codes, ["name_required", "email_invalid"]);
-    let e = dispatch(&mut app, "set_settings", json!({"settings": {"language": "xx", "default_country": "ZZ", "user_name": ""}})).unwrap_err();
+    let e = dispatch(
+        &mut app,
+        "set_settings",
+        json!({"settings": {"language": "xx", "default_country": "ZZ", "user_name": ""}}),
+    )
+    .unwrap_err();
     assert_eq!(e.fields.len(), 2);
 }
 
@@ -88,11 +149,21 @@ fn card_actions_for_ios() {
     let mut app = App::open(dir.path().join("a.db").to_str().unwrap(), Platform::Ios).unwrap();
     let mut input = common::person("Emily", "Clarke", "+1 201-555-0123");
     input.address.city = "New York".into();
-    input.messengers.push(clientbase_core::model::Messenger { kind: clientbase_core::model::MessengerKind::Telegram, handle: "@emily_c".into() });
+    input.messengers.push(clientbase_core::model::Messenger {
+        kind: clientbase_core::model::MessengerKind::Telegram,
+        handle: "@emily_c".into(),
+    });
     let c = api::create_client(&mut app, input).unwrap();
     let card = api::get_client(&mut app, c.id).unwrap();
-    let map = card.actions.iter().find(|a| a.kind == ActionKind::Map).unwrap();
+    let map = card
+        .actions
+        .iter()
+        .find(|a| a.kind == ActionKind::Map)
+        .unwrap();
     assert_eq!(map.url, "https://maps.apple.com/?q=New%20York");
     assert!(card.actions.iter().any(|a| a.url == "https://t.me/emily_c"));
-    assert!(card.actions.iter().any(|a| a.url == "https://wa.me/12015550123"));
+    assert!(card
+        .actions
+        .iter()
+        .any(|a| a.url == "https://wa.me/12015550123"));
 }

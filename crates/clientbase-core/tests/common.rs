@@ -17,7 +17,15 @@ pub fn person(first: &str, last: &str, phone: &str) -> ClientInput {
     ClientInput {
         first_name: first.into(),
         last_name: last.into(),
-        phones: if phone.is_empty() { vec![] } else { vec![Phone { kind: PhoneKind::Mobile, raw: phone.into(), e164: None }] },
+        phones: if phone.is_empty() {
+            vec![]
+        } else {
+            vec![Phone {
+                kind: PhoneKind::Mobile,
+                raw: phone.into(),
+                e164: None,
+            }]
+        },
         ..Default::default()
     }
 }

@@ -4,11 +4,22 @@ use clientbase_core::Store;
 use common::*;
 
 fn names(store: &mut Store, q: ListQuery) -> Vec<String> {
-    store.list_clients(&q).rows.into_iter().map(|r| r.display_name).collect()
+    store
+        .list_clients(&q)
+        .rows
+        .into_iter()
+        .map(|r| r.display_name)
+        .collect()
 }
 
 fn text(store: &mut Store, t: &str) -> Vec<String> {
-    let mut v = names(store, ListQuery { text: t.into(), ..Default::default() });
+    let mut v = names(
+        store,
+        ListQuery {
+            text: t.into(),
+            ..Default::default()
+        },
+    );
     v.sort();
     v
 }
@@ -27,7 +38,11 @@ fn fixture() -> (tempfile::TempDir, Store) {
     ] {
         let mut input = person(first, last, "");
         if !phone.is_empty() {
-            input.phones.push(Phone { kind: PhoneKind::Other, raw: phone.into(), e164: None });
+            input.phones.push(Phone {
+                kind: PhoneKind::Other,
+                raw: phone.into(),
+                e164: None,
+            });
         }
         s.create_client(input).unwrap();
     }
@@ -87,33 +102,94 @@ fn filters_and_sorts() {
     let clock = clientbase_core::hlc::FixedClock::new(1_700_000_000_000);
     let mut s = Store::open_with_clock(&db_path(&dir), Box::new(clock.clone())).unwrap();
     let vip = "00000000-0000-7000-8000-00000000000a".to_string();
-    let mk = |first: &str, last: &str, city: &str, tag: &str, cat: Option<&str>, bday: Option<(u8, u8)>| ClientInput {
+    let mk = |first: &str,
+              last: &str,
+              city: &str,
+              tag: &str,
+              cat: Option<&str>,
+              bday: Option<(u8, u8)>| ClientInput {
         first_name: first.into(),
         last_name: last.into(),
-        address: Address { city: city.into(), ..Default::default() },
+        address: Address {
+            city: city.into(),
+            ..Default::default()
+        },
         tags: vec![tag.into()],
         category_id: cat.map(str::to_owned),
-        birthday: bday.map(|(day, month)| Birthday { day, month, year: None }),
+        birthday: bday.map(|(day, month)| Birthday {
+            day,
+            month,
+            year: None,
+        }),
         ..Default::default()
     };
-    s.create_client(mk("Anna", "Zeller", "Berlin", "retail", Some(&vip), Some((1, 1)))).unwrap();
+    s.create_client(mk(
+        "Anna",
+        "Zeller",
+        "Berlin",
+        "retail",
+        Some(&vip),
+        Some((1, 1)),
+    ))
+    .unwrap();
     clock.set(1_700_000_001_000);
-    s.create_client(mk("Boris", "Abel", "Köln", "wholesale", None, None)).unwrap();
+    s.create_client(mk("Boris", "Abel", "Köln", "wholesale", None, None))
+        .unwrap();
     clock.set(1_700_000_002_000);
-    s.create_client(mk("Clara", "Meier", "Berlin", "wholesale", Some(&vip), Some((31, 12)))).unwrap();
+    s.create_client(mk(
+        "Clara",
+        "Meier",
+        "Berlin",
+        "wholesale",
+        Some(&vip),
+        Some((31, 12)),
+    ))
+    .unwrap();
 
     let by_name = names(&mut s, ListQuery::default());
     assert_eq!(by_name, ["Abel Boris", "Meier Clara", "Zeller Anna"]);
-    let recent = names(&mut s, ListQuery { sort: SortOrder::Recent, ..Default::default() });
+    let recent = names(
+        &mut s,
+        ListQuery {
+            sort: SortOrder::Recent,
+            ..Default::default()
+        },
+    );
     assert_eq!(recent, ["Meier Clara", "Abel Boris", "Zeller Anna"]);
-    let bdays = names(&mut s, ListQuery { sort: SortOrder::NextBirthday, ..Default::default() });
-    assert_eq!(bdays.last().map(String::as_str), Some("Abel Boris"), "no birthday last");
-    let vip_only = names(&mut s, ListQuery { category_ids: vec![vip.clone()], ..Default::default() });
+    let bdays = names(
+        &mut s,
+        ListQuery {
+            sort: SortOrder::NextBirthday,
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        bdays.last().map(String::as_str),
+        Some("Abel Boris"),
+        "no birthday last"
+    );
+    let vip_only = names(
+        &mut s,
+        ListQuery {
+            category_ids: vec![vip.clone()],
+            ..Default::default()
+        },
+    );
     assert_eq!(vip_only, ["Meier Clara", "Zeller Anna"]);
-    let berlin_wholesale =
-        names(&mut s, ListQuery { city: Some("berlin".into()), tag: Some("Wholesale".into()), ..Default::default() });
+    let berlin_wholesale = names(
+        &mut s,
+        ListQuery {
+            city: Some("berlin".into()),
+            tag: Some("Wholesale".into()),
+            ..Default::default()
+        },
+    );
     assert_eq!(berlin_wholesale, ["Meier Clara"]);
-    let page = s.list_clients(&ListQuery { offset: 1, limit: 1, ..Default::default() });
+    let page = s.list_clients(&ListQuery {
+        offset: 1,
+        limit: 1,
+        ..Default::default()
+    });
     assert_eq!((page.total, page.offset, page.rows.len()), (3, 1, 1));
     assert_eq!(page.rows[0].display_name, "Meier Clara");
     let mut tags = s.tags();
@@ -121,9 +197,25 @@ fn filters_and_sorts() {
     assert_eq!(tags, ["retail", "wholesale"]);
     assert_eq!(s.cities().len(), 2);
     // Edits reach the index.
-    let id = s.list_clients(&ListQuery { text: "abel".into(), ..Default::default() }).rows[0].id.clone();
+    let id = s
+        .list_clients(&ListQuery {
+            text: "abel".into(),
+            ..Default::default()
+        })
+        .rows[0]
+        .id
+        .clone();
     let mut c = s.get_client(&id).unwrap().data;
     c.last_name = "Abelmann".into();
     s.update_client(&id, c).unwrap();
-    assert_eq!(names(&mut s, ListQuery { text: "abelm".into(), ..Default::default() }), ["Abelmann Boris"]);
+    assert_eq!(
+        names(
+            &mut s,
+            ListQuery {
+                text: "abelm".into(),
+                ..Default::default()
+            }
+        ),
+        ["Abelmann Boris"]
+    );
 }

@@ -30,11 +30,17 @@ impl Store {
         }
         save_clock(&tx, &self.hlc)?;
         tx.commit()?;
-        self.conn.pragma_update(None, "cache_size", super::CACHE_SIZE)?;
+        self.conn
+            .pragma_update(None, "cache_size", super::CACHE_SIZE)?;
         let n = items.len();
         if self.index.len() == 0 {
             // First load into an empty base: the index's bulk path (postings built in the background).
-            self.index.bulk_load(items.iter().map(|(c, dv)| super::docs::doc_of(c, dv)).collect());
+            self.index.bulk_load(
+                items
+                    .iter()
+                    .map(|(c, dv)| super::docs::doc_of(c, dv))
+                    .collect(),
+            );
         } else {
             for (c, dv) in items {
                 self.index.upsert(super::docs::doc_of(&c, &dv));
@@ -45,9 +51,18 @@ impl Store {
 
     /// Adds `count` demo clients (deterministic: the seed follows the number already loaded).
     pub fn load_demo(&mut self, count: usize) -> Result<Stats, StoreError> {
-        let existing: i64 = self.conn.query_row("SELECT count(*) FROM clients WHERE is_demo = 1", [], |r| r.get(0))?;
+        let existing: i64 =
+            self.conn
+                .query_row("SELECT count(*) FROM clients WHERE is_demo = 1", [], |r| {
+                    r.get(0)
+                })?;
         let now = self.hlc.wall_ms();
-        let items = crate::demo::generate(0xC11E_27BA5E ^ existing as u64, count, now, self.hlc.device());
+        let items = crate::demo::generate(
+            0xC11E_27BA5E ^ existing as u64,
+            count,
+            now,
+            self.hlc.device(),
+        );
         self.insert_bulk(items)?;
         self.stats()
     }
@@ -57,12 +72,14 @@ impl Store {
         let tx = self.conn.transaction()?;
         {
             let mut ids = tx.prepare("SELECT id FROM contacts WHERE client_id IN (SELECT id FROM clients WHERE is_demo = 1)")?;
-            let contact_ids: Vec<String> = ids.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            let contact_ids: Vec<String> =
+                ids.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
             for id in &contact_ids {
                 log_change(&tx, &mut self.hlc, "contacts", id, "delete", "{}")?;
             }
             let mut ids = tx.prepare("SELECT id FROM clients WHERE is_demo = 1")?;
-            let client_ids: Vec<String> = ids.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            let client_ids: Vec<String> =
+                ids.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
             for id in &client_ids {
                 log_change(&tx, &mut self.hlc, "clients", id, "delete", "{}")?;
                 self.index.remove(id);

@@ -29,9 +29,17 @@ fn kind_from(s: &str) -> CustomFieldKind {
 
 impl Store {
     pub fn categories(&self) -> Result<Vec<Category>, StoreError> {
-        let mut st = self.conn.prepare_cached("SELECT id, code, name, color, position FROM categories ORDER BY position, code")?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, code, name, color, position FROM categories ORDER BY position, code",
+        )?;
         let rows = st.query_map([], |r| {
-            Ok(Category { id: r.get(0)?, code: r.get(1)?, name: r.get(2)?, color: r.get(3)?, position: r.get(4)? })
+            Ok(Category {
+                id: r.get(0)?,
+                code: r.get(1)?,
+                name: r.get(2)?,
+                color: r.get(3)?,
+                position: r.get(4)?,
+            })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -54,7 +62,11 @@ impl Store {
         if !errs.is_empty() {
             return Err(StoreError::Validation(errs));
         }
-        let old = if c.id.is_empty() { None } else { self.categories()?.into_iter().find(|x| x.id == c.id) };
+        let old = if c.id.is_empty() {
+            None
+        } else {
+            self.categories()?.into_iter().find(|x| x.id == c.id)
+        };
         if !c.id.is_empty() && old.is_none() {
             return Err(StoreError::NotFound(format!("category {}", c.id)));
         }
@@ -70,7 +82,14 @@ impl Store {
                     "INSERT INTO categories (id, code, name, color, position) VALUES (?1, ?2, ?3, ?4, ?5)",
                     params![c.id, c.code, c.name, c.color, c.position],
                 )?;
-                log_change(&tx, &mut self.hlc, "categories", &c.id, "insert", &full.to_string())?;
+                log_change(
+                    &tx,
+                    &mut self.hlc,
+                    "categories",
+                    &c.id,
+                    "insert",
+                    &full.to_string(),
+                )?;
             }
             Some(o) => {
                 tx.execute(
@@ -79,7 +98,14 @@ impl Store {
                 )?;
                 let before = serde_json::json!({"code": o.code, "name": o.name, "color": o.color, "position": o.position});
                 let changed = rows::diff(&before, &full)?;
-                log_change(&tx, &mut self.hlc, "categories", &c.id, "update", &serde_json::Value::Object(changed).to_string())?;
+                log_change(
+                    &tx,
+                    &mut self.hlc,
+                    "categories",
+                    &c.id,
+                    "update",
+                    &serde_json::Value::Object(changed).to_string(),
+                )?;
             }
         }
         save_clock(&tx, &self.hlc)?;
@@ -89,18 +115,30 @@ impl Store {
 
     /// Deletes a category; its clients lose the category (each such client change is logged).
     pub fn delete_category(&mut self, id: &str) -> Result<(), StoreError> {
-        let exists: Option<String> = self.conn.query_row("SELECT id FROM categories WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        let exists: Option<String> = self
+            .conn
+            .query_row("SELECT id FROM categories WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
         if exists.is_none() {
             return Err(StoreError::NotFound(format!("category {id}")));
         }
         let now = self.now();
         let ids: Vec<String> = {
-            let mut st = self.conn.prepare("SELECT id FROM clients WHERE category_id = ?1")?;
-            let r = st.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            let mut st = self
+                .conn
+                .prepare("SELECT id FROM clients WHERE category_id = ?1")?;
+            let r = st
+                .query_map([id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
             r
         };
         let tx = self.conn.transaction()?;
-        tx.execute("UPDATE clients SET category_id = NULL, updated_at = ?2 WHERE category_id = ?1", params![id, now])?;
+        tx.execute(
+            "UPDATE clients SET category_id = NULL, updated_at = ?2 WHERE category_id = ?1",
+            params![id, now],
+        )?;
         let fields = serde_json::json!({"category_id": null, "updated_at": now}).to_string();
         for cid in &ids {
             log_change(&tx, &mut self.hlc, "clients", cid, "update", &fields)?;
@@ -116,7 +154,9 @@ impl Store {
     }
 
     pub fn custom_fields(&self) -> Result<Vec<CustomFieldDef>, StoreError> {
-        let mut st = self.conn.prepare_cached("SELECT id, name, kind, options, position FROM custom_fields ORDER BY position, name")?;
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, name, kind, options, position FROM custom_fields ORDER BY position, name",
+        )?;
         let mut rows = st.query([])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -133,9 +173,17 @@ impl Store {
         Ok(out)
     }
 
-    pub fn save_custom_field(&mut self, mut f: CustomFieldDef) -> Result<CustomFieldDef, StoreError> {
+    pub fn save_custom_field(
+        &mut self,
+        mut f: CustomFieldDef,
+    ) -> Result<CustomFieldDef, StoreError> {
         f.name = f.name.trim().to_owned();
-        f.options = f.options.iter().map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect();
+        f.options = f
+            .options
+            .iter()
+            .map(|o| o.trim().to_owned())
+            .filter(|o| !o.is_empty())
+            .collect();
         f.options.dedup();
         let mut errs = Vec::new();
         if f.name.is_empty() {
@@ -147,7 +195,11 @@ impl Store {
         if !errs.is_empty() {
             return Err(StoreError::Validation(errs));
         }
-        let old = if f.id.is_empty() { None } else { self.custom_fields()?.into_iter().find(|x| x.id == f.id) };
+        let old = if f.id.is_empty() {
+            None
+        } else {
+            self.custom_fields()?.into_iter().find(|x| x.id == f.id)
+        };
         if !f.id.is_empty() && old.is_none() {
             return Err(StoreError::NotFound(format!("custom field {}", f.id)));
         }
@@ -164,7 +216,14 @@ impl Store {
                     "INSERT INTO custom_fields (id, name, kind, options, position) VALUES (?1, ?2, ?3, ?4, ?5)",
                     params![f.id, f.name, kind_str(f.kind), options, f.position],
                 )?;
-                log_change(&tx, &mut self.hlc, "custom_fields", &f.id, "insert", &full.to_string())?;
+                log_change(
+                    &tx,
+                    &mut self.hlc,
+                    "custom_fields",
+                    &f.id,
+                    "insert",
+                    &full.to_string(),
+                )?;
             }
             Some(o) => {
                 tx.execute(
@@ -173,7 +232,14 @@ impl Store {
                 )?;
                 let before = serde_json::json!({"name": o.name, "kind": kind_str(o.kind), "options": o.options, "position": o.position});
                 let changed = rows::diff(&before, &full)?;
-                log_change(&tx, &mut self.hlc, "custom_fields", &f.id, "update", &serde_json::Value::Object(changed).to_string())?;
+                log_change(
+                    &tx,
+                    &mut self.hlc,
+                    "custom_fields",
+                    &f.id,
+                    "update",
+                    &serde_json::Value::Object(changed).to_string(),
+                )?;
             }
         }
         save_clock(&tx, &self.hlc)?;
@@ -189,16 +255,24 @@ impl Store {
         let now = self.now();
         let pattern = format!("%\"{id}\"%");
         let affected: Vec<(String, String)> = {
-            let mut st = self.conn.prepare("SELECT id, custom FROM clients WHERE custom LIKE ?1")?;
-            let r = st.query_map([pattern], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+            let mut st = self
+                .conn
+                .prepare("SELECT id, custom FROM clients WHERE custom LIKE ?1")?;
+            let r = st
+                .query_map([pattern], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
             r
         };
         let tx = self.conn.transaction()?;
         for (cid, custom) in affected {
-            let mut map: std::collections::BTreeMap<Id, CustomValue> = serde_json::from_str(&custom)?;
+            let mut map: std::collections::BTreeMap<Id, CustomValue> =
+                serde_json::from_str(&custom)?;
             if map.remove(id).is_some() {
                 let json = serde_json::to_string(&map)?;
-                tx.execute("UPDATE clients SET custom = ?2, updated_at = ?3 WHERE id = ?1", params![cid, json, now])?;
+                tx.execute(
+                    "UPDATE clients SET custom = ?2, updated_at = ?3 WHERE id = ?1",
+                    params![cid, json, now],
+                )?;
                 let fields = serde_json::json!({"custom": map, "updated_at": now}).to_string();
                 log_change(&tx, &mut self.hlc, "clients", &cid, "update", &fields)?;
             }

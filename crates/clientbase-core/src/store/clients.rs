@@ -18,7 +18,11 @@ impl Store {
         let country = self.settings.default_country.clone();
         let mut errs = validate::validate(&input, &country, &defs);
         if let Some(cat) = &input.category_id {
-            let n: i64 = self.conn.query_row("SELECT count(*) FROM categories WHERE id = ?1", [cat], |r| r.get(0))?;
+            let n: i64 = self.conn.query_row(
+                "SELECT count(*) FROM categories WHERE id = ?1",
+                [cat],
+                |r| r.get(0),
+            )?;
             if n == 0 {
                 errs.push(FieldError::new("category_id", "category_invalid"));
             }
@@ -56,11 +60,22 @@ impl Store {
         };
         let dv = rows::derive(&client.data);
         let tx = self.conn.transaction()?;
-        rows::exec_client(&mut tx.prepare_cached(&rows::insert_client_sql())?, &client, &dv)?;
+        rows::exec_client(
+            &mut tx.prepare_cached(&rows::insert_client_sql())?,
+            &client,
+            &dv,
+        )?;
         let fields = serde_json::to_string(&rows::client_cols(&client))?;
         log_change(&tx, &mut self.hlc, "clients", &client.id, "insert", &fields)?;
         for (no, ct) in client.data.contacts.iter().enumerate() {
-            rows::exec_contact(&mut tx.prepare_cached(rows::INSERT_CONTACT)?, &client.id, no, ct, &client.created_at, &client.created_at)?;
+            rows::exec_contact(
+                &mut tx.prepare_cached(rows::INSERT_CONTACT)?,
+                &client.id,
+                no,
+                ct,
+                &client.created_at,
+                &client.created_at,
+            )?;
             let f = serde_json::to_string(&rows::contact_cols(&client.id, no, ct))?;
             log_change(&tx, &mut self.hlc, "contacts", &ct.id, "insert", &f)?;
         }
@@ -73,7 +88,8 @@ impl Store {
 
     /// Any client by id, soft-deleted ones included (`deleted_at` set).
     pub fn get_client(&self, id: &str) -> Result<Client, StoreError> {
-        rows::read_client(&self.conn, id)?.ok_or_else(|| StoreError::NotFound(format!("client {id}")))
+        rows::read_client(&self.conn, id)?
+            .ok_or_else(|| StoreError::NotFound(format!("client {id}")))
     }
 
     /// Validates and saves the edited client. Contact persons keep their id when the input carries it;
@@ -91,17 +107,35 @@ impl Store {
                 c.id = new_id();
             }
         }
-        let mut new = Client { id: old.id.clone(), data, ..old.clone() };
+        let mut new = Client {
+            id: old.id.clone(),
+            data,
+            ..old.clone()
+        };
         if new.data == old.data {
             return Ok(old);
         }
         new.updated_at = self.now();
         let dv = rows::derive(&new.data);
         let tx = self.conn.transaction()?;
-        rows::exec_client(&mut tx.prepare_cached(&rows::update_client_sql())?, &new, &dv)?;
+        rows::exec_client(
+            &mut tx.prepare_cached(&rows::update_client_sql())?,
+            &new,
+            &dv,
+        )?;
         let mut changed = rows::diff(&rows::client_cols(&old), &rows::client_cols(&new))?;
-        changed.insert("updated_at".into(), serde_json::Value::String(new.updated_at.clone()));
-        log_change(&tx, &mut self.hlc, "clients", id, "update", &serde_json::Value::Object(changed).to_string())?;
+        changed.insert(
+            "updated_at".into(),
+            serde_json::Value::String(new.updated_at.clone()),
+        );
+        log_change(
+            &tx,
+            &mut self.hlc,
+            "clients",
+            id,
+            "update",
+            &serde_json::Value::Object(changed).to_string(),
+        )?;
         for (no, ct) in new.data.contacts.iter().enumerate() {
             match old.data.contacts.iter().position(|o| o.id == ct.id) {
                 Some(ono) => {
@@ -109,14 +143,38 @@ impl Store {
                     let after = rows::contact_cols(id, no, ct);
                     let changed = rows::diff(&before, &after)?;
                     if !changed.is_empty() {
-                        let created: String =
-                            tx.query_row("SELECT created_at FROM contacts WHERE id = ?1", [&ct.id], |r| r.get(0))?;
-                        rows::exec_contact(&mut tx.prepare_cached(rows::UPDATE_CONTACT)?, id, no, ct, &created, &new.updated_at)?;
-                        log_change(&tx, &mut self.hlc, "contacts", &ct.id, "update", &serde_json::Value::Object(changed).to_string())?;
+                        let created: String = tx.query_row(
+                            "SELECT created_at FROM contacts WHERE id = ?1",
+                            [&ct.id],
+                            |r| r.get(0),
+                        )?;
+                        rows::exec_contact(
+                            &mut tx.prepare_cached(rows::UPDATE_CONTACT)?,
+                            id,
+                            no,
+                            ct,
+                            &created,
+                            &new.updated_at,
+                        )?;
+                        log_change(
+                            &tx,
+                            &mut self.hlc,
+                            "contacts",
+                            &ct.id,
+                            "update",
+                            &serde_json::Value::Object(changed).to_string(),
+                        )?;
                     }
                 }
                 None => {
-                    rows::exec_contact(&mut tx.prepare_cached(rows::INSERT_CONTACT)?, id, no, ct, &new.updated_at, &new.updated_at)?;
+                    rows::exec_contact(
+                        &mut tx.prepare_cached(rows::INSERT_CONTACT)?,
+                        id,
+                        no,
+                        ct,
+                        &new.updated_at,
+                        &new.updated_at,
+                    )?;
                     let f = serde_json::to_string(&rows::contact_cols(id, no, ct))?;
                     log_change(&tx, &mut self.hlc, "contacts", &ct.id, "insert", &f)?;
                 }
@@ -145,9 +203,20 @@ impl Store {
         c.deleted_at = deleted.then(|| now.clone());
         c.updated_at = now;
         let tx = self.conn.transaction()?;
-        tx.execute("UPDATE clients SET deleted_at = ?2, updated_at = ?3 WHERE id = ?1", params![id, c.deleted_at, c.updated_at])?;
-        let fields = serde_json::json!({ "deleted_at": c.deleted_at, "updated_at": c.updated_at }).to_string();
-        log_change(&tx, &mut self.hlc, "clients", id, if deleted { "delete" } else { "restore" }, &fields)?;
+        tx.execute(
+            "UPDATE clients SET deleted_at = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, c.deleted_at, c.updated_at],
+        )?;
+        let fields = serde_json::json!({ "deleted_at": c.deleted_at, "updated_at": c.updated_at })
+            .to_string();
+        log_change(
+            &tx,
+            &mut self.hlc,
+            "clients",
+            id,
+            if deleted { "delete" } else { "restore" },
+            &fields,
+        )?;
         save_clock(&tx, &self.hlc)?;
         tx.commit()?;
         if deleted {
@@ -170,22 +239,34 @@ impl Store {
 
     /// One page of the client list: text search (all scripts, phone fragments), filters, order.
     pub fn list_clients(&mut self, q: &ListQuery) -> ListPage {
-        let filter = Filter { categories: q.category_ids.clone(), tag: q.tag.clone(), city: q.city.clone() };
+        let filter = Filter {
+            categories: q.category_ids.clone(),
+            tag: q.tag.clone(),
+            city: q.city.clone(),
+        };
         let sort = match q.sort {
             SortOrder::Name => Sort::Name,
             SortOrder::Recent => Sort::Recent,
             SortOrder::NextBirthday => {
                 use chrono::Datelike;
                 let today = chrono::Local::now().date_naive();
-                Sort::NextBirthday { today_md: today.month() as u16 * 100 + today.day() as u16 }
+                Sort::NextBirthday {
+                    today_md: today.month() as u16 * 100 + today.day() as u16,
+                }
             }
         };
         let limit = match q.limit {
             0 => 50,
             n => n.min(1000),
         };
-        let page = self.index.query(&q.text, &filter, sort, q.offset as usize, limit as usize);
-        ListPage { total: page.total as u32, offset: q.offset, rows: page.items.into_iter().cloned().collect() }
+        let page = self
+            .index
+            .query(&q.text, &filter, sort, q.offset as usize, limit as usize);
+        ListPage {
+            total: page.total as u32,
+            offset: q.offset,
+            rows: page.items.into_iter().cloned().collect(),
+        }
     }
 
     pub fn tags(&self) -> Vec<String> {
@@ -198,12 +279,20 @@ impl Store {
 
     /// Existing (not deleted) clients that share a phone, an e-mail or the folded name (+ company for a
     /// person) with `input`. Uses the lookup tables' indexes.
-    pub fn check_duplicates(&self, input: &ClientInput, exclude: Option<&str>) -> Result<Vec<DuplicateMatch>, StoreError> {
+    pub fn check_duplicates(
+        &self,
+        input: &ClientInput,
+        exclude: Option<&str>,
+    ) -> Result<Vec<DuplicateMatch>, StoreError> {
         let mut input = input.clone();
         validate::tidy(&mut input);
         let country = &self.settings.default_country;
         let mut dv: Derived = rows::derive_base(&input);
-        for p in input.phones.iter().chain(input.contacts.iter().flat_map(|c| c.phones.iter())) {
+        for p in input
+            .phones
+            .iter()
+            .chain(input.contacts.iter().flat_map(|c| c.phones.iter()))
+        {
             if let Some(e) = phone::to_e164(&p.raw, country) {
                 if !dv.e164s.contains(&e) {
                     dv.e164s.push(e);
@@ -212,22 +301,26 @@ impl Store {
         }
         let exclude = exclude.unwrap_or("");
         let mut found: Vec<(String, DuplicateReason, String)> = Vec::new();
-        let mut probe = |sql: &str, values: &[String], reason: DuplicateReason| -> Result<(), StoreError> {
-            let mut st = self.conn.prepare_cached(sql)?;
-            for v in values {
-                let ids = st.query_map(params![v, exclude], |r| r.get::<_, String>(0))?;
-                for id in ids {
-                    let id = id?;
-                    if !found.iter().any(|(i, r, _)| *i == id && *r == reason) {
-                        found.push((id, reason, v.clone()));
+        let mut probe =
+            |sql: &str, values: &[String], reason: DuplicateReason| -> Result<(), StoreError> {
+                let mut st = self.conn.prepare_cached(sql)?;
+                for v in values {
+                    let ids = st.query_map(params![v, exclude], |r| r.get::<_, String>(0))?;
+                    for id in ids {
+                        let id = id?;
+                        if !found.iter().any(|(i, r, _)| *i == id && *r == reason) {
+                            found.push((id, reason, v.clone()));
+                        }
                     }
                 }
-            }
-            Ok(())
-        };
-        const SQL: &str = "SELECT x.client_id FROM client_keys x JOIN clients c ON c.id = x.client_id \
+                Ok(())
+            };
+        const SQL: &str =
+            "SELECT x.client_id FROM client_keys x JOIN clients c ON c.id = x.client_id \
             WHERE x.key = ?1 AND c.deleted_at IS NULL AND c.id <> ?2";
-        let keys = |prefix: &str, v: &[String]| -> Vec<String> { v.iter().map(|x| format!("{prefix}{x}")).collect() };
+        let keys = |prefix: &str, v: &[String]| -> Vec<String> {
+            v.iter().map(|x| format!("{prefix}{x}")).collect()
+        };
         probe(SQL, &keys("p:", &dv.e164s), DuplicateReason::Phone)?;
         probe(SQL, &keys("e:", &dv.emails), DuplicateReason::Email)?;
         let name_ok = match input.kind {
@@ -235,7 +328,11 @@ impl Store {
             ClientKind::Organization => !input.org_name.is_empty(),
         };
         if name_ok {
-            probe(SQL, &keys("n:", std::slice::from_ref(&dv.name_key)), DuplicateReason::Name)?;
+            probe(
+                SQL,
+                &keys("n:", std::slice::from_ref(&dv.name_key)),
+                DuplicateReason::Name,
+            )?;
         }
         let display = rows::display_name(&input);
         for f in found.iter_mut().filter(|f| f.1 == DuplicateReason::Name) {
@@ -248,7 +345,11 @@ impl Store {
             }
             let docs = super::docs::load_docs(&self.conn, "c.id = ?1", [&id])?;
             if let Some(doc) = docs.into_iter().next() {
-                out.push(DuplicateMatch { client: doc.payload, reason, value });
+                out.push(DuplicateMatch {
+                    client: doc.payload,
+                    reason,
+                    value,
+                });
             }
         }
         Ok(out)

@@ -23,11 +23,18 @@ pub(crate) fn summary(c: &Client, dv: &Derived) -> ClientSummary {
 }
 
 fn created_ms(s: &str) -> i64 {
-    chrono::DateTime::parse_from_rfc3339(s).map(|d| d.timestamp_millis()).unwrap_or(0)
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|d| d.timestamp_millis())
+        .unwrap_or(0)
 }
 
 /// The search document of a client summary.
-pub(crate) fn make_doc(s: ClientSummary, search_extra: &str, phone_digits: Vec<String>, created_ms: i64) -> SearchDoc<ClientSummary> {
+pub(crate) fn make_doc(
+    s: ClientSummary,
+    search_extra: &str,
+    phone_digits: Vec<String>,
+    created_ms: i64,
+) -> SearchDoc<ClientSummary> {
     let mut texts = vec![s.display_name.clone()];
     for t in [&s.subtitle, &s.city] {
         if !t.is_empty() {
@@ -53,11 +60,20 @@ pub(crate) fn make_doc(s: ClientSummary, search_extra: &str, phone_digits: Vec<S
 }
 
 pub(crate) fn doc_of(c: &Client, dv: &Derived) -> SearchDoc<ClientSummary> {
-    make_doc(summary(c, dv), &dv.search_extra, dv.phone_digits.clone(), created_ms(&c.created_at))
+    make_doc(
+        summary(c, dv),
+        &dv.search_extra,
+        dv.phone_digits.clone(),
+        created_ms(&c.created_at),
+    )
 }
 
 /// Search documents of the clients matching `cond` (SQL over alias `c`), from the derived columns only.
-pub(crate) fn load_docs<P: Params>(conn: &Connection, cond: &str, params: P) -> Result<Vec<SearchDoc<ClientSummary>>, StoreError> {
+pub(crate) fn load_docs<P: Params>(
+    conn: &Connection,
+    cond: &str,
+    params: P,
+) -> Result<Vec<SearchDoc<ClientSummary>>, StoreError> {
     let sql = format!(
         "SELECT c.id, c.kind, c.first_name, c.last_name, c.middle_name, c.org_name, c.subtitle, c.city, \
          c.phone_display, c.phone_digits, c.search_extra, c.category_id, c.tags, c.birthday_day, c.birthday_month, \
@@ -67,14 +83,26 @@ pub(crate) fn load_docs<P: Params>(conn: &Connection, cond: &str, params: P) -> 
     let mut rows = st.query(params)?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        let kind = if text(r, 1)? == "organization" { ClientKind::Organization } else { ClientKind::Person };
+        let kind = if text(r, 1)? == "organization" {
+            ClientKind::Organization
+        } else {
+            ClientKind::Person
+        };
         let display_name = match kind {
             ClientKind::Organization => r.get(5)?,
             ClientKind::Person => join_names(&[text(r, 3)?, text(r, 2)?, text(r, 4)?]),
         };
         let tags_json = text(r, 12)?;
-        let tags: Vec<String> = if tags_json == "[]" { Vec::new() } else { serde_json::from_str(tags_json)? };
-        let digits: Vec<String> = text(r, 9)?.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        let tags: Vec<String> = if tags_json == "[]" {
+            Vec::new()
+        } else {
+            serde_json::from_str(tags_json)?
+        };
+        let digits: Vec<String> = text(r, 9)?
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
         let s = ClientSummary {
             id: r.get(0)?,
             kind,

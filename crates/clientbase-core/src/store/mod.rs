@@ -91,7 +91,8 @@ impl Store {
     }
 
     pub fn open_with_clock(path: &str, clock: Box<dyn Clock>) -> Result<Self, StoreError> {
-        let mut conn = Connection::open(path).map_err(|e| StoreError::Open(format!("{path}: {e}")))?;
+        let mut conn =
+            Connection::open(path).map_err(|e| StoreError::Open(format!("{path}: {e}")))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -101,18 +102,27 @@ impl Store {
         let before = migrations::migrate(&mut conn)?;
 
         let tx = conn.transaction()?;
-        let device: Option<String> =
-            tx.query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| r.get(0)).optional()?;
+        let device: Option<String> = tx
+            .query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
         let device = match device {
             Some(d) => d,
             None => {
                 let d = uuid::Uuid::now_v7().simple().to_string();
-                tx.execute("INSERT INTO meta (key, value) VALUES ('device_id', ?1)", [&d])?;
+                tx.execute(
+                    "INSERT INTO meta (key, value) VALUES ('device_id', ?1)",
+                    [&d],
+                )?;
                 d
             }
         };
-        let last: Option<String> =
-            tx.query_row("SELECT value FROM meta WHERE key = 'last_hlc'", [], |r| r.get(0)).optional()?;
+        let last: Option<String> = tx
+            .query_row("SELECT value FROM meta WHERE key = 'last_hlc'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
         tx.commit()?;
         let last = last.and_then(|s| s.parse::<Timestamp>().ok());
         let hlc = Hlc::new(clock, device, last.as_ref());
@@ -122,7 +132,11 @@ impl Store {
             path: path.to_owned(),
             hlc,
             index: Index::new("en"),
-            settings: Settings { language: String::new(), default_country: "UA".into(), user_name: String::new() },
+            settings: Settings {
+                language: String::new(),
+                default_country: "UA".into(),
+                user_name: String::new(),
+            },
             open_read_ms: 0.0,
             open_index_ms: 0.0,
         };
@@ -130,7 +144,9 @@ impl Store {
             store.rebuild_keys()?;
         }
         store.settings = store.read_settings()?;
-        store.index.set_locale(index_locale(&store.settings.language));
+        store
+            .index
+            .set_locale(index_locale(&store.settings.language));
         let t = std::time::Instant::now();
         let docs = docs::load_docs(&store.conn, "c.deleted_at IS NULL", [])?;
         store.open_read_ms = t.elapsed().as_secs_f64() * 1000.0;
@@ -174,7 +190,12 @@ impl Store {
         tx.execute("DELETE FROM client_keys", [])?;
         for id in ids {
             if let Some(c) = rows::read_client(&tx, &id)? {
-                rows::write_keys(&tx, &id, &rows::lookup_keys(&rows::derive_base(&c.data), &c.data), &[])?;
+                rows::write_keys(
+                    &tx,
+                    &id,
+                    &rows::lookup_keys(&rows::derive_base(&c.data), &c.data),
+                    &[],
+                )?;
             }
         }
         tx.commit()?;
@@ -192,7 +213,11 @@ impl Store {
     // ---- settings ----------------------------------------------------------------------------
 
     fn read_settings(&self) -> Result<Settings, StoreError> {
-        let mut s = Settings { language: String::new(), default_country: "UA".into(), user_name: String::new() };
+        let mut s = Settings {
+            language: String::new(),
+            default_country: "UA".into(),
+            user_name: String::new(),
+        };
         let mut st = self.conn.prepare("SELECT key, value FROM settings")?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
@@ -217,11 +242,21 @@ impl Store {
         s.default_country = s.default_country.trim().to_ascii_uppercase();
         s.user_name = s.user_name.trim().to_owned();
         let mut errs = Vec::new();
-        if !s.language.is_empty() && !["en", "ru", "uk", "el", "zh"].contains(&s.language.as_str()) {
-            errs.push(crate::error::FieldError::new("language", "language_invalid"));
+        if !s.language.is_empty() && !["en", "ru", "uk", "el", "zh"].contains(&s.language.as_str())
+        {
+            errs.push(crate::error::FieldError::new(
+                "language",
+                "language_invalid",
+            ));
         }
-        if s.default_country.parse::<phonenumber::country::Id>().is_err() {
-            errs.push(crate::error::FieldError::new("default_country", "country_invalid"));
+        if s.default_country
+            .parse::<phonenumber::country::Id>()
+            .is_err()
+        {
+            errs.push(crate::error::FieldError::new(
+                "default_country",
+                "country_invalid",
+            ));
         }
         if !errs.is_empty() {
             return Err(StoreError::Validation(errs));
@@ -234,7 +269,10 @@ impl Store {
             ("user_name", &s.user_name, &old.user_name),
         ] {
             if new != old {
-                tx.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)", params![k, new])?;
+                tx.execute(
+                    "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
+                    params![k, new],
+                )?;
                 let fields = serde_json::json!({ "value": new }).to_string();
                 log_change(&tx, &mut self.hlc, "settings", k, "update", &fields)?;
             }
@@ -251,7 +289,9 @@ impl Store {
     // ---- stats -------------------------------------------------------------------------------
 
     pub fn stats(&self) -> Result<Stats, StoreError> {
-        let n = |sql: &str| -> Result<u32, StoreError> { Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u32) };
+        let n = |sql: &str| -> Result<u32, StoreError> {
+            Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u32)
+        };
         Ok(Stats {
             clients: n("SELECT count(*) FROM clients WHERE deleted_at IS NULL")?,
             demo_clients: n("SELECT count(*) FROM clients WHERE is_demo = 1 AND deleted_at IS NULL")?,
@@ -263,8 +303,16 @@ impl Store {
 
     /// Change-log rows of one row, oldest first: (hlc, op, fields).
     pub fn change_log_for(&self, row_id: &str) -> Result<Vec<(String, String, Value)>, StoreError> {
-        let mut st = self.conn.prepare("SELECT hlc, op, fields FROM change_log WHERE row_id = ?1 ORDER BY seq")?;
-        let rows = st.query_map([row_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let mut st = self
+            .conn
+            .prepare("SELECT hlc, op, fields FROM change_log WHERE row_id = ?1 ORDER BY seq")?;
+        let rows = st.query_map([row_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for r in rows {
             let (h, op, f) = r?;

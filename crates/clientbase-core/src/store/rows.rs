@@ -17,7 +17,11 @@ pub(crate) fn kind_str(k: ClientKind) -> &'static str {
 }
 
 fn kind_from(s: &str) -> ClientKind {
-    if s == "organization" { ClientKind::Organization } else { ClientKind::Person }
+    if s == "organization" {
+        ClientKind::Organization
+    } else {
+        ClientKind::Person
+    }
 }
 
 fn channel_str(c: Channel) -> &'static str {
@@ -68,7 +72,12 @@ pub(crate) fn join_names(parts: &[&str]) -> String {
 pub fn name_key(d: &ClientInput) -> String {
     match d.kind {
         ClientKind::Organization => format!("org:{}", fold(d.org_name.trim())),
-        ClientKind::Person => format!("{} {}|{}", fold(d.last_name.trim()), fold(d.first_name.trim()), fold(d.org_name.trim())),
+        ClientKind::Person => format!(
+            "{} {}|{}",
+            fold(d.last_name.trim()),
+            fold(d.first_name.trim()),
+            fold(d.org_name.trim())
+        ),
     }
 }
 
@@ -91,9 +100,11 @@ pub struct Derived {
 pub(crate) fn subtitle(d: &ClientInput) -> String {
     match d.kind {
         ClientKind::Person => d.org_name.clone(),
-        ClientKind::Organization => {
-            d.contacts.first().map(|c| join_names(&[&c.first_name, &c.last_name])).unwrap_or_default()
-        }
+        ClientKind::Organization => d
+            .contacts
+            .first()
+            .map(|c| join_names(&[&c.first_name, &c.last_name]))
+            .unwrap_or_default(),
     }
 }
 
@@ -101,7 +112,11 @@ pub(crate) fn subtitle(d: &ClientInput) -> String {
 pub(crate) fn derive_base(d: &ClientInput) -> Derived {
     let mut extra = Vec::new();
     let mut emails = Vec::new();
-    for e in d.emails.iter().chain(d.contacts.iter().flat_map(|c| c.emails.iter())) {
+    for e in d
+        .emails
+        .iter()
+        .chain(d.contacts.iter().flat_map(|c| c.emails.iter()))
+    {
         extra.push(e.address.clone());
         emails.push(e.address.trim().to_lowercase());
     }
@@ -111,7 +126,11 @@ pub(crate) fn derive_base(d: &ClientInput) -> Derived {
     if d.kind == ClientKind::Organization {
         extra.push(join_names(&[&d.last_name, &d.first_name]));
     }
-    for m in d.messengers.iter().chain(d.contacts.iter().flat_map(|c| c.messengers.iter())) {
+    for m in d
+        .messengers
+        .iter()
+        .chain(d.contacts.iter().flat_map(|c| c.messengers.iter()))
+    {
         if m.handle.trim_start().starts_with('@') {
             extra.push(m.handle.trim().to_owned());
         }
@@ -132,7 +151,11 @@ pub(crate) fn derive_base(d: &ClientInput) -> Derived {
 /// Derived values of a client whose phones have `e164` filled (slow path: parses phones).
 pub fn derive(d: &ClientInput) -> Derived {
     let mut out = derive_base(d);
-    for p in d.phones.iter().chain(d.contacts.iter().flat_map(|c| c.phones.iter())) {
+    for p in d
+        .phones
+        .iter()
+        .chain(d.contacts.iter().flat_map(|c| c.phones.iter()))
+    {
         if let Some(e) = &p.e164 {
             if out.phone_display.is_none() && d.phones.iter().any(|x| std::ptr::eq(x, p)) {
                 out.phone_display = Some(phone::display(e));
@@ -280,7 +303,11 @@ pub(crate) struct ContactCols<'a> {
     hobbies: &'a str,
 }
 
-pub(crate) fn contact_cols<'a>(client_id: &'a str, no: usize, c: &'a ContactPerson) -> ContactCols<'a> {
+pub(crate) fn contact_cols<'a>(
+    client_id: &'a str,
+    no: usize,
+    c: &'a ContactPerson,
+) -> ContactCols<'a> {
     ContactCols {
         client_id,
         position_no: no,
@@ -300,8 +327,13 @@ pub(crate) fn contact_cols<'a>(client_id: &'a str, no: usize, c: &'a ContactPers
 }
 
 /// `{field: value}` of the fields that differ between two images (JSON objects).
-pub(crate) fn diff<T: Serialize>(old: &T, new: &T) -> Result<serde_json::Map<String, serde_json::Value>, StoreError> {
-    let (serde_json::Value::Object(o), serde_json::Value::Object(n)) = (serde_json::to_value(old)?, serde_json::to_value(new)?) else {
+pub(crate) fn diff<T: Serialize>(
+    old: &T,
+    new: &T,
+) -> Result<serde_json::Map<String, serde_json::Value>, StoreError> {
+    let (serde_json::Value::Object(o), serde_json::Value::Object(n)) =
+        (serde_json::to_value(old)?, serde_json::to_value(new)?)
+    else {
         return Ok(Default::default());
     };
     let mut out: serde_json::Map<String, serde_json::Value> = Default::default();
@@ -328,17 +360,28 @@ const CLIENT_COLS: &str = "id, kind, first_name, last_name, middle_name, org_nam
 
 pub(crate) fn insert_client_sql() -> String {
     let ph: Vec<String> = (1..=33).map(|i| format!("?{i}")).collect();
-    format!("INSERT INTO clients ({CLIENT_COLS}) VALUES ({})", ph.join(", "))
+    format!(
+        "INSERT INTO clients ({CLIENT_COLS}) VALUES ({})",
+        ph.join(", ")
+    )
 }
 
 pub(crate) fn update_client_sql() -> String {
-    let sets: Vec<String> =
-        CLIENT_COLS.split(", ").enumerate().skip(1).map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1)).collect();
+    let sets: Vec<String> = CLIENT_COLS
+        .split(", ")
+        .enumerate()
+        .skip(1)
+        .map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1))
+        .collect();
     format!("UPDATE clients SET {} WHERE id = ?1", sets.join(", "))
 }
 
 /// Executes the insert or update statement for a client row.
-pub(crate) fn exec_client(st: &mut rusqlite::CachedStatement<'_>, c: &Client, dv: &Derived) -> Result<(), StoreError> {
+pub(crate) fn exec_client(
+    st: &mut rusqlite::CachedStatement<'_>,
+    c: &Client,
+    dv: &Derived,
+) -> Result<(), StoreError> {
     let d = &c.data;
     st.execute(params![
         c.id,
@@ -421,7 +464,11 @@ pub(crate) fn exec_contact(
 /// their stored `e164`), `e:<lower-cased e-mail>`, `n:<folded name key>`.
 pub(crate) fn lookup_keys(dv: &Derived, d: &ClientInput) -> Vec<String> {
     let mut keys: Vec<String> = Vec::new();
-    for p in d.phones.iter().chain(d.contacts.iter().flat_map(|c| c.phones.iter())) {
+    for p in d
+        .phones
+        .iter()
+        .chain(d.contacts.iter().flat_map(|c| c.phones.iter()))
+    {
         if let Some(e) = &p.e164 {
             keys.push(format!("p:{e}"));
         }
@@ -436,12 +483,18 @@ pub(crate) fn lookup_keys(dv: &Derived, d: &ClientInput) -> Vec<String> {
 }
 
 /// Replaces a client's lookup keys `old` by `new` (only the difference is written).
-pub(crate) fn write_keys(tx: &Transaction<'_>, id: &str, new: &[String], old: &[String]) -> Result<(), StoreError> {
+pub(crate) fn write_keys(
+    tx: &Transaction<'_>,
+    id: &str,
+    new: &[String],
+    old: &[String],
+) -> Result<(), StoreError> {
     let mut del = tx.prepare_cached("DELETE FROM client_keys WHERE key = ?1 AND client_id = ?2")?;
     for k in old.iter().filter(|k| !new.contains(k)) {
         del.execute([k, id])?;
     }
-    let mut ins = tx.prepare_cached("INSERT OR IGNORE INTO client_keys (key, client_id) VALUES (?1, ?2)")?;
+    let mut ins =
+        tx.prepare_cached("INSERT OR IGNORE INTO client_keys (key, client_id) VALUES (?1, ?2)")?;
     for k in new.iter().filter(|k| !old.contains(k)) {
         ins.execute([k, id])?;
     }
@@ -450,7 +503,9 @@ pub(crate) fn write_keys(tx: &Transaction<'_>, id: &str, new: &[String], old: &[
 
 fn json<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
     let s: String = r.get(i)?;
-    serde_json::from_str(&s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+    serde_json::from_str(&s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 pub(crate) fn birthday_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Birthday>> {
@@ -465,9 +520,12 @@ pub(crate) fn birthday_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Birt
 
 /// Reads one client with its contact persons (deleted ones too).
 pub(crate) fn read_client(conn: &Connection, id: &str) -> Result<Option<Client>, StoreError> {
-    let mut st = conn.prepare_cached(&format!("SELECT {CLIENT_COLS} FROM clients WHERE id = ?1"))?;
+    let mut st =
+        conn.prepare_cached(&format!("SELECT {CLIENT_COLS} FROM clients WHERE id = ?1"))?;
     let mut rows = st.query([id])?;
-    let Some(r) = rows.next()? else { return Ok(None) };
+    let Some(r) = rows.next()? else {
+        return Ok(None);
+    };
     let kind: String = r.get(1)?;
     let channel: Option<String> = r.get(20)?;
     let mut c = Client {
@@ -483,7 +541,11 @@ pub(crate) fn read_client(conn: &Connection, id: &str) -> Result<Option<Client>,
             messengers: json(r, 8)?,
             website: r.get(9)?,
             // Rows written by SQL defaults hold '{}' (no keys): an empty address.
-            address: if text(r, 10)? == "{}" { Address::default() } else { json(r, 10)? },
+            address: if text(r, 10)? == "{}" {
+                Address::default()
+            } else {
+                json(r, 10)?
+            },
             birthday: birthday_at(r, 11)?,
             notes: r.get(15)?,
             hobbies: r.get(16)?,
@@ -528,5 +590,7 @@ pub(crate) fn read_client(conn: &Connection, id: &str) -> Result<Option<Client>,
 }
 
 pub(crate) fn text<'a>(r: &'a Row<'_>, i: usize) -> rusqlite::Result<&'a str> {
-    r.get_ref(i)?.as_str().map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+    r.get_ref(i)?.as_str().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
 }

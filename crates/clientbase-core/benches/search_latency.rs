@@ -44,12 +44,12 @@ fn main() {
         let t = Instant::now();
         let mut st = s
             .connection()
-            .prepare("SELECT id, kind, first_name, last_name, middle_name, org_name, subtitle, city, phone_display, phone_digits, search_extra, category_id, tags, birthday_day, birthday_month, birthday_year, created_at FROM clients WHERE deleted_at IS NULL")
+            .prepare("SELECT id, kind, first_name, last_name, middle_name, org_name, subtitle, city, phone_display, phone_digits, search_extra, category_id, tags, birthday_day, birthday_month, birthday_year, created_at, search_notes FROM clients WHERE deleted_at IS NULL")
             .unwrap();
         let mut rows = st.query([]).unwrap();
         let mut bytes = 0usize;
         while let Some(r) = rows.next().unwrap() {
-            for i in 0..17 {
+            for i in 0..18 {
                 if let Ok(v) = r.get_ref(i).unwrap().as_str() {
                     bytes += v.len();
                 }

@@ -9,6 +9,7 @@ use rusqlite::Connection;
 pub const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0001_init.sql"),
     include_str!("../../../migrations/0002_client_keys.sql"),
+    include_str!("../../../migrations/0003_search_notes.sql"),
 ];
 
 /// The schema version this binary writes.

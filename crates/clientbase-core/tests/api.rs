@@ -12,7 +12,10 @@ fn app() -> (tempfile::TempDir, App) {
 fn dispatch_round_trip() {
     let (_d, mut app) = app();
     let info = dispatch(&mut app, "app_info", json!({})).unwrap();
-    assert_eq!(info["schema_version"], 2);
+    assert_eq!(
+        info["schema_version"],
+        clientbase_core::migrations::SCHEMA_VERSION
+    );
     assert_eq!(info["platform"], "android");
     let created = dispatch(
         &mut app,

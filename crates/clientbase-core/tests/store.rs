@@ -55,7 +55,10 @@ fn migrates_v1_db_and_rebuilds_lookup_keys() {
         tx.commit().unwrap();
     }
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(
+        store.schema_version().unwrap(),
+        clientbase_core::migrations::SCHEMA_VERSION
+    );
     let d = store
         .check_duplicates(&person("", "", "0671234567"), None)
         .unwrap();

@@ -33,7 +33,7 @@ impl Store {
         self.conn
             .pragma_update(None, "cache_size", super::CACHE_SIZE)?;
         let n = items.len();
-        if self.index.len() == 0 {
+        if self.index.is_empty() {
             // First load into an empty base: the index's bulk path (postings built in the background).
             self.index.bulk_load(
                 items

@@ -32,6 +32,7 @@ fn created_ms(s: &str) -> i64 {
 pub(crate) fn make_doc(
     s: ClientSummary,
     search_extra: &str,
+    search_notes: &str,
     phone_digits: Vec<String>,
     created_ms: i64,
 ) -> SearchDoc<ClientSummary> {
@@ -41,8 +42,10 @@ pub(crate) fn make_doc(
             texts.push(t.clone());
         }
     }
-    if !search_extra.is_empty() {
-        texts.push(search_extra.to_owned());
+    for t in [search_extra, search_notes] {
+        if !t.is_empty() {
+            texts.push(t.to_owned());
+        }
     }
     texts.extend(s.tags.iter().cloned());
     SearchDoc {
@@ -63,6 +66,7 @@ pub(crate) fn doc_of(c: &Client, dv: &Derived) -> SearchDoc<ClientSummary> {
     make_doc(
         summary(c, dv),
         &dv.search_extra,
+        &dv.search_notes,
         dv.phone_digits.clone(),
         created_ms(&c.created_at),
     )
@@ -77,7 +81,7 @@ pub(crate) fn load_docs<P: Params>(
     let sql = format!(
         "SELECT c.id, c.kind, c.first_name, c.last_name, c.middle_name, c.org_name, c.subtitle, c.city, \
          c.phone_display, c.phone_digits, c.search_extra, c.category_id, c.tags, c.birthday_day, c.birthday_month, \
-         c.birthday_year, c.created_at FROM clients c WHERE {cond}"
+         c.birthday_year, c.created_at, c.search_notes FROM clients c WHERE {cond}"
     );
     let mut st = conn.prepare(&sql)?;
     let mut rows = st.query(params)?;
@@ -114,7 +118,13 @@ pub(crate) fn load_docs<P: Params>(
             tags,
             birthday: birthday_at(r, 13)?,
         };
-        out.push(make_doc(s, text(r, 10)?, digits, created_ms(text(r, 16)?)));
+        out.push(make_doc(
+            s,
+            text(r, 10)?,
+            text(r, 17)?,
+            digits,
+            created_ms(text(r, 16)?),
+        ));
     }
     Ok(out)
 }

@@ -9,7 +9,7 @@
 //! the HLC timestamp of the write. The per-field clock of a row's field is therefore the `hlc` of the
 //! latest change-log row for that row naming the field (last-writer-wins per field on merge).
 //! The derived table `client_keys` and derived columns of `clients`
-//! (`city`, `phone_display`, `subtitle`, `phone_digits`, `search_extra`, `birthday_md`) are recomputed
+//! (`city`, `phone_display`, `subtitle`, `phone_digits`, `search_extra`, `search_notes`, `birthday_md`) are recomputed
 //! by the store and never logged. The seeded default categories have fixed ids and are not logged.
 
 mod bulk;

@@ -90,6 +90,8 @@ pub struct Derived {
     /// Digit strings for phone-fragment search (client's and contact persons' phones).
     pub phone_digits: Vec<String>,
     pub search_extra: String,
+    /// Notes, hobbies and contact persons' job titles / notes / hobbies (see migration 0003).
+    pub search_notes: String,
     /// E.164 of every phone (client and contacts), for duplicates.
     pub e164s: Vec<String>,
     /// Lower-cased e-mails (client and contacts).
@@ -106,6 +108,24 @@ pub(crate) fn subtitle(d: &ClientInput) -> String {
             .map(|c| join_names(&[&c.first_name, &c.last_name]))
             .unwrap_or_default(),
     }
+}
+
+/// The `search_notes` column: the non-empty trimmed parts joined by a space — client notes, hobbies,
+/// then per contact person its position, notes, hobbies (same as the backfill in migration 0003).
+pub(crate) fn search_notes(d: &ClientInput) -> String {
+    let mut out = String::new();
+    let parts = [&d.notes, &d.hobbies].into_iter().chain(
+        d.contacts
+            .iter()
+            .flat_map(|c| [&c.position, &c.notes, &c.hobbies]),
+    );
+    for p in parts.map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(p);
+    }
+    out
 }
 
 /// Everything but the phone-derived parts (which need phone parsing: see [`derive`]).
@@ -142,6 +162,7 @@ pub(crate) fn derive_base(d: &ClientInput) -> Derived {
         subtitle: subtitle(d),
         phone_digits: Vec::new(),
         search_extra: extra.join(" "),
+        search_notes: search_notes(d),
         e164s: Vec::new(),
         emails,
         name_key: name_key(d),
@@ -356,10 +377,10 @@ pub(crate) fn diff<T: Serialize>(
 const CLIENT_COLS: &str = "id, kind, first_name, last_name, middle_name, org_name, phones, emails, messengers, website, \
     address, birthday_day, birthday_month, birthday_year, birthday_md, notes, hobbies, tags, category_id, source, \
     preferred_channel, call_time, custom, owner, is_demo, created_at, updated_at, deleted_at, city, phone_display, \
-    subtitle, phone_digits, search_extra";
+    subtitle, phone_digits, search_extra, search_notes";
 
 pub(crate) fn insert_client_sql() -> String {
-    let ph: Vec<String> = (1..=33).map(|i| format!("?{i}")).collect();
+    let ph: Vec<String> = (1..=34).map(|i| format!("?{i}")).collect();
     format!(
         "INSERT INTO clients ({CLIENT_COLS}) VALUES ({})",
         ph.join(", ")
@@ -417,6 +438,7 @@ pub(crate) fn exec_client(
         dv.subtitle,
         dv.phone_digits.join(" "),
         dv.search_extra,
+        dv.search_notes,
     ])?;
     Ok(())
 }

@@ -12,6 +12,29 @@ fn pct(v: &mut [f64], p: f64) -> f64 {
     v[((v.len() as f64 - 1.0) * p).round() as usize]
 }
 
+/// User + system CPU seconds of the calling thread (Linux; 0 elsewhere).
+fn thread_cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+    let rest = stat.rsplit_once(')').map(|x| x.1).unwrap_or("");
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    if f.len() < 13 {
+        return 0.0;
+    }
+    (f[11] + f[12]) / 100.0
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split(' ')
+        .next()
+        .unwrap_or("")
+        .to_owned()
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
@@ -26,9 +49,21 @@ fn main() {
 
     let mut store = Store::open(path).unwrap();
     let t = Instant::now();
+    let cpu0 = thread_cpu_s();
     store.load_demo(n).unwrap();
     let secs = t.elapsed().as_secs_f64();
+    let cpu = thread_cpu_s() - cpu0;
     println!("bulk insert: {n} demo clients in {:.3} s = {:.0} clients/s (DB rows, change log, lookups, search index)", secs, n as f64 / secs);
+    let phases: Vec<String> = store
+        .bulk_phases_ms
+        .iter()
+        .map(|(k, ms)| format!("{k} {ms:.0} ms"))
+        .collect();
+    println!(
+        "  phases: {}; calling thread CPU {cpu:.2} s; load average {}",
+        phases.join(", "),
+        loadavg()
+    );
     let stats = store.stats().unwrap();
     println!(
         "  contacts {}, change_log rows {}",

@@ -9,29 +9,72 @@ use crate::model::*;
 impl Store {
     /// Inserts already validated clients (with derived values) in one transaction.
     pub fn insert_bulk(&mut self, items: Vec<(Client, Derived)>) -> Result<usize, StoreError> {
+        let n = self.insert_bulk_keep_cache(items)?;
+        self.conn
+            .pragma_update(None, "cache_size", super::CACHE_SIZE)?;
+        Ok(n)
+    }
+
+    /// [`Store::insert_bulk`] leaving the large page cache in place (the caller shrinks it back).
+    fn insert_bulk_keep_cache(
+        &mut self,
+        items: Vec<(Client, Derived)>,
+    ) -> Result<usize, StoreError> {
+        let mut lap = Lap::new();
         // A large page cache for the duration of the load: the transaction then never spills pages to
-        // the WAL before commit (random index inserts would otherwise re-read spilled pages).
+        // the WAL before commit (random index inserts would otherwise re-read spilled pages). No
+        // automatic checkpoint at this commit: it would copy the whole load from the WAL into the
+        // database on the critical path; a background connection does it after we return.
         self.conn.pragma_update(None, "cache_size", -262_144)?;
+        self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let tx = self.conn.transaction()?;
         {
             let mut ins = tx.prepare_cached(&rows::insert_client_sql())?;
             let mut ins_ct = tx.prepare_cached(rows::INSERT_CONTACT)?;
+            // Lookup keys are written after the rows, sorted: in-order B-tree inserts instead of
+            // random ones into `client_keys`.
+            let mut keys: Vec<(String, &str)> = Vec::with_capacity(items.len() * 3);
             for (c, dv) in &items {
-                rows::exec_client(&mut ins, c, dv)?;
-                let fields = serde_json::to_string(&rows::client_cols(c))?;
+                let json = rows::ClientJson::of(&c.data)?;
+                rows::exec_client(&mut ins, c, dv, &json)?;
+                let fields = serde_json::to_string(&rows::client_cols(c, Some(&json)))?;
                 log_change(&tx, &mut self.hlc, "clients", &c.id, "insert", &fields)?;
                 for (no, ct) in c.data.contacts.iter().enumerate() {
-                    rows::exec_contact(&mut ins_ct, &c.id, no, ct, &c.created_at, &c.created_at)?;
-                    let f = serde_json::to_string(&rows::contact_cols(&c.id, no, ct))?;
+                    let json = rows::ContactJson::of(ct)?;
+                    rows::exec_contact(
+                        &mut ins_ct,
+                        &c.id,
+                        no,
+                        ct,
+                        &c.created_at,
+                        &c.created_at,
+                        &json,
+                    )?;
+                    let f = serde_json::to_string(&rows::contact_cols(&c.id, no, ct, Some(&json)))?;
                     log_change(&tx, &mut self.hlc, "contacts", &ct.id, "insert", &f)?;
                 }
-                rows::write_keys(&tx, &c.id, &rows::lookup_keys(dv, &c.data), &[])?;
+                keys.extend(
+                    rows::lookup_keys(dv, &c.data)
+                        .into_iter()
+                        .map(|k| (k, c.id.as_str())),
+                );
+            }
+            keys.sort_unstable();
+            let mut ins_key = tx.prepare_cached(
+                "INSERT OR IGNORE INTO client_keys (key, client_id) VALUES (?1, ?2)",
+            )?;
+            for (k, id) in &keys {
+                ins_key.execute([k.as_str(), id])?;
             }
         }
         save_clock(&tx, &self.hlc)?;
+        lap.mark("sql rows");
         tx.commit()?;
+        lap.mark("commit");
         self.conn
             .pragma_update(None, "cache_size", super::CACHE_SIZE)?;
+        self.conn.pragma_update(None, "wal_autocheckpoint", 1000)?;
+        self.checkpoint_in_background();
         let n = items.len();
         if self.index.is_empty() {
             // First load into an empty base: the index's bulk path (postings built in the background).
@@ -42,11 +85,32 @@ impl Store {
                     .collect(),
             );
         } else {
-            for (c, dv) in items {
-                self.index.upsert(super::docs::doc_of(&c, &dv));
+            for (c, dv) in &items {
+                self.index.upsert(super::docs::doc_of(c, dv));
             }
         }
+        lap.mark("index");
+        // Freeing ~a million small strings takes a noticeable time: not on the caller's path.
+        let _ = std::thread::Builder::new()
+            .name("bulk-free".into())
+            .spawn(move || drop(items));
+        lap.finish(&mut self.bulk_phases_ms);
         Ok(n)
+    }
+
+    /// Copies the WAL into the database file on a separate connection and thread (PASSIVE: never
+    /// blocks this connection's readers or writers; a later automatic checkpoint finishes the job if
+    /// this one is interrupted). Errors are ignored: a checkpoint is an optimisation, not durability.
+    fn checkpoint_in_background(&self) {
+        let path = self.path.clone();
+        let _ = std::thread::Builder::new()
+            .name("wal-checkpoint".into())
+            .spawn(move || {
+                if let Ok(conn) = rusqlite::Connection::open(&path) {
+                    let _ = conn.busy_timeout(std::time::Duration::from_millis(100));
+                    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                }
+            });
     }
 
     /// Adds `count` demo clients (deterministic: the seed follows the number already loaded).
@@ -57,14 +121,21 @@ impl Store {
                     r.get(0)
                 })?;
         let now = self.hlc.wall_ms();
+        let t = std::time::Instant::now();
         let items = crate::demo::generate(
             0xC11E_27BA5E ^ existing as u64,
             count,
             now,
             self.hlc.device(),
         );
+        let gen_ms = t.elapsed().as_secs_f64() * 1000.0;
         self.insert_bulk(items)?;
-        self.stats()
+        self.bulk_phases_ms.insert(0, ("generate", gen_ms));
+        let t = std::time::Instant::now();
+        let stats = self.stats();
+        self.bulk_phases_ms
+            .push(("stats", t.elapsed().as_secs_f64() * 1000.0));
+        stats
     }
 
     /// Removes every demo client (and their contact persons); each removed row is logged as a delete.
@@ -92,5 +163,28 @@ impl Store {
         save_clock(&tx, &self.hlc)?;
         tx.commit()?;
         self.stats()
+    }
+}
+
+/// Phase timer for [`Store::bulk_phases_ms`].
+struct Lap {
+    t: std::time::Instant,
+    phases: Vec<(&'static str, f64)>,
+}
+
+impl Lap {
+    fn new() -> Self {
+        Lap {
+            t: std::time::Instant::now(),
+            phases: Vec::new(),
+        }
+    }
+    fn mark(&mut self, name: &'static str) {
+        self.phases
+            .push((name, self.t.elapsed().as_secs_f64() * 1000.0));
+        self.t = std::time::Instant::now();
+    }
+    fn finish(self, out: &mut Vec<(&'static str, f64)>) {
+        *out = self.phases;
     }
 }

@@ -59,15 +59,18 @@ impl Store {
             is_demo: false,
         };
         let dv = rows::derive(&client.data);
+        let json = rows::ClientJson::of(&client.data)?;
         let tx = self.conn.transaction()?;
         rows::exec_client(
             &mut tx.prepare_cached(&rows::insert_client_sql())?,
             &client,
             &dv,
+            &json,
         )?;
-        let fields = serde_json::to_string(&rows::client_cols(&client))?;
+        let fields = serde_json::to_string(&rows::client_cols(&client, Some(&json)))?;
         log_change(&tx, &mut self.hlc, "clients", &client.id, "insert", &fields)?;
         for (no, ct) in client.data.contacts.iter().enumerate() {
+            let json = rows::ContactJson::of(ct)?;
             rows::exec_contact(
                 &mut tx.prepare_cached(rows::INSERT_CONTACT)?,
                 &client.id,
@@ -75,8 +78,9 @@ impl Store {
                 ct,
                 &client.created_at,
                 &client.created_at,
+                &json,
             )?;
-            let f = serde_json::to_string(&rows::contact_cols(&client.id, no, ct))?;
+            let f = serde_json::to_string(&rows::contact_cols(&client.id, no, ct, Some(&json)))?;
             log_change(&tx, &mut self.hlc, "contacts", &ct.id, "insert", &f)?;
         }
         rows::write_keys(&tx, &client.id, &rows::lookup_keys(&dv, &client.data), &[])?;
@@ -122,8 +126,12 @@ impl Store {
             &mut tx.prepare_cached(&rows::update_client_sql())?,
             &new,
             &dv,
+            &rows::ClientJson::of(&new.data)?,
         )?;
-        let mut changed = rows::diff(&rows::client_cols(&old), &rows::client_cols(&new))?;
+        let mut changed = rows::diff(
+            &rows::client_cols(&old, None),
+            &rows::client_cols(&new, None),
+        )?;
         changed.insert(
             "updated_at".into(),
             serde_json::Value::String(new.updated_at.clone()),
@@ -139,8 +147,8 @@ impl Store {
         for (no, ct) in new.data.contacts.iter().enumerate() {
             match old.data.contacts.iter().position(|o| o.id == ct.id) {
                 Some(ono) => {
-                    let before = rows::contact_cols(id, ono, &old.data.contacts[ono]);
-                    let after = rows::contact_cols(id, no, ct);
+                    let before = rows::contact_cols(id, ono, &old.data.contacts[ono], None);
+                    let after = rows::contact_cols(id, no, ct, None);
                     let changed = rows::diff(&before, &after)?;
                     if !changed.is_empty() {
                         let created: String = tx.query_row(
@@ -155,6 +163,7 @@ impl Store {
                             ct,
                             &created,
                             &new.updated_at,
+                            &rows::ContactJson::of(ct)?,
                         )?;
                         log_change(
                             &tx,
@@ -167,6 +176,7 @@ impl Store {
                     }
                 }
                 None => {
+                    let json = rows::ContactJson::of(ct)?;
                     rows::exec_contact(
                         &mut tx.prepare_cached(rows::INSERT_CONTACT)?,
                         id,
@@ -174,8 +184,9 @@ impl Store {
                         ct,
                         &new.updated_at,
                         &new.updated_at,
+                        &json,
                     )?;
-                    let f = serde_json::to_string(&rows::contact_cols(id, no, ct))?;
+                    let f = serde_json::to_string(&rows::contact_cols(id, no, ct, Some(&json)))?;
                     log_change(&tx, &mut self.hlc, "contacts", &ct.id, "insert", &f)?;
                 }
             }

@@ -28,6 +28,9 @@ use serde_json::Value;
 
 pub use rows::Derived;
 
+/// Page size of new databases (bytes).
+pub(crate) const PAGE_SIZE: i64 = 8192;
+
 /// Page cache: 32 MiB (negative = KiB).
 pub(crate) const CACHE_SIZE: i64 = -32_768;
 
@@ -40,6 +43,8 @@ pub struct Store {
     /// Milliseconds spent at open reading the clients for the index, and building the index.
     pub open_read_ms: f64,
     pub open_index_ms: f64,
+    /// Milliseconds per phase of the last bulk load (generation, SQL rows, commit, index).
+    pub bulk_phases_ms: Vec<(&'static str, f64)>,
 }
 
 /// The locale the search index collates names in for a UI language ("" → "en").
@@ -94,6 +99,10 @@ impl Store {
         let mut conn =
             Connection::open(path).map_err(|e| StoreError::Open(format!("{path}: {e}")))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Page size of a NEW database (no effect on an existing file; must precede the WAL switch,
+        // which creates the file): larger pages mean fewer B-tree levels and splits on bulk loads
+        // and faster scans at open.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -139,6 +148,7 @@ impl Store {
             },
             open_read_ms: 0.0,
             open_index_ms: 0.0,
+            bulk_phases_ms: Vec::new(),
         };
         if before == 1 {
             store.rebuild_keys()?;

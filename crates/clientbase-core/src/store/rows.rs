@@ -7,6 +7,7 @@ use crate::phone;
 use clientbase_search::fold;
 use rusqlite::{params, Connection, Row, Transaction};
 use serde::Serialize;
+use serde_json::value::{to_raw_value, RawValue};
 use std::collections::BTreeMap;
 
 pub(crate) fn kind_str(k: ClientKind) -> &'static str {
@@ -193,17 +194,77 @@ pub fn derive(d: &ClientInput) -> Derived {
 fn skip_str(s: &&str) -> bool {
     s.is_empty()
 }
-fn skip_slice<T>(s: &&[T]) -> bool {
-    s.is_empty()
+fn skip_slice<T>(s: &J<'_, [T]>) -> bool {
+    s.v.is_empty()
 }
 fn skip_false(b: &bool) -> bool {
     !*b
 }
-fn skip_address(a: &&Address) -> bool {
-    **a == Address::default()
+fn skip_address(a: &J<'_, Address>) -> bool {
+    *a.v == Address::default()
 }
-fn skip_map<K, V>(m: &&BTreeMap<K, V>) -> bool {
-    m.is_empty()
+fn skip_map<K, V>(m: &J<'_, BTreeMap<K, V>>) -> bool {
+    m.v.is_empty()
+}
+
+/// A JSON column in a change-log image: the value, and optionally its JSON text as already
+/// serialised for the row's column (written verbatim, so a write serialises each value once).
+pub(crate) struct J<'a, T: ?Sized> {
+    v: &'a T,
+    raw: Option<&'a RawValue>,
+}
+
+impl<T: Serialize + ?Sized> Serialize for J<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.raw {
+            Some(r) => r.serialize(s),
+            None => self.v.serialize(s),
+        }
+    }
+}
+
+fn j<'a, T: ?Sized>(v: &'a T, raw: Option<&'a RawValue>) -> J<'a, T> {
+    J { v, raw }
+}
+
+/// The JSON columns of a client row, serialised once for the row and its change-log image.
+pub(crate) struct ClientJson {
+    phones: Box<RawValue>,
+    emails: Box<RawValue>,
+    messengers: Box<RawValue>,
+    address: Box<RawValue>,
+    tags: Box<RawValue>,
+    custom: Box<RawValue>,
+}
+
+impl ClientJson {
+    pub(crate) fn of(d: &ClientInput) -> Result<Self, StoreError> {
+        Ok(ClientJson {
+            phones: to_raw_value(&d.phones)?,
+            emails: to_raw_value(&d.emails)?,
+            messengers: to_raw_value(&d.messengers)?,
+            address: to_raw_value(&d.address)?,
+            tags: to_raw_value(&d.tags)?,
+            custom: to_raw_value(&d.custom)?,
+        })
+    }
+}
+
+/// The JSON columns of a contact person row (see [`ClientJson`]).
+pub(crate) struct ContactJson {
+    phones: Box<RawValue>,
+    emails: Box<RawValue>,
+    messengers: Box<RawValue>,
+}
+
+impl ContactJson {
+    pub(crate) fn of(c: &ContactPerson) -> Result<Self, StoreError> {
+        Ok(ContactJson {
+            phones: to_raw_value(&c.phones)?,
+            emails: to_raw_value(&c.emails)?,
+            messengers: to_raw_value(&c.messengers)?,
+        })
+    }
 }
 
 /// The change-log image of a client row (domain columns only). Columns holding their default (empty
@@ -221,15 +282,15 @@ pub(crate) struct ClientCols<'a> {
     #[serde(skip_serializing_if = "skip_str")]
     org_name: &'a str,
     #[serde(skip_serializing_if = "skip_slice")]
-    phones: &'a [Phone],
+    phones: J<'a, [Phone]>,
     #[serde(skip_serializing_if = "skip_slice")]
-    emails: &'a [Email],
+    emails: J<'a, [Email]>,
     #[serde(skip_serializing_if = "skip_slice")]
-    messengers: &'a [Messenger],
+    messengers: J<'a, [Messenger]>,
     #[serde(skip_serializing_if = "skip_str")]
     website: &'a str,
     #[serde(skip_serializing_if = "skip_address")]
-    address: &'a Address,
+    address: J<'a, Address>,
     #[serde(skip_serializing_if = "Option::is_none")]
     birthday_day: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -241,7 +302,7 @@ pub(crate) struct ClientCols<'a> {
     #[serde(skip_serializing_if = "skip_str")]
     hobbies: &'a str,
     #[serde(skip_serializing_if = "skip_slice")]
-    tags: &'a [String],
+    tags: J<'a, [String]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     category_id: Option<&'a str>,
     #[serde(skip_serializing_if = "skip_str")]
@@ -251,7 +312,7 @@ pub(crate) struct ClientCols<'a> {
     #[serde(skip_serializing_if = "skip_str")]
     call_time: &'a str,
     #[serde(skip_serializing_if = "skip_map")]
-    custom: &'a BTreeMap<Id, CustomValue>,
+    custom: J<'a, BTreeMap<Id, CustomValue>>,
     #[serde(skip_serializing_if = "skip_str")]
     owner: &'a str,
     #[serde(skip_serializing_if = "skip_false")]
@@ -262,7 +323,8 @@ pub(crate) struct ClientCols<'a> {
     deleted_at: Option<&'a str>,
 }
 
-pub(crate) fn client_cols(c: &Client) -> ClientCols<'_> {
+/// The change-log image of a client; with `json`, its JSON columns are written from that text.
+pub(crate) fn client_cols<'a>(c: &'a Client, json: Option<&'a ClientJson>) -> ClientCols<'a> {
     let d = &c.data;
     ClientCols {
         kind: kind_str(d.kind),
@@ -270,22 +332,22 @@ pub(crate) fn client_cols(c: &Client) -> ClientCols<'_> {
         last_name: &d.last_name,
         middle_name: &d.middle_name,
         org_name: &d.org_name,
-        phones: &d.phones,
-        emails: &d.emails,
-        messengers: &d.messengers,
+        phones: j(&d.phones, json.map(|x| &*x.phones)),
+        emails: j(&d.emails, json.map(|x| &*x.emails)),
+        messengers: j(&d.messengers, json.map(|x| &*x.messengers)),
         website: &d.website,
-        address: &d.address,
+        address: j(&d.address, json.map(|x| &*x.address)),
         birthday_day: d.birthday.map(|b| b.day),
         birthday_month: d.birthday.map(|b| b.month),
         birthday_year: d.birthday.and_then(|b| b.year),
         notes: &d.notes,
         hobbies: &d.hobbies,
-        tags: &d.tags,
+        tags: j(&d.tags, json.map(|x| &*x.tags)),
         category_id: d.category_id.as_deref(),
         source: &d.source,
         preferred_channel: d.preferred_channel.map(channel_str),
         call_time: &d.call_time,
-        custom: &d.custom,
+        custom: j(&d.custom, json.map(|x| &*x.custom)),
         owner: &c.owner,
         is_demo: c.is_demo,
         created_at: &c.created_at,
@@ -307,11 +369,11 @@ pub(crate) struct ContactCols<'a> {
     #[serde(skip_serializing_if = "skip_str")]
     position: &'a str,
     #[serde(skip_serializing_if = "skip_slice")]
-    phones: &'a [Phone],
+    phones: J<'a, [Phone]>,
     #[serde(skip_serializing_if = "skip_slice")]
-    emails: &'a [Email],
+    emails: J<'a, [Email]>,
     #[serde(skip_serializing_if = "skip_slice")]
-    messengers: &'a [Messenger],
+    messengers: J<'a, [Messenger]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     birthday_day: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -328,6 +390,7 @@ pub(crate) fn contact_cols<'a>(
     client_id: &'a str,
     no: usize,
     c: &'a ContactPerson,
+    json: Option<&'a ContactJson>,
 ) -> ContactCols<'a> {
     ContactCols {
         client_id,
@@ -336,9 +399,9 @@ pub(crate) fn contact_cols<'a>(
         last_name: &c.last_name,
         middle_name: &c.middle_name,
         position: &c.position,
-        phones: &c.phones,
-        emails: &c.emails,
-        messengers: &c.messengers,
+        phones: j(&c.phones, json.map(|x| &*x.phones)),
+        emails: j(&c.emails, json.map(|x| &*x.emails)),
+        messengers: j(&c.messengers, json.map(|x| &*x.messengers)),
         birthday_day: c.birthday.map(|b| b.day),
         birthday_month: c.birthday.map(|b| b.month),
         birthday_year: c.birthday.and_then(|b| b.year),
@@ -402,6 +465,7 @@ pub(crate) fn exec_client(
     st: &mut rusqlite::CachedStatement<'_>,
     c: &Client,
     dv: &Derived,
+    json: &ClientJson,
 ) -> Result<(), StoreError> {
     let d = &c.data;
     st.execute(params![
@@ -411,23 +475,23 @@ pub(crate) fn exec_client(
         d.last_name,
         d.middle_name,
         d.org_name,
-        serde_json::to_string(&d.phones)?,
-        serde_json::to_string(&d.emails)?,
-        serde_json::to_string(&d.messengers)?,
+        json.phones.get(),
+        json.emails.get(),
+        json.messengers.get(),
         d.website,
-        serde_json::to_string(&d.address)?,
+        json.address.get(),
         d.birthday.map(|b| b.day),
         d.birthday.map(|b| b.month),
         d.birthday.and_then(|b| b.year),
         birthday_md(&d.birthday),
         d.notes,
         d.hobbies,
-        serde_json::to_string(&d.tags)?,
+        json.tags.get(),
         d.category_id,
         d.source,
         d.preferred_channel.map(channel_str),
         d.call_time,
-        serde_json::to_string(&d.custom)?,
+        json.custom.get(),
         c.owner,
         c.is_demo,
         c.created_at,
@@ -458,6 +522,7 @@ pub(crate) fn exec_contact(
     c: &ContactPerson,
     created_at: &str,
     updated_at: &str,
+    json: &ContactJson,
 ) -> Result<(), StoreError> {
     st.execute(params![
         c.id,
@@ -467,9 +532,9 @@ pub(crate) fn exec_contact(
         c.last_name,
         c.middle_name,
         c.position,
-        serde_json::to_string(&c.phones)?,
-        serde_json::to_string(&c.emails)?,
-        serde_json::to_string(&c.messengers)?,
+        json.phones.get(),
+        json.emails.get(),
+        json.messengers.get(),
         c.birthday.map(|b| b.day),
         c.birthday.map(|b| b.month),
         c.birthday.and_then(|b| b.year),
@@ -615,4 +680,25 @@ pub(crate) fn text<'a>(r: &'a Row<'_>, i: usize) -> rusqlite::Result<&'a str> {
     r.get_ref(i)?.as_str().map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn change_log_image_from_serialised_json_is_identical() {
+        for (c, _) in crate::demo::generate(5, 300, 1_700_000_000_000, "me") {
+            let json = ClientJson::of(&c.data).unwrap();
+            let a = serde_json::to_string(&client_cols(&c, None)).unwrap();
+            let b = serde_json::to_string(&client_cols(&c, Some(&json))).unwrap();
+            assert_eq!(a, b);
+            for (no, ct) in c.data.contacts.iter().enumerate() {
+                let json = ContactJson::of(ct).unwrap();
+                let a = serde_json::to_string(&contact_cols(&c.id, no, ct, None)).unwrap();
+                let b = serde_json::to_string(&contact_cols(&c.id, no, ct, Some(&json))).unwrap();
+                assert_eq!(a, b);
+            }
+        }
+    }
 }

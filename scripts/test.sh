@@ -85,8 +85,10 @@ section fmt "cargo fmt --check" cargo fmt --all --check
 section ui "ui: npm run check + build" ui_check_and_build
 section clippy "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
 section test "cargo test --workspace" cargo test --workspace
-# Same package selection as the test build, so the dependencies are not rebuilt for other features.
-section build "cargo build --workspace (devserver, Tauri app)" cargo build --workspace
+# The binaries the browser and app tests run. `--all-targets` keeps the dev-dependencies in the feature
+# resolution, as in the test build above, so nothing is rebuilt for other features (plain
+# `cargo build --workspace` recompiled tauri's dependents: ~2 min).
+section build "cargo build --workspace --all-targets (devserver, Tauri app)" cargo build --workspace --all-targets
 section bindings "ts-rs bindings drift" bindings_drift
 section browser "browser tests (tests/browser, Chromium vs devserver)" browser_tests
 section app "app smoke test (real Tauri app, Xvfb + WebKitWebDriver)" app_tests

@@ -302,10 +302,17 @@ impl Store {
         let n = |sql: &str| -> Result<u32, StoreError> {
             Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u32)
         };
+        // One scan of `clients` for the three client counts.
+        let (clients, demo_clients, deleted_clients): (i64, i64, i64) = self.conn.query_row(
+            "SELECT coalesce(sum(deleted_at IS NULL), 0), coalesce(sum(is_demo = 1 AND deleted_at IS NULL), 0), \
+             coalesce(sum(deleted_at IS NOT NULL), 0) FROM clients",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
         Ok(Stats {
-            clients: n("SELECT count(*) FROM clients WHERE deleted_at IS NULL")?,
-            demo_clients: n("SELECT count(*) FROM clients WHERE is_demo = 1 AND deleted_at IS NULL")?,
-            deleted_clients: n("SELECT count(*) FROM clients WHERE deleted_at IS NOT NULL")?,
+            clients: clients as u32,
+            demo_clients: demo_clients as u32,
+            deleted_clients: deleted_clients as u32,
             contacts: n("SELECT count(*) FROM contacts c JOIN clients k ON k.id = c.client_id WHERE k.deleted_at IS NULL")?,
             change_log_rows: n("SELECT count(*) FROM change_log")?,
         })

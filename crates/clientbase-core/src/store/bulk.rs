@@ -29,43 +29,74 @@ impl Store {
         self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         let tx = self.conn.transaction()?;
         {
-            let mut ins = tx.prepare_cached(&rows::insert_client_sql())?;
-            let mut ins_ct = tx.prepare_cached(rows::INSERT_CONTACT)?;
+            // Multi-row INSERTs (BATCH rows per statement): far less per-statement overhead than one
+            // statement per row. Change-log rows keep the order (and HLC order) of the writes.
+            let device = self.hlc.device().to_owned();
+            let full_clients_sql = rows::insert_clients_sql(BATCH);
+            let mut contacts: Vec<(&str, usize, &ContactPerson, &str, rows::ContactJson)> =
+                Vec::new();
+            let mut log: Vec<(String, &'static str, &str, String)> = Vec::new();
             // Lookup keys are written after the rows, sorted: in-order B-tree inserts instead of
             // random ones into `client_keys`.
             let mut keys: Vec<(String, &str)> = Vec::with_capacity(items.len() * 3);
-            for (c, dv) in &items {
-                let json = rows::ClientJson::of(&c.data)?;
-                rows::exec_client(&mut ins, c, dv, &json)?;
-                let fields = serde_json::to_string(&rows::client_cols(c, Some(&json)))?;
-                log_change(&tx, &mut self.hlc, "clients", &c.id, "insert", &fields)?;
-                for (no, ct) in c.data.contacts.iter().enumerate() {
-                    let json = rows::ContactJson::of(ct)?;
-                    rows::exec_contact(
-                        &mut ins_ct,
-                        &c.id,
-                        no,
-                        ct,
-                        &c.created_at,
-                        &c.created_at,
-                        &json,
-                    )?;
-                    let f = serde_json::to_string(&rows::contact_cols(&c.id, no, ct, Some(&json)))?;
-                    log_change(&tx, &mut self.hlc, "contacts", &ct.id, "insert", &f)?;
+            for chunk in items.chunks(BATCH) {
+                let sql = if chunk.len() == BATCH {
+                    std::borrow::Cow::Borrowed(full_clients_sql.as_str())
+                } else {
+                    std::borrow::Cow::Owned(rows::insert_clients_sql(chunk.len()))
+                };
+                let mut st = tx.prepare_cached(&sql)?;
+                for (i, (c, dv)) in chunk.iter().enumerate() {
+                    let json = rows::ClientJson::of(&c.data)?;
+                    rows::bind_client(&mut st, i * rows::CLIENT_NCOLS, c, dv, &json)?;
+                    let fields = serde_json::to_string(&rows::client_cols(c, Some(&json)))?;
+                    log.push((self.hlc.tick().to_string(), "clients", &c.id, fields));
+                    for (no, ct) in c.data.contacts.iter().enumerate() {
+                        let json = rows::ContactJson::of(ct)?;
+                        let f =
+                            serde_json::to_string(&rows::contact_cols(&c.id, no, ct, Some(&json)))?;
+                        log.push((self.hlc.tick().to_string(), "contacts", &ct.id, f));
+                        contacts.push((&c.id, no, ct, &c.created_at, json));
+                    }
+                    keys.extend(
+                        rows::lookup_keys(dv, &c.data)
+                            .into_iter()
+                            .map(|k| (k, c.id.as_str())),
+                    );
                 }
-                keys.extend(
-                    rows::lookup_keys(dv, &c.data)
-                        .into_iter()
-                        .map(|k| (k, c.id.as_str())),
-                );
+                st.raw_execute()?;
+                drop(st);
+                flush(
+                    &tx,
+                    &mut contacts,
+                    false,
+                    rows::insert_contacts_sql,
+                    rows::CONTACT_NCOLS,
+                    |st, base, r| rows::bind_contact(st, base, r.0, r.1, r.2, r.3, r.3, &r.4),
+                )?;
+                flush(&tx, &mut log, false, log_sql, 6, |st, base, r| {
+                    bind_log(st, base, &r.0, &device, r.1, r.2, &r.3)
+                })?;
             }
-            keys.sort_unstable();
-            let mut ins_key = tx.prepare_cached(
-                "INSERT OR IGNORE INTO client_keys (key, client_id) VALUES (?1, ?2)",
+            flush(
+                &tx,
+                &mut contacts,
+                true,
+                rows::insert_contacts_sql,
+                rows::CONTACT_NCOLS,
+                |st, base, r| rows::bind_contact(st, base, r.0, r.1, r.2, r.3, r.3, &r.4),
             )?;
-            for (k, id) in &keys {
-                ins_key.execute([k.as_str(), id])?;
-            }
+            flush(&tx, &mut log, true, log_sql, 6, |st, base, r| {
+                bind_log(st, base, &r.0, &device, r.1, r.2, &r.3)
+            })?;
+            keys.sort_unstable();
+            let mut keys: Vec<(&str, &str)> =
+                keys.iter().map(|(k, id)| (k.as_str(), *id)).collect();
+            flush(&tx, &mut keys, true, key_sql, 2, |st, base, (k, id)| {
+                st.raw_bind_parameter(base + 1, k)?;
+                st.raw_bind_parameter(base + 2, id)?;
+                Ok(())
+            })?;
         }
         save_clock(&tx, &self.hlc)?;
         lap.mark("sql rows");
@@ -164,6 +195,72 @@ impl Store {
         tx.commit()?;
         self.stats()
     }
+}
+
+/// Rows per multi-row INSERT statement in the bulk path.
+const BATCH: usize = 64;
+
+fn log_sql(rows: usize) -> String {
+    rows::multi_insert_sql(
+        "INSERT INTO change_log (hlc, device_id, table_name, row_id, op, fields)",
+        6,
+        rows,
+    )
+}
+
+fn key_sql(rows: usize) -> String {
+    rows::multi_insert_sql(
+        "INSERT OR IGNORE INTO client_keys (key, client_id)",
+        2,
+        rows,
+    )
+}
+
+fn bind_log(
+    st: &mut rusqlite::Statement<'_>,
+    base: usize,
+    hlc: &str,
+    device: &str,
+    table: &str,
+    row_id: &str,
+    fields: &str,
+) -> Result<(), StoreError> {
+    for (i, v) in [hlc, device, table, row_id, "insert", fields]
+        .into_iter()
+        .enumerate()
+    {
+        st.raw_bind_parameter(base + i + 1, v)?;
+    }
+    Ok(())
+}
+
+/// Inserts the pending rows `BATCH` per statement (`sql(n)` is the statement for n rows of `ncols`
+/// values); without `all`, a remainder smaller than a batch stays pending.
+fn flush<R>(
+    tx: &rusqlite::Transaction<'_>,
+    pending: &mut Vec<R>,
+    all: bool,
+    sql: fn(usize) -> String,
+    ncols: usize,
+    bind: impl Fn(&mut rusqlite::Statement<'_>, usize, &R) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let n = if all {
+        pending.len()
+    } else {
+        pending.len() / BATCH * BATCH
+    };
+    if n == 0 {
+        return Ok(());
+    }
+    for chunk in pending[..n].chunks(BATCH) {
+        let mut st = tx.prepare_cached(&sql(chunk.len()))?;
+        for (i, r) in chunk.iter().enumerate() {
+            bind(&mut st, i * ncols, r)?;
+        }
+        st.raw_execute()?;
+    }
+    pending.drain(..n);
+    Ok(())
 }
 
 /// Phase timer for [`Store::bulk_phases_ms`].

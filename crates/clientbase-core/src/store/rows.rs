@@ -5,7 +5,7 @@ use crate::error::StoreError;
 use crate::model::*;
 use crate::phone;
 use clientbase_search::fold;
-use rusqlite::{params, Connection, Row, Transaction};
+use rusqlite::{Connection, Row, Transaction};
 use serde::Serialize;
 use serde_json::value::{to_raw_value, RawValue};
 use std::collections::BTreeMap;
@@ -467,44 +467,90 @@ pub(crate) fn exec_client(
     dv: &Derived,
     json: &ClientJson,
 ) -> Result<(), StoreError> {
-    let d = &c.data;
-    st.execute(params![
-        c.id,
-        kind_str(d.kind),
-        d.first_name,
-        d.last_name,
-        d.middle_name,
-        d.org_name,
-        json.phones.get(),
-        json.emails.get(),
-        json.messengers.get(),
-        d.website,
-        json.address.get(),
-        d.birthday.map(|b| b.day),
-        d.birthday.map(|b| b.month),
-        d.birthday.and_then(|b| b.year),
-        birthday_md(&d.birthday),
-        d.notes,
-        d.hobbies,
-        json.tags.get(),
-        d.category_id,
-        d.source,
-        d.preferred_channel.map(channel_str),
-        d.call_time,
-        json.custom.get(),
-        c.owner,
-        c.is_demo,
-        c.created_at,
-        c.updated_at,
-        c.deleted_at,
-        dv.city,
-        dv.phone_display,
-        dv.subtitle,
-        dv.phone_digits.join(" "),
-        dv.search_extra,
-        dv.search_notes,
-    ])?;
+    bind_client(st, 0, c, dv, json)?;
+    st.raw_execute()?;
     Ok(())
+}
+
+/// Number of bound values per client row (the columns of [`CLIENT_COLS`]).
+pub(crate) const CLIENT_NCOLS: usize = 34;
+
+/// Binds a client row's values to parameters `base + 1 ..= base + CLIENT_NCOLS` (in [`CLIENT_COLS`] order).
+pub(crate) fn bind_client(
+    st: &mut rusqlite::Statement<'_>,
+    base: usize,
+    c: &Client,
+    dv: &Derived,
+    json: &ClientJson,
+) -> Result<(), StoreError> {
+    let d = &c.data;
+    let digits = dv.phone_digits.join(" ");
+    let values: [&dyn rusqlite::ToSql; CLIENT_NCOLS] = [
+        &c.id,
+        &kind_str(d.kind),
+        &d.first_name,
+        &d.last_name,
+        &d.middle_name,
+        &d.org_name,
+        &json.phones.get(),
+        &json.emails.get(),
+        &json.messengers.get(),
+        &d.website,
+        &json.address.get(),
+        &d.birthday.map(|b| b.day),
+        &d.birthday.map(|b| b.month),
+        &d.birthday.and_then(|b| b.year),
+        &birthday_md(&d.birthday),
+        &d.notes,
+        &d.hobbies,
+        &json.tags.get(),
+        &d.category_id,
+        &d.source,
+        &d.preferred_channel.map(channel_str),
+        &d.call_time,
+        &json.custom.get(),
+        &c.owner,
+        &c.is_demo,
+        &c.created_at,
+        &c.updated_at,
+        &c.deleted_at,
+        &dv.city,
+        &dv.phone_display,
+        &dv.subtitle,
+        &digits,
+        &dv.search_extra,
+        &dv.search_notes,
+    ];
+    for (i, v) in values.iter().enumerate() {
+        st.raw_bind_parameter(base + i + 1, v)?;
+    }
+    Ok(())
+}
+
+/// `INSERT INTO clients (...) VALUES (?, ...), (?, ...)` for `rows` rows.
+pub(crate) fn insert_clients_sql(rows: usize) -> String {
+    multi_insert_sql(
+        &format!("INSERT INTO clients ({CLIENT_COLS})"),
+        CLIENT_NCOLS,
+        rows,
+    )
+}
+
+/// `INSERT INTO contacts (...) VALUES ...` for `rows` rows (columns of [`bind_contact`]).
+pub(crate) fn insert_contacts_sql(rows: usize) -> String {
+    multi_insert_sql(
+        "INSERT INTO contacts (id, client_id, position_no, first_name, last_name, middle_name, position, phones, \
+         emails, messengers, birthday_day, birthday_month, birthday_year, birthday_md, notes, hobbies, created_at, \
+         updated_at)",
+        CONTACT_NCOLS,
+        rows,
+    )
+}
+
+/// `head VALUES (?, ?), (?, ?)`: `rows` tuples of `ncols` anonymous parameters.
+pub(crate) fn multi_insert_sql(head: &str, ncols: usize, rows: usize) -> String {
+    let tuple = format!("({})", vec!["?"; ncols].join(", "));
+    format!("{head} VALUES {}", vec![tuple.as_str(); rows].join(", "))
 }
 
 pub(crate) const INSERT_CONTACT: &str = "INSERT INTO contacts (id, client_id, position_no, first_name, last_name, \
@@ -524,26 +570,49 @@ pub(crate) fn exec_contact(
     updated_at: &str,
     json: &ContactJson,
 ) -> Result<(), StoreError> {
-    st.execute(params![
-        c.id,
-        client_id,
-        no as i64,
-        c.first_name,
-        c.last_name,
-        c.middle_name,
-        c.position,
-        json.phones.get(),
-        json.emails.get(),
-        json.messengers.get(),
-        c.birthday.map(|b| b.day),
-        c.birthday.map(|b| b.month),
-        c.birthday.and_then(|b| b.year),
-        birthday_md(&c.birthday),
-        c.notes,
-        c.hobbies,
-        created_at,
-        updated_at,
-    ])?;
+    bind_contact(st, 0, client_id, no, c, created_at, updated_at, json)?;
+    st.raw_execute()?;
+    Ok(())
+}
+
+/// Number of bound values per contact row.
+pub(crate) const CONTACT_NCOLS: usize = 18;
+
+/// Binds a contact row to parameters `base + 1 ..= base + CONTACT_NCOLS` (order of [`INSERT_CONTACT`]).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn bind_contact(
+    st: &mut rusqlite::Statement<'_>,
+    base: usize,
+    client_id: &str,
+    no: usize,
+    c: &ContactPerson,
+    created_at: &str,
+    updated_at: &str,
+    json: &ContactJson,
+) -> Result<(), StoreError> {
+    let values: [&dyn rusqlite::ToSql; CONTACT_NCOLS] = [
+        &c.id,
+        &client_id,
+        &(no as i64),
+        &c.first_name,
+        &c.last_name,
+        &c.middle_name,
+        &c.position,
+        &json.phones.get(),
+        &json.emails.get(),
+        &json.messengers.get(),
+        &c.birthday.map(|b| b.day),
+        &c.birthday.map(|b| b.month),
+        &c.birthday.and_then(|b| b.year),
+        &birthday_md(&c.birthday),
+        &c.notes,
+        &c.hobbies,
+        &created_at,
+        &updated_at,
+    ];
+    for (i, v) in values.iter().enumerate() {
+        st.raw_bind_parameter(base + i + 1, v)?;
+    }
     Ok(())
 }
 

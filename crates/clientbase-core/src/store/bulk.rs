@@ -27,6 +27,28 @@ impl Store {
         // database on the critical path; a background connection does it after we return.
         self.conn.pragma_update(None, "cache_size", -262_144)?;
         self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        // Into an empty index, the search index is built on another thread while the rows are
+        // written (a fresh index, swapped in after the commit; dropped if the transaction fails).
+        let items = std::sync::Arc::new(items);
+        let index_job = if self.index.is_empty() {
+            let items = std::sync::Arc::clone(&items);
+            let mut index =
+                clientbase_search::Index::new(super::index_locale(&self.settings.language));
+            std::thread::Builder::new()
+                .name("bulk-index".into())
+                .spawn(move || {
+                    index.bulk_load(
+                        items
+                            .iter()
+                            .map(|(c, dv)| super::docs::doc_of(c, dv))
+                            .collect(),
+                    );
+                    index
+                })
+                .ok()
+        } else {
+            None
+        };
         let tx = self.conn.transaction()?;
         {
             // Multi-row INSERTs (BATCH rows per statement): far less per-statement overhead than one
@@ -107,17 +129,12 @@ impl Store {
         self.conn.pragma_update(None, "wal_autocheckpoint", 1000)?;
         self.checkpoint_in_background();
         let n = items.len();
-        if self.index.is_empty() {
-            // First load into an empty base: the index's bulk path (postings built in the background).
-            self.index.bulk_load(
-                items
-                    .iter()
-                    .map(|(c, dv)| super::docs::doc_of(c, dv))
-                    .collect(),
-            );
-        } else {
-            for (c, dv) in &items {
-                self.index.upsert(super::docs::doc_of(c, dv));
+        match index_job.map(|h| h.join()) {
+            Some(Ok(index)) => self.index = index,
+            _ => {
+                for (c, dv) in items.iter() {
+                    self.index.upsert(super::docs::doc_of(c, dv));
+                }
             }
         }
         lap.mark("index");

@@ -18,7 +18,11 @@ use serde_json::Value;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "clientbase", version, about = "Clientbase: offline client base (command line)")]
+#[command(
+    name = "clientbase",
+    version,
+    about = "Clientbase: offline client base (command line)"
+)]
 struct Cli {
     /// SQLite database file (created when missing).
     #[arg(long, global = true, default_value = "clientbase.db")]
@@ -95,22 +99,63 @@ fn run(cli: Cli) -> Result<(Value, String), ApiError> {
     Ok(match cli.cmd {
         Cmd::Demo { clients, clear } => {
             let t = std::time::Instant::now();
-            let s = if clear { api::clear_demo(&mut app)? } else { api::load_demo(&mut app, clients)? };
-            let verb = if clear { "cleared demo clients".to_owned() } else { format!("added {clients} demo clients") };
-            let text = format!("{verb} in {:.2} s\n{}", t.elapsed().as_secs_f64(), stats_text(&s));
+            let s = if clear {
+                api::clear_demo(&mut app)?
+            } else {
+                api::load_demo(&mut app, clients)?
+            };
+            let verb = if clear {
+                "cleared demo clients".to_owned()
+            } else {
+                format!("added {clients} demo clients")
+            };
+            let text = format!(
+                "{verb} in {:.2} s\n{}",
+                t.elapsed().as_secs_f64(),
+                stats_text(&s)
+            );
             (to_json(&s), text)
         }
-        Cmd::Add { first, last, middle, org, phone, email, city, tag } => {
-            let kind = if first.is_empty() && last.is_empty() && !org.is_empty() { ClientKind::Organization } else { ClientKind::Person };
+        Cmd::Add {
+            first,
+            last,
+            middle,
+            org,
+            phone,
+            email,
+            city,
+            tag,
+        } => {
+            let kind = if first.is_empty() && last.is_empty() && !org.is_empty() {
+                ClientKind::Organization
+            } else {
+                ClientKind::Person
+            };
             let input = ClientInput {
                 kind,
                 first_name: first,
                 last_name: last,
                 middle_name: middle,
                 org_name: org,
-                phones: phone.into_iter().map(|raw| Phone { kind: PhoneKind::Mobile, raw, e164: None }).collect(),
-                emails: email.into_iter().map(|address| Email { label: String::new(), address }).collect(),
-                address: Address { city, ..Default::default() },
+                phones: phone
+                    .into_iter()
+                    .map(|raw| Phone {
+                        kind: PhoneKind::Mobile,
+                        raw,
+                        e164: None,
+                    })
+                    .collect(),
+                emails: email
+                    .into_iter()
+                    .map(|address| Email {
+                        label: String::new(),
+                        address,
+                    })
+                    .collect(),
+                address: Address {
+                    city,
+                    ..Default::default()
+                },
                 tags: tag,
                 ..Default::default()
             };
@@ -118,12 +163,22 @@ fn run(cli: Cli) -> Result<(Value, String), ApiError> {
             let c = api::create_client(&mut app, input)?;
             let mut text = c.id.clone();
             for d in &dups {
-                text.push_str(&format!("\nnote: possible duplicate of {} ({}; {:?} {})", d.client.display_name, d.client.id, d.reason, d.value));
+                text.push_str(&format!(
+                    "\nnote: possible duplicate of {} ({}; {:?} {})",
+                    d.client.display_name, d.client.id, d.reason, d.value
+                ));
             }
             (serde_json::json!({"client": c, "duplicates": dups}), text)
         }
         Cmd::Search { text, limit } => {
-            let page = api::list_clients(&mut app, ListQuery { text, limit, ..Default::default() })?;
+            let page = api::list_clients(
+                &mut app,
+                ListQuery {
+                    text,
+                    limit,
+                    ..Default::default()
+                },
+            )?;
             let mut out = format!("{} found", page.total);
             for r in &page.rows {
                 out.push_str(&format!(
@@ -143,7 +198,12 @@ fn run(cli: Cli) -> Result<(Value, String), ApiError> {
             let d = &c.data;
             let name = match d.kind {
                 ClientKind::Organization => d.org_name.clone(),
-                ClientKind::Person => [&d.last_name, &d.first_name, &d.middle_name].iter().filter(|s| !s.is_empty()).map(|s| s.as_str()).collect::<Vec<_>>().join(" "),
+                ClientKind::Person => [&d.last_name, &d.first_name, &d.middle_name]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
             };
             let mut out = format!("{name}\nid: {}\ncreated: {}", c.id, c.created_at);
             if c.deleted_at.is_some() {
@@ -153,7 +213,11 @@ fn run(cli: Cli) -> Result<(Value, String), ApiError> {
                 out.push_str(&format!("\ncompany: {}", d.org_name));
             }
             for p in &d.phones {
-                out.push_str(&format!("\nphone: {} ({})", p.e164.as_deref().unwrap_or(&p.raw), p.raw));
+                out.push_str(&format!(
+                    "\nphone: {} ({})",
+                    p.e164.as_deref().unwrap_or(&p.raw),
+                    p.raw
+                ));
             }
             for e in &d.emails {
                 out.push_str(&format!("\ne-mail: {}", e.address));
@@ -165,17 +229,27 @@ fn run(cli: Cli) -> Result<(Value, String), ApiError> {
                 out.push_str(&format!("\ntags: {}", d.tags.join(", ")));
             }
             for ct in &d.contacts {
-                out.push_str(&format!("\ncontact: {} {} {}", ct.first_name, ct.last_name, ct.position));
+                out.push_str(&format!(
+                    "\ncontact: {} {} {}",
+                    ct.first_name, ct.last_name, ct.position
+                ));
             }
             for a in &card.actions {
                 out.push_str(&format!("\naction: {:?} {} → {}", a.kind, a.label, a.url));
             }
             (to_json(&card), out)
         }
-        Cmd::Phone { cmd: PhoneCmd::Normalize { country, number } } => {
+        Cmd::Phone {
+            cmd: PhoneCmd::Normalize { country, number },
+        } => {
             let r = api::check_phone(&mut app, number, Some(country))?;
             let text = match (&r.e164, &r.error) {
-                (Some(e), None) => format!("{e}  {}  {}{}", r.formatted.as_deref().unwrap_or(""), r.country.as_deref().unwrap_or(""), if r.is_mobile { " mobile" } else { "" }),
+                (Some(e), None) => format!(
+                    "{e}  {}  {}{}",
+                    r.formatted.as_deref().unwrap_or(""),
+                    r.country.as_deref().unwrap_or(""),
+                    if r.is_mobile { " mobile" } else { "" }
+                ),
                 (Some(e), Some(err)) => format!("{e}  warning: {}", err.code),
                 (None, Some(err)) => format!("invalid: {} {:?}", err.code, err.params),
                 (None, None) => "invalid".to_owned(),

@@ -12,76 +12,348 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 const LAT_FIRST: &[&str] = &[
-    "James", "Mary", "John", "Patricia", "Robert", "Jennifer", "Michael", "Linda", "William",
-    "Elizabeth", "David", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah",
-    "Charles", "Karen", "José", "María", "François", "Zoë", "Jürgen", "Søren", "Łukasz", "Anna",
-    "Hans", "Greta", "Pierre", "Amélie", "Luis", "Lucía", "Marco", "Giulia", "Émile", "Björn",
-    "Ingrid", "Oliver", "Emma", "Noah", "Olivia", "Liam", "Ava", "Lucas", "Mia", "Hugo", "Chloé",
+    "James",
+    "Mary",
+    "John",
+    "Patricia",
+    "Robert",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "William",
+    "Elizabeth",
+    "David",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Charles",
+    "Karen",
+    "José",
+    "María",
+    "François",
+    "Zoë",
+    "Jürgen",
+    "Søren",
+    "Łukasz",
+    "Anna",
+    "Hans",
+    "Greta",
+    "Pierre",
+    "Amélie",
+    "Luis",
+    "Lucía",
+    "Marco",
+    "Giulia",
+    "Émile",
+    "Björn",
+    "Ingrid",
+    "Oliver",
+    "Emma",
+    "Noah",
+    "Olivia",
+    "Liam",
+    "Ava",
+    "Lucas",
+    "Mia",
+    "Hugo",
+    "Chloé",
 ];
 const LAT_LAST: &[&str] = &[
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez",
-    "Martinez", "Hernández", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor",
-    "Moore", "Jackson", "Martin", "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Dubois",
-    "Lefèvre", "Moreau", "Rossi", "Russo", "Ferrari", "Kowalski", "Nowak", "Andersson",
-    "Johansson", "Nielsen", "O'Brien", "Murphy", "Kelly", "Novák", "Dvořák", "Fernández",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernández",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Dubois",
+    "Lefèvre",
+    "Moreau",
+    "Rossi",
+    "Russo",
+    "Ferrari",
+    "Kowalski",
+    "Nowak",
+    "Andersson",
+    "Johansson",
+    "Nielsen",
+    "O'Brien",
+    "Murphy",
+    "Kelly",
+    "Novák",
+    "Dvořák",
+    "Fernández",
 ];
 const CYR_FIRST: &[&str] = &[
-    "Иван", "Алексей", "Сергей", "Дмитрий", "Андрей", "Михаил", "Ольга", "Наталья", "Елена",
-    "Татьяна", "Анна", "Мария", "Юлия", "Пётр", "Фёдор", "Артём", "Семён", "Алёна", "Николай",
-    "Владимир", "Ирина", "Светлана", "Євген", "Олександр", "Дмитро", "Оксана", "Ігор", "Юрій",
-    "Богдан", "Тарас", "Галина", "Марія", "Олена", "Андрій", "Василь", "Жанна", "Григорій",
+    "Иван",
+    "Алексей",
+    "Сергей",
+    "Дмитрий",
+    "Андрей",
+    "Михаил",
+    "Ольга",
+    "Наталья",
+    "Елена",
+    "Татьяна",
+    "Анна",
+    "Мария",
+    "Юлия",
+    "Пётр",
+    "Фёдор",
+    "Артём",
+    "Семён",
+    "Алёна",
+    "Николай",
+    "Владимир",
+    "Ирина",
+    "Светлана",
+    "Євген",
+    "Олександр",
+    "Дмитро",
+    "Оксана",
+    "Ігор",
+    "Юрій",
+    "Богдан",
+    "Тарас",
+    "Галина",
+    "Марія",
+    "Олена",
+    "Андрій",
+    "Василь",
+    "Жанна",
+    "Григорій",
 ];
 const CYR_LAST: &[&str] = &[
-    "Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов",
-    "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров",
-    "Павлов", "Козлов", "Степанов", "Николаев", "Шевченко", "Коваленко", "Бондаренко",
-    "Ткаченко", "Кравченко", "Олійник", "Шевчук", "Поліщук", "Мельник", "Лисенко", "Їжакевич",
-    "Гончаренко", "Руденко", "Савченко", "Йосипенко",
+    "Иванов",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Васильев",
+    "Петров",
+    "Соколов",
+    "Михайлов",
+    "Новиков",
+    "Фёдоров",
+    "Морозов",
+    "Волков",
+    "Алексеев",
+    "Лебедев",
+    "Семёнов",
+    "Егоров",
+    "Павлов",
+    "Козлов",
+    "Степанов",
+    "Николаев",
+    "Шевченко",
+    "Коваленко",
+    "Бондаренко",
+    "Ткаченко",
+    "Кравченко",
+    "Олійник",
+    "Шевчук",
+    "Поліщук",
+    "Мельник",
+    "Лисенко",
+    "Їжакевич",
+    "Гончаренко",
+    "Руденко",
+    "Савченко",
+    "Йосипенко",
 ];
 const GR_FIRST: &[&str] = &[
-    "Γιώργος", "Δημήτρης", "Κωνσταντίνος", "Γιάννης", "Νίκος", "Παναγιώτης", "Μαρία", "Ελένη",
-    "Αικατερίνη", "Βασιλική", "Σοφία", "Αγγελική", "Ευάγγελος", "Χρήστος", "Αθανάσιος",
-    "Δέσποινα", "Ειρήνη", "Θεόδωρος", "Σταύρος", "Αναστασία", "Φώτης", "Χαράλαμπος",
+    "Γιώργος",
+    "Δημήτρης",
+    "Κωνσταντίνος",
+    "Γιάννης",
+    "Νίκος",
+    "Παναγιώτης",
+    "Μαρία",
+    "Ελένη",
+    "Αικατερίνη",
+    "Βασιλική",
+    "Σοφία",
+    "Αγγελική",
+    "Ευάγγελος",
+    "Χρήστος",
+    "Αθανάσιος",
+    "Δέσποινα",
+    "Ειρήνη",
+    "Θεόδωρος",
+    "Σταύρος",
+    "Αναστασία",
+    "Φώτης",
+    "Χαράλαμπος",
 ];
 const GR_LAST: &[&str] = &[
-    "Παπαδόπουλος", "Παπαδοπούλου", "Βλάχος", "Αγγελόπουλος", "Νικολάου", "Γεωργίου",
-    "Οικονόμου", "Δημητρίου", "Παπαγεωργίου", "Μακρής", "Καραγιάννης", "Ιωάννου",
-    "Κωνσταντίνου", "Αλεξίου", "Πετρόπουλος", "Χατζής", "Ραΐσης", "Ζαχαρίου", "Σπυρόπουλος",
+    "Παπαδόπουλος",
+    "Παπαδοπούλου",
+    "Βλάχος",
+    "Αγγελόπουλος",
+    "Νικολάου",
+    "Γεωργίου",
+    "Οικονόμου",
+    "Δημητρίου",
+    "Παπαγεωργίου",
+    "Μακρής",
+    "Καραγιάννης",
+    "Ιωάννου",
+    "Κωνσταντίνου",
+    "Αλεξίου",
+    "Πετρόπουλος",
+    "Χατζής",
+    "Ραΐσης",
+    "Ζαχαρίου",
+    "Σπυρόπουλος",
 ];
 const ZH_SUR: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡",
-    "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "欧阳", "司马",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "欧阳", "司马",
 ];
 const ZH_GIVEN: &[char] = &[
     '伟', '芳', '娜', '秀', '英', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟',
-    '涛', '明', '超', '霞', '平', '刚', '桂', '兰', '文', '华', '红', '玉', '建', '国', '志',
-    '新', '春', '梅', '海', '波', '鹏', '飞', '林', '云', '晨', '宇', '浩', '然', '子', '涵',
+    '涛', '明', '超', '霞', '平', '刚', '桂', '兰', '文', '华', '红', '玉', '建', '国', '志', '新',
+    '春', '梅', '海', '波', '鹏', '飞', '林', '云', '晨', '宇', '浩', '然', '子', '涵',
 ];
 const COMPANIES: &[&str] = &[
-    "Acme Corp", "Globex", "Initech", "Umbrella GmbH", "Stark Industries", "ООО Ромашка",
-    "ТОВ Світанок", "ИП Сидоров", "Αφοί Παπαδόπουλοι ΟΕ", "Ελληνικά Τρόφιμα ΑΕ", "华为技术",
-    "阿里巴巴", "小米科技", "Café de Flore", "Bäckerei Müller", "Ferretería López", "",
+    "Acme Corp",
+    "Globex",
+    "Initech",
+    "Umbrella GmbH",
+    "Stark Industries",
+    "ООО Ромашка",
+    "ТОВ Світанок",
+    "ИП Сидоров",
+    "Αφοί Παπαδόπουλοι ΟΕ",
+    "Ελληνικά Τρόφιμα ΑΕ",
+    "华为技术",
+    "阿里巴巴",
+    "小米科技",
+    "Café de Flore",
+    "Bäckerei Müller",
+    "Ferretería López",
+    "",
 ];
 const CITIES: &[&str] = &[
-    "London", "Berlin", "München", "Paris", "Madrid", "Roma", "Warszawa", "New York", "Москва",
-    "Санкт-Петербург", "Новосибирск", "Київ", "Львів", "Одеса", "Харків", "Αθήνα",
-    "Θεσσαλονίκη", "Πάτρα", "Ηράκλειο", "北京", "上海", "广州", "深圳", "成都",
+    "London",
+    "Berlin",
+    "München",
+    "Paris",
+    "Madrid",
+    "Roma",
+    "Warszawa",
+    "New York",
+    "Москва",
+    "Санкт-Петербург",
+    "Новосибирск",
+    "Київ",
+    "Львів",
+    "Одеса",
+    "Харків",
+    "Αθήνα",
+    "Θεσσαλονίκη",
+    "Πάτρα",
+    "Ηράκλειο",
+    "北京",
+    "上海",
+    "广州",
+    "深圳",
+    "成都",
 ];
 const TAGS: &[&str] = &[
-    "vip", "wholesale", "retail", "new", "lead", "partner", "постоянный", "опт", "роздріб",
-    "χονδρική", "λιανική", "重要", "批发", "follow-up", "cold",
+    "vip",
+    "wholesale",
+    "retail",
+    "new",
+    "lead",
+    "partner",
+    "постоянный",
+    "опт",
+    "роздріб",
+    "χονδρική",
+    "λιανική",
+    "重要",
+    "批发",
+    "follow-up",
+    "cold",
 ];
 const NOTE_WORDS: &[&str] = &[
-    "call", "back", "next", "week", "prefers", "email", "discount", "order", "delivery",
-    "meeting", "позвонить", "после", "обеда", "скидка", "заказ", "доставка", "зустріч",
-    "передзвонити", "τηλεφώνησε", "παραγγελία", "έκπτωση", "συνάντηση", "电话", "订单", "折扣",
-    "送货", "下周", "invoice", "paid", "2024", "12", "5%", "Mon", "Fri", "samples",
+    "call",
+    "back",
+    "next",
+    "week",
+    "prefers",
+    "email",
+    "discount",
+    "order",
+    "delivery",
+    "meeting",
+    "позвонить",
+    "после",
+    "обеда",
+    "скидка",
+    "заказ",
+    "доставка",
+    "зустріч",
+    "передзвонити",
+    "τηλεφώνησε",
+    "παραγγελία",
+    "έκπτωση",
+    "συνάντηση",
+    "电话",
+    "订单",
+    "折扣",
+    "送货",
+    "下周",
+    "invoice",
+    "paid",
+    "2024",
+    "12",
+    "5%",
+    "Mon",
+    "Fri",
+    "samples",
 ];
 const HOBBIES: &[&str] = &[
-    "fishing", "golf", "tennis", "рыбалка", "футбол", "шахи", "ψάρεμα", "ποδόσφαιρο", "书法",
-    "围棋", "wine", "jazz", "hiking", "",
+    "fishing",
+    "golf",
+    "tennis",
+    "рыбалка",
+    "футбол",
+    "шахи",
+    "ψάρεμα",
+    "ποδόσφαιρο",
+    "书法",
+    "围棋",
+    "wine",
+    "jazz",
+    "hiking",
+    "",
 ];
-const TRANSLIT: &[&str] = &["ivan", "olga", "sergey", "maria", "nikos", "wang", "li", "zhang"];
+const TRANSLIT: &[&str] = &[
+    "ivan", "olga", "sergey", "maria", "nikos", "wang", "li", "zhang",
+];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Script {
@@ -104,7 +376,11 @@ fn phone(rng: &mut ChaCha8Rng, script: Script) -> (String, String) {
     };
     let mut nat = String::new();
     for i in 0..nat_len {
-        let d = if i == 0 { rng.random_range(1..10) } else { rng.random_range(0..10) };
+        let d = if i == 0 {
+            rng.random_range(1..10)
+        } else {
+            rng.random_range(0..10)
+        };
         nat.push(char::from(b'0' + d as u8));
     }
     (format!("{cc}{nat}"), format!("{trunk}{nat}"))
@@ -122,18 +398,34 @@ fn gen_doc(rng: &mut ChaCha8Rng, i: usize) -> (SearchDoc<u32>, Script, String) {
         Script::Cjk
     };
     let (first, last) = match script {
-        Script::Latin => (pick(rng, LAT_FIRST).to_string(), pick(rng, LAT_LAST).to_string()),
-        Script::Cyrillic => (pick(rng, CYR_FIRST).to_string(), pick(rng, CYR_LAST).to_string()),
-        Script::Greek => (pick(rng, GR_FIRST).to_string(), pick(rng, GR_LAST).to_string()),
+        Script::Latin => (
+            pick(rng, LAT_FIRST).to_string(),
+            pick(rng, LAT_LAST).to_string(),
+        ),
+        Script::Cyrillic => (
+            pick(rng, CYR_FIRST).to_string(),
+            pick(rng, CYR_LAST).to_string(),
+        ),
+        Script::Greek => (
+            pick(rng, GR_FIRST).to_string(),
+            pick(rng, GR_LAST).to_string(),
+        ),
         Script::Cjk => {
             let n = rng.random_range(1..=2);
             let given: String = (0..n).map(|_| *ZH_GIVEN.choose(rng).unwrap()).collect();
             (given, pick(rng, ZH_SUR).to_string())
         }
     };
-    let name = if script == Script::Cjk { format!("{last}{first}") } else { format!("{first} {last}") };
-    let sort_name =
-        if script == Script::Cjk { name.clone() } else { format!("{last} {first}") };
+    let name = if script == Script::Cjk {
+        format!("{last}{first}")
+    } else {
+        format!("{first} {last}")
+    };
+    let sort_name = if script == Script::Cjk {
+        name.clone()
+    } else {
+        format!("{last} {first}")
+    };
     let mut texts = vec![name.clone()];
     let company = pick(rng, COMPANIES);
     if !company.is_empty() {
@@ -142,8 +434,25 @@ fn gen_doc(rng: &mut ChaCha8Rng, i: usize) -> (SearchDoc<u32>, Script, String) {
     if rng.random_bool(0.3) {
         texts.push(format!("{} {}", pick(rng, LAT_FIRST), pick(rng, LAT_LAST)));
     }
-    const DOMAINS: &[&str] = &["gmail.com", "mail.ru", "ukr.net", "yahoo.com", "qq.com", "163.com", "otenet.gr", "outlook.com", "web.de", "acme.io"];
-    texts.push(format!("{}.{}{}@{}", pick(rng, TRANSLIT), pick(rng, TRANSLIT), i % 1000, pick(rng, DOMAINS)));
+    const DOMAINS: &[&str] = &[
+        "gmail.com",
+        "mail.ru",
+        "ukr.net",
+        "yahoo.com",
+        "qq.com",
+        "163.com",
+        "otenet.gr",
+        "outlook.com",
+        "web.de",
+        "acme.io",
+    ];
+    texts.push(format!(
+        "{}.{}{}@{}",
+        pick(rng, TRANSLIT),
+        pick(rng, TRANSLIT),
+        i % 1000,
+        pick(rng, DOMAINS)
+    ));
     let city = pick(rng, CITIES).to_string();
     texts.push(city.clone());
     let ntags = rng.random_range(0..3);
@@ -184,8 +493,17 @@ fn gen_doc(rng: &mut ChaCha8Rng, i: usize) -> (SearchDoc<u32>, Script, String) {
 /// Runs the query `REPS` times (the last-result cache invalidated in between by a no-match query)
 /// and returns the fastest run: on this shared 2-core machine the minimum filters out time the
 /// thread spent descheduled, which is not the query's cost. Raw single runs are printed too.
-fn timed(idx: &mut Index<u32>, q: &str, f: &Filter, sort: Sort, offset: usize) -> (Duration, Duration, usize) {
-    let reps: usize = std::env::var("CB_BENCH_REPS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+fn timed(
+    idx: &mut Index<u32>,
+    q: &str,
+    f: &Filter,
+    sort: Sort,
+    offset: usize,
+) -> (Duration, Duration, usize) {
+    let reps: usize = std::env::var("CB_BENCH_REPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
     let mut best = Duration::MAX;
     let mut first = Duration::ZERO;
     let mut total = 0;
@@ -232,8 +550,14 @@ fn pct(v: &mut [Duration], p: f64) -> f64 {
 }
 
 fn main() {
-    let n: usize = std::env::var("CB_BENCH_N").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000);
-    let q: usize = std::env::var("CB_BENCH_Q").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
+    let n: usize = std::env::var("CB_BENCH_N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
+    let q: usize = std::env::var("CB_BENCH_Q")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(300);
     let mut rng = ChaCha8Rng::seed_from_u64(42);
     let mut docs = Vec::with_capacity(n);
     let mut names: Vec<(Script, String)> = Vec::with_capacity(n);
@@ -258,7 +582,10 @@ fn main() {
             folded += fold(x).len();
         }
     }
-    println!("fold of all texts (1 thread): {:.1} ms ({folded} bytes out)", t.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "fold of all texts (1 thread): {:.1} ms ({folded} bytes out)",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     let rss0 = rss_mb();
     let mut idx = Index::new("en");
     let cpu0 = cpu_ms();
@@ -312,22 +639,41 @@ fn main() {
         let _ = idx.query("", &Filter::default(), Sort::Name, 0, 50);
         rt.push(t1.elapsed());
     }
-    println!("upsert(existing key)+Name query: p50 {:.1} us, p99 {:.1} us", pct(&mut rt, 0.5), pct(&mut rt, 0.99));
+    println!(
+        "upsert(existing key)+Name query: p50 {:.1} us, p99 {:.1} us",
+        pct(&mut rt, 0.5),
+        pct(&mut rt, 0.99)
+    );
 
     let scripts = [Script::Latin, Script::Cyrillic, Script::Greek, Script::Cjk];
     println!("\nquery latency, limit 50, Sort::Name unless noted; best-of-{} per query (raw = first run)",
         std::env::var("CB_BENCH_REPS").unwrap_or("3".into()));
-    println!("{:<11} {:>5} {:>8} {:>8} {:>8} {:>10} {:>9}", "case", "len", "p50 us", "p99 us", "max us", "raw p99 us", "avg total");
+    println!(
+        "{:<11} {:>5} {:>8} {:>8} {:>8} {:>10} {:>9}",
+        "case", "len", "p50 us", "p99 us", "max us", "raw p99 us", "avg total"
+    );
     let filter = Filter::default();
     let report = |label: &str, len: &str, runs: Vec<(Duration, Duration, usize)>| {
         let mut best: Vec<Duration> = runs.iter().map(|r| r.0).collect();
         let mut raw: Vec<Duration> = runs.iter().map(|r| r.1).collect();
         let tot = runs.iter().map(|r| r.2).sum::<usize>() / runs.len().max(1);
-        println!("{:<11} {:>5} {:>8.1} {:>8.1} {:>8.1} {:>10.1} {:>9}", label, len, pct(&mut best, 0.5),
-            pct(&mut best, 0.99), pct(&mut best, 1.0), pct(&mut raw, 0.99), tot);
+        println!(
+            "{:<11} {:>5} {:>8.1} {:>8.1} {:>8.1} {:>10.1} {:>9}",
+            label,
+            len,
+            pct(&mut best, 0.5),
+            pct(&mut best, 0.99),
+            pct(&mut best, 1.0),
+            pct(&mut raw, 0.99),
+            tot
+        );
     };
     for &s in &scripts {
-        let pool: Vec<&String> = names.iter().filter(|(sc, _)| *sc == s).map(|(_, n)| n).collect();
+        let pool: Vec<&String> = names
+            .iter()
+            .filter(|(sc, _)| *sc == s)
+            .map(|(_, n)| n)
+            .collect();
         for len in [1usize, 2, 3, 5] {
             let mut runs = Vec::with_capacity(q);
             for k in 0..q {
@@ -337,7 +683,11 @@ fn main() {
                 let chars: Vec<char> = w.chars().collect();
                 let len = len.min(chars.len());
                 // mostly prefixes (typing), every third an infix
-                let start = if k % 3 == 0 { rng.random_range(0..=chars.len() - len) } else { 0 };
+                let start = if k % 3 == 0 {
+                    rng.random_range(0..=chars.len() - len)
+                } else {
+                    0
+                };
                 let qs: String = chars[start..start + len].iter().collect();
                 runs.push(timed(&mut idx, &qs, &filter, Sort::Name, 0));
             }
@@ -346,10 +696,32 @@ fn main() {
     }
     // Rare / no-match inputs per script, 1..5 chars.
     let rare: &[(&str, &[&str])] = &[
-        ("Latin", &["q", "qx", "qxz", "zzqxj", "xq", "jq", "wxw", "vvvq", "kzk"]),
-        ("Cyrillic", &["щ", "ъы", "ыыы", "щщщщщ", "ьъ", "жжж", "эюя", "фффф", "цщ"]),
-        ("Greek", &["ψ", "ξψ", "ψξζ", "ζζζζζ", "ξξ", "ωψω", "φφφ", "ψψ", "ζξ"]),
-        ("Cjk", &["龘", "龘龘", "龘龘龘", "龘龘龘龘龘", "秀龘", "王伟伟伟", "鑫", "麒麟", "伟芳娜"]),
+        (
+            "Latin",
+            &["q", "qx", "qxz", "zzqxj", "xq", "jq", "wxw", "vvvq", "kzk"],
+        ),
+        (
+            "Cyrillic",
+            &["щ", "ъы", "ыыы", "щщщщщ", "ьъ", "жжж", "эюя", "фффф", "цщ"],
+        ),
+        (
+            "Greek",
+            &["ψ", "ξψ", "ψξζ", "ζζζζζ", "ξξ", "ωψω", "φφφ", "ψψ", "ζξ"],
+        ),
+        (
+            "Cjk",
+            &[
+                "龘",
+                "龘龘",
+                "龘龘龘",
+                "龘龘龘龘龘",
+                "秀龘",
+                "王伟伟伟",
+                "鑫",
+                "麒麟",
+                "伟芳娜",
+            ],
+        ),
     ];
     for (name, qs) in rare {
         let mut runs = Vec::new();
@@ -381,17 +753,61 @@ fn main() {
     let cases: Vec<(&str, &str, Filter, Sort)> = vec![
         ("empty", "", Filter::default(), Sort::Name),
         ("empty rec", "", Filter::default(), Sort::Recent),
-        ("empty bday", "", Filter::default(), Sort::NextBirthday { today_md: 1215 }),
-        ("city", "", Filter { city: Some("Київ".into()), ..Default::default() }, Sort::Name),
-        ("tag", "", Filter { tag: Some("VIP".into()), ..Default::default() }, Sort::Recent),
-        ("category", "", Filter { categories: vec!["lead".into()], ..Default::default() }, Sort::Name),
+        (
+            "empty bday",
+            "",
+            Filter::default(),
+            Sort::NextBirthday { today_md: 1215 },
+        ),
+        (
+            "city",
+            "",
+            Filter {
+                city: Some("Київ".into()),
+                ..Default::default()
+            },
+            Sort::Name,
+        ),
+        (
+            "tag",
+            "",
+            Filter {
+                tag: Some("VIP".into()),
+                ..Default::default()
+            },
+            Sort::Recent,
+        ),
+        (
+            "category",
+            "",
+            Filter {
+                categories: vec!["lead".into()],
+                ..Default::default()
+            },
+            Sort::Name,
+        ),
         ("2 terms", "ан ко", Filter::default(), Sort::Name),
         ("a recent", "a", Filter::default(), Sort::Recent),
-        ("e bday", "e", Filter::default(), Sort::NextBirthday { today_md: 1231 }),
-        ("o+city", "o", Filter { city: Some("london".into()), ..Default::default() }, Sort::Name),
+        (
+            "e bday",
+            "e",
+            Filter::default(),
+            Sort::NextBirthday { today_md: 1231 },
+        ),
+        (
+            "o+city",
+            "o",
+            Filter {
+                city: Some("london".into()),
+                ..Default::default()
+            },
+            Sort::Name,
+        ),
     ];
     for (label, text, f, sort) in cases {
-        let runs = (0..q).map(|i| timed(&mut idx, text, &f, sort, (i % 4) * 50)).collect();
+        let runs = (0..q)
+            .map(|i| timed(&mut idx, text, &f, sort, (i % 4) * 50))
+            .collect();
         report(label, "-", runs);
     }
     // Paging through a cached result.
@@ -403,6 +819,12 @@ fn main() {
         times.push(t.elapsed());
         std::hint::black_box(p.total);
     }
-    println!("{:<11} {:>5} {:>8.1} {:>8.1} {:>8.1}", "next page", "-", pct(&mut times, 0.5),
-        pct(&mut times, 0.99), pct(&mut times, 1.0));
+    println!(
+        "{:<11} {:>5} {:>8.1} {:>8.1} {:>8.1}",
+        "next page",
+        "-",
+        pct(&mut times, 0.5),
+        pct(&mut times, 0.99),
+        pct(&mut times, 1.0)
+    );
 }

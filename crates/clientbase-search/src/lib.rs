@@ -71,11 +71,12 @@ mod posting;
 
 pub use fold::{fold, fold_into};
 
-
 use icu_collator::options::CollatorOptions;
 use icu_collator::{Collator, CollatorBorrowed};
 use icu_locale_core::Locale;
-use posting::{digit_gram_index, Bits, DigitGrams, FxMap, Member, Posting, Seek, TextGrams, Trigrams};
+use posting::{
+    digit_gram_index, Bits, DigitGrams, FxMap, Member, Posting, Seek, TextGrams, Trigrams,
+};
 
 /// One client as the index sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -155,7 +156,10 @@ impl Interner {
         *c = c.saturating_sub(1);
     }
     fn get(&self, folded: &str) -> Option<u32> {
-        self.map.get(folded).copied().filter(|&id| self.count[id as usize] > 0)
+        self.map
+            .get(folded)
+            .copied()
+            .filter(|&id| self.count[id as usize] > 0)
     }
     fn live(&self) -> Vec<String> {
         self.display
@@ -187,7 +191,13 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn add(&mut self, coll: &CollatorBorrowed<'_>, sort_name: &str, texts: &[String], phone_digits: &[String]) {
+    fn add(
+        &mut self,
+        coll: &CollatorBorrowed<'_>,
+        sort_name: &str,
+        texts: &[String],
+        phone_digits: &[String],
+    ) {
         let doc_start = self.text.len();
         for t in texts {
             let start = self.text.len();
@@ -199,7 +209,8 @@ impl Prepared {
                 self.text.pop();
             }
         }
-        self.text_span.push((doc_start as u32, self.text.len() as u32));
+        self.text_span
+            .push((doc_start as u32, self.text.len() as u32));
         let doc_start = self.phones.len();
         for p in phone_digits {
             let before = self.phones.len();
@@ -211,7 +222,8 @@ impl Prepared {
                 self.phones.pop();
             }
         }
-        self.phone_span.push((doc_start as u32, self.phones.len() as u32));
+        self.phone_span
+            .push((doc_start as u32, self.phones.len() as u32));
         let mut key = Vec::with_capacity(sort_name.len() * 3);
         let _ = coll.write_sort_key_to(sort_name, &mut key);
         self.sort_keys.push(key.into());
@@ -228,8 +240,10 @@ impl Prepared {
         self.phones.reserve_exact(other.phones.len() + p / 8);
         self.text.push_str(&other.text);
         self.phones.push_str(&other.phones);
-        self.text_span.extend(other.text_span.iter().map(|&(a, b)| (a + dt, b + dt)));
-        self.phone_span.extend(other.phone_span.iter().map(|&(a, b)| (a + dp, b + dp)));
+        self.text_span
+            .extend(other.text_span.iter().map(|&(a, b)| (a + dt, b + dt)));
+        self.phone_span
+            .extend(other.phone_span.iter().map(|&(a, b)| (a + dp, b + dp)));
         self.sort_keys.extend(other.sort_keys);
     }
 }
@@ -288,7 +302,10 @@ fn build_orders(sort_key: &[Box<[u8]>], created: &[i64], bday: &[u16]) -> Orders
     keyed.sort_unstable_by(|a, b| {
         a.0.cmp(&b.0).then_with(|| {
             let (ka, kb) = (&sort_key[a.1 as usize], &sort_key[b.1 as usize]);
-            ka.get(8..).unwrap_or(&[]).cmp(kb.get(8..).unwrap_or(&[])).then(a.1.cmp(&b.1))
+            ka.get(8..)
+                .unwrap_or(&[])
+                .cmp(kb.get(8..).unwrap_or(&[]))
+                .then(a.1.cmp(&b.1))
         })
     });
     let name: Vec<u32> = keyed.into_iter().map(|(_, s)| s).collect();
@@ -438,7 +455,9 @@ fn push_post(post: &mut Vec<Vec<u32>>, id: u32, slot: u32) {
 }
 
 fn make_collator(locale: &str) -> CollatorBorrowed<'static> {
-    let loc: Locale = locale.parse().unwrap_or_else(|_| "en".parse().expect("en parses"));
+    let loc: Locale = locale
+        .parse()
+        .unwrap_or_else(|_| "en".parse().expect("en parses"));
     Collator::try_new(loc.into(), CollatorOptions::default())
         .or_else(|_| Collator::try_new(Default::default(), CollatorOptions::default()))
         .expect("root collation data is compiled in")
@@ -449,7 +468,8 @@ fn is_phone_sep(c: char) -> bool {
 }
 
 fn is_phone_like(tok: &str) -> bool {
-    tok.chars().any(|c| c.is_ascii_digit()) && tok.chars().all(|c| c.is_ascii_digit() || is_phone_sep(c))
+    tok.chars().any(|c| c.is_ascii_digit())
+        && tok.chars().all(|c| c.is_ascii_digit() || is_phone_sep(c))
 }
 
 /// Splits a query into terms (see the crate docs for the rules).
@@ -464,8 +484,11 @@ fn parse_terms(text: &str) -> Vec<Term> {
             while j < toks.len() && is_phone_like(toks[j]) {
                 j += 1;
             }
-            let digits: String =
-                toks[i..j].iter().flat_map(|t| t.chars()).filter(|c| c.is_ascii_digit()).collect();
+            let digits: String = toks[i..j]
+                .iter()
+                .flat_map(|t| t.chars())
+                .filter(|c| c.is_ascii_digit())
+                .collect();
             let bare = j == i + 1 && toks[i].bytes().all(|b| b.is_ascii_digit());
             terms.push(Term::Digits(digits, bare));
             i = j;
@@ -561,7 +584,10 @@ impl<T> Index<T> {
     /// Appends a slot's metadata (not its text/phone spans, not grams, not orders).
     fn push_meta(&mut self, doc: SearchDoc<T>, sort_key: Box<[u8]>, fold_buf: &mut String) -> u32 {
         let slot = self.live.len() as u32;
-        let category = self.categories.intern(doc.category.as_deref().unwrap_or(""), doc.category.as_deref().unwrap_or(""));
+        let category = self.categories.intern(
+            doc.category.as_deref().unwrap_or(""),
+            doc.category.as_deref().unwrap_or(""),
+        );
         let mut tags: Vec<u32> = doc
             .tags
             .iter()
@@ -586,7 +612,8 @@ impl<T> Index<T> {
         push_post(&mut self.cat_post, category, slot);
         self.sort_key.push(sort_key);
         self.created.push(doc.created_ms);
-        self.bday.push(doc.birthday_md.filter(|&b| b != NO_BDAY).unwrap_or(NO_BDAY));
+        self.bday
+            .push(doc.birthday_md.filter(|&b| b != NO_BDAY).unwrap_or(NO_BDAY));
         self.category.push(category);
         self.city.push(city);
         self.alive.set(slot);
@@ -616,7 +643,9 @@ impl<T> Index<T> {
     }
 
     fn cmp_name(&self, a: u32, b: u32) -> std::cmp::Ordering {
-        self.sort_key[a as usize].cmp(&self.sort_key[b as usize]).then(a.cmp(&b))
+        self.sort_key[a as usize]
+            .cmp(&self.sort_key[b as usize])
+            .then(a.cmp(&b))
     }
 
     /// Builds grams and orders for all slots from scratch (uni/bigrams and tri/digit grams on
@@ -629,7 +658,11 @@ impl<T> Index<T> {
             let h1 = sc.spawn(move || build_unibi(text, spans, alive));
             let h2 = sc.spawn(move || build_tri_digits(text, spans, phones, phone_spans, alive));
             let orders = build_orders(&self.sort_key, &self.created, &self.bday);
-            (orders, h1.join().expect("gram worker"), h2.join().expect("gram worker"))
+            (
+                orders,
+                h1.join().expect("gram worker"),
+                h2.join().expect("gram worker"),
+            )
         });
         (self.name_order, self.recent_order, self.bday_order) = orders;
         self.text_grams = tg;
@@ -681,7 +714,8 @@ impl<T> Index<T> {
             self.text_span.push((at, self.text_arena.len() as u32));
             let (a, b) = old_phone_span[i];
             let at = self.phone_arena.len() as u32;
-            self.phone_arena.push_str(&old_phone[a as usize..b as usize]);
+            self.phone_arena
+                .push_str(&old_phone[a as usize..b as usize]);
             self.phone_span.push((at, self.phone_arena.len() as u32));
             self.sort_key.push(key);
             self.created.push(old_created[i]);
@@ -713,7 +747,11 @@ impl<T> Index<T> {
                 last.insert(d.key.as_str(), i);
             }
             if last.len() < docs.len() {
-                let keep: Vec<bool> = docs.iter().enumerate().map(|(i, d)| last[d.key.as_str()] == i).collect();
+                let keep: Vec<bool> = docs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| last[d.key.as_str()] == i)
+                    .collect();
                 drop(last);
                 let mut i = 0;
                 docs.retain(|_| {
@@ -726,7 +764,12 @@ impl<T> Index<T> {
         // The strings are moved out so that T need not be Send; the workers drop them.
         let mut parts: Vec<(Vec<String>, Vec<String>)> = docs
             .iter_mut()
-            .map(|d| (std::mem::take(&mut d.texts), std::mem::take(&mut d.phone_digits)))
+            .map(|d| {
+                (
+                    std::mem::take(&mut d.texts),
+                    std::mem::take(&mut d.phone_digits),
+                )
+            })
             .collect();
         let names: Vec<&str> = docs.iter().map(|d| d.sort_name.as_str()).collect();
         let mid = n / 2;
@@ -782,7 +825,11 @@ impl<T> Index<T> {
         }
         (self.name_order, self.recent_order, self.bday_order) =
             build_orders(&self.sort_key, &self.created, &self.bday);
-        for o in [&mut self.name_order, &mut self.recent_order, &mut self.bday_order] {
+        for o in [
+            &mut self.name_order,
+            &mut self.recent_order,
+            &mut self.bday_order,
+        ] {
             o.reserve(n / 8);
         }
         self.text_arena = prep.text;
@@ -799,7 +846,12 @@ impl<T> Index<T> {
             self.kill_slot(old);
         }
         let mut prep = Prepared::default();
-        prep.add(&self.collator, &doc.sort_name, &doc.texts, &doc.phone_digits);
+        prep.add(
+            &self.collator,
+            &doc.sort_name,
+            &doc.texts,
+            &doc.phone_digits,
+        );
         let mut buf = String::new();
         let key = prep.sort_keys.pop().expect("one key");
         let slot = self.push_meta(doc, key, &mut buf);
@@ -809,7 +861,8 @@ impl<T> Index<T> {
         self.text_span.push((at, self.text_arena.len() as u32));
         let (a, b) = prep.phone_span[0];
         let at = self.phone_arena.len() as u32;
-        self.phone_arena.push_str(&prep.phones[a as usize..b as usize]);
+        self.phone_arena
+            .push_str(&prep.phones[a as usize..b as usize]);
         self.phone_span.push((at, self.phone_arena.len() as u32));
         if self.pending.is_none() {
             let (a, b) = self.text_span[slot as usize];
@@ -817,10 +870,13 @@ impl<T> Index<T> {
             self.text_grams.add(slot, text);
             self.trigrams.add(slot, text);
             let (a, b) = self.phone_span[slot as usize];
-            self.digit_grams.add(slot, &self.phone_arena[a as usize..b as usize]);
+            self.digit_grams
+                .add(slot, &self.phone_arena[a as usize..b as usize]);
         }
         // Binary insertion into the three orders.
-        let pos = self.name_order.partition_point(|&o| self.cmp_name(o, slot).is_lt());
+        let pos = self
+            .name_order
+            .partition_point(|&o| self.cmp_name(o, slot).is_lt());
         self.name_order.insert(pos, slot);
         let c = self.created[slot as usize];
         let pos = self.recent_order.partition_point(|&o| {
@@ -921,8 +977,20 @@ impl<T> Index<T> {
     ///
     /// The last query's result is cached (as a bitset plus the ordered prefix produced so far),
     /// so paging through it only walks the sort order further.
-    pub fn query(&mut self, text: &str, filter: &Filter, sort: Sort, offset: usize, limit: usize) -> Page<'_, T> {
-        let key = CacheKey { text: text.to_string(), filter: filter.clone(), sort, generation: self.generation };
+    pub fn query(
+        &mut self,
+        text: &str,
+        filter: &Filter,
+        sort: Sort,
+        offset: usize,
+        limit: usize,
+    ) -> Page<'_, T> {
+        let key = CacheKey {
+            text: text.to_string(),
+            filter: filter.clone(),
+            sort,
+            generation: self.generation,
+        };
         let hit = matches!(&self.cache, Some(c) if c.key == key);
         if !hit {
             let old = self.cache.take();
@@ -1005,7 +1073,8 @@ impl<T> Index<T> {
             if postings[0].len() == 0 {
                 return None;
             }
-            let verify = (chars.len() > 3).then(|| (memchr::memmem::Finder::new(s.as_bytes()), Field::Text));
+            let verify =
+                (chars.len() > 3).then(|| (memchr::memmem::Finder::new(s.as_bytes()), Field::Text));
             Some(Plan { postings, verify })
         };
         match term {
@@ -1015,12 +1084,15 @@ impl<T> Index<T> {
                 let mut postings: Vec<&Posting> = if b.len() <= 3 {
                     vec![&self.digit_grams.grams[digit_gram_index(b)]]
                 } else {
-                    b.windows(3).map(|w| &self.digit_grams.grams[digit_gram_index(w)]).collect()
+                    b.windows(3)
+                        .map(|w| &self.digit_grams.grams[digit_gram_index(w)])
+                        .collect()
                 };
                 postings.sort_by_key(|p| p.len());
                 postings.dedup_by(|a, b| std::ptr::eq(*a, *b));
                 if postings[0].len() > 0 {
-                    let verify = (b.len() > 3).then(|| (memchr::memmem::Finder::new(b), Field::Phones));
+                    let verify =
+                        (b.len() > 3).then(|| (memchr::memmem::Finder::new(b), Field::Phones));
                     out.push(Plan { postings, verify });
                 }
                 if *bare {
@@ -1054,16 +1126,23 @@ impl<T> Index<T> {
         let first = plan.postings[0];
         if let Some(Set::Sparse(v)) = cur {
             if v.len() <= first.len() {
-                let mut members: Vec<Member<'_>> = plan.postings.iter().map(|p| Member::new(p)).collect();
+                let mut members: Vec<Member<'_>> =
+                    plan.postings.iter().map(|p| Member::new(p)).collect();
                 return Set::Sparse(
                     v.iter()
                         .copied()
-                        .filter(|&s| members.iter_mut().all(|m| m.contains(s)) && self.verify(plan, s))
+                        .filter(|&s| {
+                            members.iter_mut().all(|m| m.contains(s)) && self.verify(plan, s)
+                        })
                         .collect(),
                 );
             }
         }
-        if plan.postings.iter().all(|p| matches!(p, Posting::Dense { .. })) {
+        if plan
+            .postings
+            .iter()
+            .all(|p| matches!(p, Posting::Dense { .. }))
+        {
             // AND the bitsets word-wise, then verify what is left (if the term needs it).
             let mut bits = match first {
                 Posting::Dense { bits, .. } => bits.clone(),
@@ -1078,7 +1157,10 @@ impl<T> Index<T> {
                 Some(Set::Dense(c)) => bits.and_with(c),
                 Some(Set::Sparse(v)) => {
                     return Set::Sparse(
-                        v.iter().copied().filter(|&s| bits.contains(s) && self.verify(plan, s)).collect(),
+                        v.iter()
+                            .copied()
+                            .filter(|&s| bits.contains(s) && self.verify(plan, s))
+                            .collect(),
                     );
                 }
                 None => {}
@@ -1089,7 +1171,8 @@ impl<T> Index<T> {
             }
             return Set::Dense(bits);
         }
-        let mut members: Vec<Member<'_>> = plan.postings[1..].iter().map(|p| Member::new(p)).collect();
+        let mut members: Vec<Member<'_>> =
+            plan.postings[1..].iter().map(|p| Member::new(p)).collect();
         let mut cur_seek = match cur {
             Some(Set::Sparse(v)) => Some(Seek::new(v)),
             _ => None,
@@ -1156,7 +1239,13 @@ impl<T> Index<T> {
         b
     }
 
-    fn compute(&mut self, key: CacheKey, filter: &Filter, sort: Sort, old: Option<Cached>) -> Cached {
+    fn compute(
+        &mut self,
+        key: CacheKey,
+        filter: &Filter,
+        sort: Sort,
+        old: Option<Cached>,
+    ) -> Cached {
         let n = self.live.len();
         // Reuse the previous result's buffers.
         let (mut items, old_mask) = match old {
@@ -1166,8 +1255,11 @@ impl<T> Index<T> {
         items.clear();
         let (with, p) = match sort {
             Sort::NextBirthday { today_md } => {
-                let with = self.bday_order.partition_point(|&s| self.bday[s as usize] != NO_BDAY);
-                let p = self.bday_order[..with].partition_point(|&s| self.bday[s as usize] < today_md);
+                let with = self
+                    .bday_order
+                    .partition_point(|&s| self.bday[s as usize] != NO_BDAY);
+                let p =
+                    self.bday_order[..with].partition_point(|&s| self.bday[s as usize] < today_md);
                 (with, p)
             }
             _ => (0, 0),
@@ -1188,7 +1280,11 @@ impl<T> Index<T> {
         let cats: Option<Vec<u32>> = if filter.categories.is_empty() {
             None
         } else {
-            let v: Vec<u32> = filter.categories.iter().filter_map(|c| self.categories.get(c)).collect();
+            let v: Vec<u32> = filter
+                .categories
+                .iter()
+                .filter_map(|c| self.categories.get(c))
+                .collect();
             if v.is_empty() {
                 return empty(items);
             }
@@ -1211,17 +1307,25 @@ impl<T> Index<T> {
         if !terms.is_empty() {
             self.finish_indexing();
         }
-        let set = if terms.is_empty() { None } else { Some(self.match_terms(&terms)) };
+        let set = if terms.is_empty() {
+            None
+        } else {
+            Some(self.match_terms(&terms))
+        };
 
         // Small result: filter each match and sort by rank.
         if let Some(Set::Sparse(v)) = &set {
             if v.len() <= n / 16 {
                 items.extend(v.iter().copied().filter(|&s| {
                     self.alive.contains(s)
-                        && cats.as_ref().is_none_or(|c| c.contains(&self.category[s as usize]))
+                        && cats
+                            .as_ref()
+                            .is_none_or(|c| c.contains(&self.category[s as usize]))
                         && city.is_none_or(|c| self.city[s as usize] == c)
                         && tag.is_none_or(|t| {
-                            self.live[s as usize].as_ref().is_some_and(|l| l.tags.contains(&t))
+                            self.live[s as usize]
+                                .as_ref()
+                                .is_some_and(|l| l.tags.contains(&t))
                         })
                 }));
                 self.ensure_ranks();
@@ -1243,7 +1347,10 @@ impl<T> Index<T> {
                 };
                 items.sort_unstable_by_key(rot);
                 let total = items.len();
-                return Cached { total, ..empty(items) };
+                return Cached {
+                    total,
+                    ..empty(items)
+                };
             }
         }
         // Large result: a bitset mask (matches ∧ alive ∧ filters), walked in sort order lazily.
@@ -1270,6 +1377,17 @@ impl<T> Index<T> {
             mask.and_with(&self.ids_bits(&self.tag_post, &[t], n));
         }
         let total = mask.count();
-        Cached { key, sort, mask, total, items, seg: 0, pos: 0, with, p, complete: total == 0 }
+        Cached {
+            key,
+            sort,
+            mask,
+            total,
+            items,
+            seg: 0,
+            pos: 0,
+            with,
+            p,
+            complete: total == 0,
+        }
     }
 }

@@ -16,7 +16,9 @@ pub struct Bits {
 
 impl Bits {
     pub fn with_len(n: usize) -> Self {
-        Bits { words: vec![0; n.div_ceil(64)] }
+        Bits {
+            words: vec![0; n.div_ceil(64)],
+        }
     }
     #[inline]
     pub fn contains(&self, i: u32) -> bool {
@@ -100,7 +102,10 @@ impl Posting {
                 for &s in v.iter() {
                     bits.set(s);
                 }
-                *self = Posting::Dense { count: v.len(), bits };
+                *self = Posting::Dense {
+                    count: v.len(),
+                    bits,
+                };
             } else {
                 v.shrink_to_fit();
             }
@@ -134,7 +139,11 @@ const LOW: usize = 0x3000;
 
 impl TextGrams {
     pub fn new() -> Self {
-        TextGrams { low_ids: vec![0; LOW], bi_direct: vec![0; 256 * 256], ..Default::default() }
+        TextGrams {
+            low_ids: vec![0; LOW],
+            bi_direct: vec![0; 256 * 256],
+            ..Default::default()
+        }
     }
 
     #[inline]
@@ -252,7 +261,10 @@ pub struct DigitGrams {
 
 impl Default for DigitGrams {
     fn default() -> Self {
-        DigitGrams { grams: vec![Posting::default(); 1110], last: vec![0; 1110] }
+        DigitGrams {
+            grams: vec![Posting::default(); 1110],
+            last: vec![0; 1110],
+        }
     }
 }
 
@@ -261,7 +273,11 @@ pub fn digit_gram_index(d: &[u8]) -> usize {
     match d.len() {
         1 => (d[0] - b'0') as usize,
         2 => 10 + ((d[0] - b'0') as usize) * 10 + (d[1] - b'0') as usize,
-        _ => 110 + ((d[0] - b'0') as usize) * 100 + ((d[1] - b'0') as usize) * 10 + (d[2] - b'0') as usize,
+        _ => {
+            110 + ((d[0] - b'0') as usize) * 100
+                + ((d[1] - b'0') as usize) * 10
+                + (d[2] - b'0') as usize
+        }
     }
 }
 
@@ -385,7 +401,9 @@ impl Trigrams {
         }
     }
     pub fn get(&self, a: char, b: char, c: char) -> Option<&Posting> {
-        self.map.get(&trigram_key(a, b, c)).map(|&i| &self.lists[i as usize])
+        self.map
+            .get(&trigram_key(a, b, c))
+            .map(|&i| &self.lists[i as usize])
     }
     pub fn densify(&mut self, n_slots: usize) {
         for p in &mut self.lists {

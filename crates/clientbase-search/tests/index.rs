@@ -18,14 +18,22 @@ fn doc(key: &str, name: &str) -> SearchDoc<String> {
 }
 
 fn keys(idx: &mut Index<String>, q: &str) -> Vec<String> {
-    let mut v: Vec<String> =
-        idx.query(q, &Filter::default(), Sort::Name, 0, usize::MAX).items.into_iter().cloned().collect();
+    let mut v: Vec<String> = idx
+        .query(q, &Filter::default(), Sort::Name, 0, usize::MAX)
+        .items
+        .into_iter()
+        .cloned()
+        .collect();
     v.sort();
     v
 }
 
 fn ordered(idx: &mut Index<String>, q: &str, f: &Filter, sort: Sort) -> Vec<String> {
-    idx.query(q, f, sort, 0, 1000).items.into_iter().cloned().collect()
+    idx.query(q, f, sort, 0, 1000)
+        .items
+        .into_iter()
+        .cloned()
+        .collect()
 }
 
 fn sample() -> Index<String> {
@@ -102,7 +110,15 @@ fn cjk_one_and_two_chars() {
 #[test]
 fn phone_fragments() {
     let mut idx = sample();
-    for q in ["671234", "067 123", "067-123-45", "+380 67 123", "(067) 1234567", "380671234567", "+38 (067) 123-45-67"] {
+    for q in [
+        "671234",
+        "067 123",
+        "067-123-45",
+        "+380 67 123",
+        "(067) 1234567",
+        "380671234567",
+        "+38 (067) 123-45-67",
+    ] {
         assert_eq!(keys(&mut idx, q), vec!["ivan"], "query {q:?}");
     }
     assert_eq!(keys(&mut idx, "138 1234"), vec!["wang"]);
@@ -139,9 +155,17 @@ fn rich() -> Index<String> {
         let mut d = doc(&format!("k{i:02}"), &format!("Name {i:02}"));
         d.category = Some(["client", "lead", "partner"][i % 3].into());
         d.city = cities[i % 3].into();
-        d.tags = if i % 5 == 0 { vec!["VIP".into(), "opt".into()] } else { vec!["opt".into()] };
+        d.tags = if i % 5 == 0 {
+            vec!["VIP".into(), "opt".into()]
+        } else {
+            vec!["opt".into()]
+        };
         d.created_ms = 1000 + i as i64;
-        d.birthday_md = if i % 4 == 3 { None } else { Some([101, 615, 1231, 1201, 1215][i % 5]) };
+        d.birthday_md = if i % 4 == 3 {
+            None
+        } else {
+            Some([101, 615, 1231, 1201, 1215][i % 5])
+        };
         docs.push(d);
     }
     idx.bulk_load(docs);
@@ -151,20 +175,42 @@ fn rich() -> Index<String> {
 #[test]
 fn filters() {
     let mut idx = rich();
-    let f = Filter { categories: vec!["lead".into(), "partner".into()], ..Default::default() };
+    let f = Filter {
+        categories: vec!["lead".into(), "partner".into()],
+        ..Default::default()
+    };
     assert_eq!(idx.query("", &f, Sort::Name, 0, 100).total, 20);
-    let f = Filter { tag: Some("vip".into()), ..Default::default() };
+    let f = Filter {
+        tag: Some("vip".into()),
+        ..Default::default()
+    };
     let got = ordered(&mut idx, "", &f, Sort::Name);
     assert_eq!(got, vec!["k00", "k05", "k10", "k15", "k20", "k25"]);
-    let f = Filter { city: Some("КИЇВ".into()), ..Default::default() };
+    let f = Filter {
+        city: Some("КИЇВ".into()),
+        ..Default::default()
+    };
     assert_eq!(idx.query("", &f, Sort::Name, 0, 100).total, 10);
-    let f = Filter { city: Some("київ".into()), tag: Some("VIP".into()), categories: vec!["client".into()] };
+    let f = Filter {
+        city: Some("київ".into()),
+        tag: Some("VIP".into()),
+        categories: vec!["client".into()],
+    };
     assert_eq!(ordered(&mut idx, "", &f, Sort::Name), vec!["k00", "k15"]);
-    let f = Filter { city: Some("Odesa".into()), ..Default::default() };
+    let f = Filter {
+        city: Some("Odesa".into()),
+        ..Default::default()
+    };
     assert_eq!(idx.query("", &f, Sort::Name, 0, 100).total, 0);
     // filter combined with text
-    let f = Filter { tag: Some("vip".into()), ..Default::default() };
-    assert_eq!(ordered(&mut idx, "name 1", &f, Sort::Name), vec!["k10", "k15"]);
+    let f = Filter {
+        tag: Some("vip".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        ordered(&mut idx, "name 1", &f, Sort::Name),
+        vec!["k10", "k15"]
+    );
     // pickers
     assert_eq!(idx.tags(), vec!["opt", "VIP"]);
     assert_eq!(idx.cities(), vec!["Athens", "Київ", "Львів"]);
@@ -183,7 +229,11 @@ fn sorts() {
     let b = ordered(&mut idx, "", &all, Sort::NextBirthday { today_md: 1210 });
     let md = |k: &str| -> Option<u16> {
         let i: usize = k[1..].parse().unwrap();
-        if i % 4 == 3 { None } else { Some([101, 615, 1231, 1201, 1215][i % 5]) }
+        if i % 4 == 3 {
+            None
+        } else {
+            Some([101, 615, 1231, 1201, 1215][i % 5])
+        }
     };
     let seq: Vec<Option<u16>> = b.iter().map(|k| md(k)).collect();
     let mut expect: Vec<Option<u16>> = Vec::new();
@@ -203,7 +253,12 @@ fn sorts() {
         Some(m) => 10_000 + m as u32,
         None => 99_999,
     };
-    let b = ordered(&mut idx, "name 0", &all, Sort::NextBirthday { today_md: 1210 });
+    let b = ordered(
+        &mut idx,
+        "name 0",
+        &all,
+        Sort::NextBirthday { today_md: 1210 },
+    );
     assert_eq!(b.len(), 12); // k00..k09, k10, k20
     let keys_: Vec<u32> = b.iter().map(|k| rot(md(k))).collect();
     assert!(keys_.windows(2).all(|w| w[0] <= w[1]), "{b:?}");
@@ -245,23 +300,47 @@ fn upsert_and_remove_are_immediate() {
     assert!(!idx.remove("new"));
     assert_eq!(idx.len(), 8);
     assert_eq!(keys(&mut idx, "петров"), Vec::<String>::new());
-    assert_eq!(idx.query("", &Filter::default(), Sort::Name, 0, 100).total, 8);
+    assert_eq!(
+        idx.query("", &Filter::default(), Sort::Name, 0, 100).total,
+        8
+    );
 }
 
 #[test]
 fn many_upserts_trigger_compaction_and_stay_correct() {
     let mut idx: Index<String> = Index::new("en");
-    idx.bulk_load((0..100).map(|i| doc(&format!("k{i}"), &format!("Anna {i}"))).collect());
+    idx.bulk_load(
+        (0..100)
+            .map(|i| doc(&format!("k{i}"), &format!("Anna {i}")))
+            .collect(),
+    );
     for round in 0..60 {
         for i in 0..100 {
             idx.upsert(doc(&format!("k{i}"), &format!("Anna {i} r{round}")));
         }
     }
     assert_eq!(idx.len(), 100);
-    assert_eq!(idx.query("anna", &Filter::default(), Sort::Name, 0, 10).total, 100);
-    assert_eq!(idx.query("r59", &Filter::default(), Sort::Name, 0, 10).total, 100);
-    assert_eq!(idx.query("r58", &Filter::default(), Sort::Name, 0, 10).total, 0);
-    assert_eq!(idx.query("anna 7 r59", &Filter::default(), Sort::Name, 0, 100).items.len(), 19);
+    assert_eq!(
+        idx.query("anna", &Filter::default(), Sort::Name, 0, 10)
+            .total,
+        100
+    );
+    assert_eq!(
+        idx.query("r59", &Filter::default(), Sort::Name, 0, 10)
+            .total,
+        100
+    );
+    assert_eq!(
+        idx.query("r58", &Filter::default(), Sort::Name, 0, 10)
+            .total,
+        0
+    );
+    assert_eq!(
+        idx.query("anna 7 r59", &Filter::default(), Sort::Name, 0, 100)
+            .items
+            .len(),
+        19
+    );
 }
 
 fn names_sorted(locale: &str, names: &[&str]) -> Vec<String> {
@@ -272,10 +351,29 @@ fn names_sorted(locale: &str, names: &[&str]) -> Vec<String> {
 
 #[test]
 fn collation_ukrainian() {
-    let got = names_sorted("uk", &["Жанна", "Євген", "Дмитро", "Ігор", "Іван", "Їжак", "Йосип", "Ґанна", "Галина"]);
+    let got = names_sorted(
+        "uk",
+        &[
+            "Жанна",
+            "Євген",
+            "Дмитро",
+            "Ігор",
+            "Іван",
+            "Їжак",
+            "Йосип",
+            "Ґанна",
+            "Галина",
+        ],
+    );
     let pos = |n: &str| got.iter().position(|x| x == n).unwrap();
-    assert!(pos("Дмитро") < pos("Євген") && pos("Євген") < pos("Жанна"), "{got:?}");
-    assert!(pos("Іван") < pos("Ігор") && pos("Ігор") < pos("Їжак") && pos("Їжак") < pos("Йосип"), "{got:?}");
+    assert!(
+        pos("Дмитро") < pos("Євген") && pos("Євген") < pos("Жанна"),
+        "{got:?}"
+    );
+    assert!(
+        pos("Іван") < pos("Ігор") && pos("Ігор") < pos("Їжак") && pos("Їжак") < pos("Йосип"),
+        "{got:?}"
+    );
     assert!(pos("Галина") < pos("Ґанна"), "{got:?}");
 }
 
@@ -295,38 +393,62 @@ fn collation_chinese_pinyin_and_set_locale() {
     assert_eq!(got, vec!["李娜", "王芳", "张伟"]);
     let mut idx = Index::new("en");
     idx.bulk_load(vec![doc("b", "Beta"), doc("a", "Alpha"), doc("g", "Γάμμα")]);
-    assert_eq!(ordered(&mut idx, "", &Filter::default(), Sort::Name), vec!["a", "b", "g"]);
+    assert_eq!(
+        ordered(&mut idx, "", &Filter::default(), Sort::Name),
+        vec!["a", "b", "g"]
+    );
     idx.set_locale("el");
     assert_eq!(idx.locale(), "el");
     // Greek tailoring puts Greek script first.
-    assert_eq!(ordered(&mut idx, "", &Filter::default(), Sort::Name), vec!["g", "a", "b"]);
+    assert_eq!(
+        ordered(&mut idx, "", &Filter::default(), Sort::Name),
+        vec!["g", "a", "b"]
+    );
     assert_eq!(keys(&mut idx, "γαμ"), vec!["g"]);
 }
 
 #[test]
 fn bulk_load_later_duplicate_wins_and_empty_query_lists_all() {
     let mut idx = Index::new("en");
-    idx.bulk_load(vec![doc("a", "First"), doc("b", "Other"), doc("a", "Second")]);
+    idx.bulk_load(vec![
+        doc("a", "First"),
+        doc("b", "Other"),
+        doc("a", "Second"),
+    ]);
     assert_eq!(idx.len(), 2);
     assert_eq!(keys(&mut idx, "second"), vec!["a"]);
     assert_eq!(keys(&mut idx, "first"), Vec::<String>::new());
-    assert_eq!(idx.query("   ", &Filter::default(), Sort::Recent, 0, 10).total, 2);
+    assert_eq!(
+        idx.query("   ", &Filter::default(), Sort::Recent, 0, 10)
+            .total,
+        2
+    );
 }
 
 #[test]
 fn changes_while_background_indexing_are_caught_up() {
     let mut idx: Index<String> = Index::new("en");
-    idx.bulk_load((0..5000).map(|i| doc(&format!("k{i}"), &format!("Client {i}"))).collect());
+    idx.bulk_load(
+        (0..5000)
+            .map(|i| doc(&format!("k{i}"), &format!("Client {i}")))
+            .collect(),
+    );
     // no text query yet: postings may still be building
     idx.upsert(doc("k1", "Renamed Zebra"));
     idx.upsert(doc("new", "Brand New Zebra"));
     assert!(idx.remove("k2"));
     assert_eq!(idx.len(), 5000);
-    assert_eq!(idx.query("", &Filter::default(), Sort::Name, 0, 1).total, 5000);
+    assert_eq!(
+        idx.query("", &Filter::default(), Sort::Name, 0, 1).total,
+        5000
+    );
     assert_eq!(keys(&mut idx, "zebra"), vec!["k1", "new"]);
     assert_eq!(keys(&mut idx, "client 2"), {
         // AND of "client" and the bare digit term "2" (matches any text containing 2)
-        let mut v: Vec<String> = (0..5000).filter(|i| i.to_string().contains('2') && *i != 2).map(|i| format!("k{i}")).collect();
+        let mut v: Vec<String> = (0..5000)
+            .filter(|i| i.to_string().contains('2') && *i != 2)
+            .map(|i| format!("k{i}"))
+            .collect();
         v.sort();
         v
     });

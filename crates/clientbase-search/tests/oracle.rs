@@ -7,9 +7,35 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 const WORDS: &[&str] = &[
-    "Иван", "Анна", "Ёлкин", "Йосип", "Євген", "Їжак", "Σοφία", "Νίκος", "Ραΐσης", "王秀英", "李娜",
-    "张伟", "José", "Müller", "Anna", "Hanna", "Straße", "ana", "nana", "банан", "Ѐ", "ΐ", "ＡＢ",
-    "dr.", "o'brien", "a-b", "12", "5", "2024",
+    "Иван",
+    "Анна",
+    "Ёлкин",
+    "Йосип",
+    "Євген",
+    "Їжак",
+    "Σοφία",
+    "Νίκος",
+    "Ραΐσης",
+    "王秀英",
+    "李娜",
+    "张伟",
+    "José",
+    "Müller",
+    "Anna",
+    "Hanna",
+    "Straße",
+    "ana",
+    "nana",
+    "банан",
+    "Ѐ",
+    "ΐ",
+    "ＡＢ",
+    "dr.",
+    "o'brien",
+    "a-b",
+    "12",
+    "5",
+    "2024",
 ];
 const CITIES: &[&str] = &["Київ", "КИЇВ", "Αθήνα", "London", ""];
 const TAGS: &[&str] = &["VIP", "vip", "опт", "重要"];
@@ -31,11 +57,19 @@ fn gen(rng: &mut ChaCha8Rng, key: String) -> SearchDoc<String> {
     let nw = rng.random_range(1..5);
     let name: Vec<&str> = (0..nw).map(|_| *WORDS.choose(rng).unwrap()).collect();
     let name = name.join(" ");
-    let note: Vec<&str> = (0..rng.random_range(0..4)).map(|_| *WORDS.choose(rng).unwrap()).collect();
-    let phones: Vec<String> = (0..rng.random_range(0..3))
-        .map(|_| (0..rng.random_range(6..12)).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect())
+    let note: Vec<&str> = (0..rng.random_range(0..4))
+        .map(|_| *WORDS.choose(rng).unwrap())
         .collect();
-    let tags: Vec<String> = (0..rng.random_range(0..3)).map(|_| TAGS.choose(rng).unwrap().to_string()).collect();
+    let phones: Vec<String> = (0..rng.random_range(0..3))
+        .map(|_| {
+            (0..rng.random_range(6..12))
+                .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+                .collect()
+        })
+        .collect();
+    let tags: Vec<String> = (0..rng.random_range(0..3))
+        .map(|_| TAGS.choose(rng).unwrap().to_string())
+        .collect();
     SearchDoc {
         key: key.clone(),
         sort_name: name.clone(),
@@ -58,7 +92,12 @@ fn model_of(d: &SearchDoc<String>) -> Model {
     Model {
         key: d.key.clone(),
         name: d.sort_name.clone(),
-        text: d.texts.iter().map(|t| fold(t)).collect::<Vec<_>>().join("\n"),
+        text: d
+            .texts
+            .iter()
+            .map(|t| fold(t))
+            .collect::<Vec<_>>()
+            .join("\n"),
         phones: d.phone_digits.clone(),
         cat: d.category.clone().unwrap_or_default(),
         tags: d.tags.iter().map(|t| fold(t)).collect(),
@@ -72,7 +111,8 @@ fn model_of(d: &SearchDoc<String>) -> Model {
 fn matches(m: &Model, folded: &str) -> bool {
     let toks: Vec<&str> = folded.split(' ').filter(|t| !t.is_empty()).collect();
     let phone_like = |t: &str| {
-        t.chars().any(|c| c.is_ascii_digit()) && t.chars().all(|c| c.is_ascii_digit() || "+-().".contains(c))
+        t.chars().any(|c| c.is_ascii_digit())
+            && t.chars().all(|c| c.is_ascii_digit() || "+-().".contains(c))
     };
     let mut i = 0;
     while i < toks.len() {
@@ -81,9 +121,14 @@ fn matches(m: &Model, folded: &str) -> bool {
             while j < toks.len() && phone_like(toks[j]) {
                 j += 1;
             }
-            let digits: String = toks[i..j].concat().chars().filter(|c| c.is_ascii_digit()).collect();
+            let digits: String = toks[i..j]
+                .concat()
+                .chars()
+                .filter(|c| c.is_ascii_digit())
+                .collect();
             let bare = j == i + 1 && toks[i].chars().all(|c| c.is_ascii_digit());
-            let ok = m.phones.iter().any(|p| p.contains(&digits)) || (bare && m.text.contains(&digits));
+            let ok =
+                m.phones.iter().any(|p| p.contains(&digits)) || (bare && m.text.contains(&digits));
             if !ok {
                 return false;
             }
@@ -100,13 +145,39 @@ fn matches(m: &Model, folded: &str) -> bool {
 
 fn check(idx: &mut Index<String>, models: &[Model], rng: &mut ChaCha8Rng, rounds: usize) {
     let queries: Vec<String> = {
-        let mut v: Vec<String> = vec!["".into(), "a".into(), "ан".into(), "ana".into(), "nana".into(), "σοφια".into(),
-            "秀".into(), "王秀".into(), "ёлк".into(), "елкин".into(), "й".into(), "и".into(), "1".into(), "12".into(),
-            "20".into(), "+3".into(), "(0) 1".into(), "ab".into(), "a b".into(), "dr.".into(), "o'b".into(),
-            "zzz".into(), "ιωσ".into(), "ss".into()];
+        let mut v: Vec<String> = vec![
+            "".into(),
+            "a".into(),
+            "ан".into(),
+            "ana".into(),
+            "nana".into(),
+            "σοφια".into(),
+            "秀".into(),
+            "王秀".into(),
+            "ёлк".into(),
+            "елкин".into(),
+            "й".into(),
+            "и".into(),
+            "1".into(),
+            "12".into(),
+            "20".into(),
+            "+3".into(),
+            "(0) 1".into(),
+            "ab".into(),
+            "a b".into(),
+            "dr.".into(),
+            "o'b".into(),
+            "zzz".into(),
+            "ιωσ".into(),
+            "ss".into(),
+        ];
         for _ in 0..rounds {
             let m = models.choose(rng).unwrap();
-            let src = if rng.random_bool(0.2) && !m.phones.is_empty() { m.phones[0].clone() } else { m.text.clone() };
+            let src = if rng.random_bool(0.2) && !m.phones.is_empty() {
+                m.phones[0].clone()
+            } else {
+                m.text.clone()
+            };
             let chars: Vec<char> = src.chars().collect();
             if chars.is_empty() {
                 continue;
@@ -119,11 +190,23 @@ fn check(idx: &mut Index<String>, models: &[Model], rng: &mut ChaCha8Rng, rounds
     };
     let filters = [
         Filter::default(),
-        Filter { city: Some("київ".into()), ..Default::default() },
-        Filter { tag: Some("VIP".into()), categories: vec!["lead".into(), "client".into()], ..Default::default() },
+        Filter {
+            city: Some("київ".into()),
+            ..Default::default()
+        },
+        Filter {
+            tag: Some("VIP".into()),
+            categories: vec!["lead".into(), "client".into()],
+            ..Default::default()
+        },
     ];
-    let by_key_map: std::collections::HashMap<&str, &Model> = models.iter().map(|m| (m.key.as_str(), m)).collect();
-    let sorts = [Sort::Name, Sort::Recent, Sort::NextBirthday { today_md: 1115 }];
+    let by_key_map: std::collections::HashMap<&str, &Model> =
+        models.iter().map(|m| (m.key.as_str(), m)).collect();
+    let sorts = [
+        Sort::Name,
+        Sort::Recent,
+        Sort::NextBirthday { today_md: 1115 },
+    ];
     for q in &queries {
         let fq = fold(q);
         let base: Vec<&Model> = models.iter().filter(|m| matches(m, &fq)).collect();
@@ -201,7 +284,10 @@ fn index_agrees_with_naive_model() {
     check(&mut idx, &models, &mut rng, 40);
     // Name order is the collation order of sort_name (uk).
     let page = idx.query("", &Filter::default(), Sort::Name, 0, usize::MAX);
-    let map: std::collections::HashMap<&str, &str> = models.iter().map(|m| (m.key.as_str(), m.name.as_str())).collect();
+    let map: std::collections::HashMap<&str, &str> = models
+        .iter()
+        .map(|m| (m.key.as_str(), m.name.as_str()))
+        .collect();
     let names: Vec<&str> = page.items.iter().map(|k| map[k.as_str()]).collect();
     let coll = icu_collator::Collator::try_new(
         "uk".parse::<icu_locale_core::Locale>().unwrap().into(),
@@ -209,6 +295,11 @@ fn index_agrees_with_naive_model() {
     )
     .unwrap();
     for w in names.windows(2) {
-        assert_ne!(coll.compare(w[0], w[1]), std::cmp::Ordering::Greater, "{:?}", w);
+        assert_ne!(
+            coll.compare(w[0], w[1]),
+            std::cmp::Ordering::Greater,
+            "{:?}",
+            w
+        );
     }
 }

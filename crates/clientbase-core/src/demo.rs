@@ -634,8 +634,13 @@ fn lang_of(rng: &mut ChaCha8Rng) -> Lang {
 }
 
 fn uuid_at(ms: i64, seq: u32, rng: &mut ChaCha8Rng) -> String {
+    // `seq` goes into the bits the version and variant leave alone (12 bits of byte 6-7, the low 6
+    // bits of byte 8, byte 9), so ids ascend with `seq` (< 2^26): in-order primary-key inserts.
     let mut b = [0u8; 10];
-    b[..4].copy_from_slice(&seq.to_be_bytes());
+    b[0] = (seq >> 22) as u8 & 0x0F;
+    b[1] = (seq >> 14) as u8;
+    b[2] = (seq >> 8) as u8 & 0x3F;
+    b[3] = seq as u8;
     for x in &mut b[4..] {
         *x = rng.random();
     }
@@ -647,9 +652,33 @@ fn uuid_at(ms: i64, seq: u32, rng: &mut ChaCha8Rng) -> String {
 /// Generates `n` demo clients (deterministic for a `seed`), ids ascending from `now_ms`, with the
 /// values the store derives (phones pre-formatted).
 pub fn generate(seed: u64, n: usize, now_ms: i64, owner: &str) -> Vec<(Client, Derived)> {
+    // Large batches are generated in two halves on two threads (each half deterministic: its own
+    // seed, the global client numbers).
+    if n < 4096 {
+        return generate_range(seed, 0..n, now_ms, owner);
+    }
+    let mid = n / 2;
+    let (mut out, second) = std::thread::scope(|s| {
+        let second =
+            s.spawn(|| generate_range(seed ^ 0x9E37_79B9_7F4A_7C15, mid..n, now_ms, owner));
+        let mut first = generate_range(seed, 0..mid, now_ms, owner);
+        first.reserve_exact(n - mid);
+        (first, second.join().expect("demo generation thread"))
+    });
+    out.extend(second);
+    out
+}
+
+/// Demo clients number `range` (the number feeds ids, e-mails and handles).
+fn generate_range(
+    seed: u64,
+    range: std::ops::Range<usize>,
+    now_ms: i64,
+    owner: &str,
+) -> Vec<(Client, Derived)> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
+    let mut out = Vec::with_capacity(range.len());
+    for i in range {
         let lang = lang_of(&mut rng);
         let country = country(&mut rng, lang);
         let org = rng.random_bool(0.2);
@@ -820,6 +849,20 @@ pub fn generate(seed: u64, n: usize, now_ms: i64, owner: &str) -> Vec<(Client, D
 mod tests {
     use super::*;
     use crate::phone;
+
+    #[test]
+    fn large_batches_deterministic_with_ascending_unique_ids() {
+        let a = generate(9, 5000, 1_700_000_000_000, "me");
+        let b = generate(9, 5000, 1_700_000_000_000, "me");
+        assert_eq!(
+            a.iter().map(|x| &x.0).collect::<Vec<_>>(),
+            b.iter().map(|x| &x.0).collect::<Vec<_>>()
+        );
+        assert!(
+            a.windows(2).all(|w| w[0].0.id < w[1].0.id),
+            "ids ascend across the halves"
+        );
+    }
 
     #[test]
     fn deterministic() {

@@ -26,6 +26,13 @@ const LABELS = {
   en: { clients: 'Clients', settings: 'Settings', search: 'Name, phone, city, tag…' },
 };
 
+// The seeded category B ("prospect in progress") as the filter chips show it in each language.
+const CATEGORY_B = {
+  ru: 'В работе',
+  el: 'Σε εξέλιξη',
+  zh: '跟进中',
+};
+
 test('the language follows the system until one is picked in Settings', { timeout: 120_000 }, async (t) => {
   const { page, context, errors } = await openPage(browser, server.url, { locale: 'uk-UA' });
   try {
@@ -47,6 +54,12 @@ test('the language follows the system until one is picked in Settings', { timeou
         assert.equal(await page.getByTestId('search-input').getAttribute('placeholder'), LABELS[lang].search);
         const count = await page.getByTestId('count').innerText();
         assert.doesNotMatch(count, /clients/, `count still English: ${count}`);
+        await page.getByText(CATEGORY_B[lang], { exact: true }).first().waitFor();
+        // The name order follows the language's collation: the core's first row is the list's first row.
+        const first = await server.api('list_clients', { query: { text: '', category_ids: [], sort: 'name', offset: 0, limit: 1 } });
+        await page.locator(`[data-testid="client-row"][data-id="${first.rows[0].id}"]`).first().waitFor();
+        assert.equal(await page.getByTestId('client-row').first().getAttribute('data-id'), first.rows[0].id);
+        assert.equal(await page.getByText('prospect in progress').count(), 0, 'seeded category name still English');
         await shot(page, `i18n-list-${lang}`);
         const o = await horizontalOverflow(page);
         assert.ok(o.scrollWidth <= o.width && o.over.length === 0, JSON.stringify(o));

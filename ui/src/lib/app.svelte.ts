@@ -6,7 +6,7 @@ import type { Category } from './bindings/Category';
 import type { CustomFieldDef } from './bindings/CustomFieldDef';
 import type { Settings } from './bindings/Settings';
 import type { Stats } from './bindings/Stats';
-import { applyLangSetting } from './i18n/index.svelte';
+import { applyLangSetting, t } from './i18n/index.svelte';
 
 export type Snack = { id: number; text: string; actionLabel?: string; action?: () => void; error?: ApiError };
 
@@ -56,8 +56,22 @@ export function categoryById(id: string | undefined): Category | undefined {
   return id ? app.categories.find((c) => c.id === id) : undefined;
 }
 
+/** The categories a new base is created with (migrations/0001_init.sql): id → code and stored name. */
+const SEEDED: Record<string, { code: 'A' | 'B' | 'C' | 'D'; name: string }> = {
+  '00000000-0000-7000-8000-00000000000a': { code: 'A', name: 'VIP' },
+  '00000000-0000-7000-8000-00000000000b': { code: 'B', name: 'prospect in progress' },
+  '00000000-0000-7000-8000-00000000000c': { code: 'C', name: 'potential' },
+  '00000000-0000-7000-8000-00000000000d': { code: 'D', name: 'dropped' },
+};
+
+/** A seeded category the user has not renamed is shown in the UI language; a renamed one as named. */
+function localizedCategory(c: Category): Category {
+  const seed = SEEDED[c.id];
+  return seed && c.name === seed.name ? { ...c, name: t(`cat_seed_${seed.code}`) } : c;
+}
+
 export async function reloadCategories(): Promise<void> {
-  app.categories = (await api.listCategories()).sort((a, b) => a.position - b.position);
+  app.categories = (await api.listCategories()).map(localizedCategory).sort((a, b) => a.position - b.position);
 }
 
 export async function reloadCustomFields(): Promise<void> {

@@ -168,6 +168,11 @@ export const en = {
   set_cat_code: 'Code',
   set_cat_color: 'Colour',
   set_cat_add: 'Add category',
+  // Names of the four categories a new base starts with, shown while the user has not renamed them.
+  cat_seed_A: 'VIP',
+  cat_seed_B: 'Prospect in progress',
+  cat_seed_C: 'Potential',
+  cat_seed_D: 'Dropped',
   set_cat_empty: 'No categories yet.',
   set_cat_delete_confirm: 'Delete category “{name}”? Clients keep their data but lose this category.',
   set_fields: 'Custom fields',

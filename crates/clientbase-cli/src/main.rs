@@ -15,6 +15,7 @@ use clientbase_core::api::{self, App, Platform};
 use clientbase_core::model::*;
 use clientbase_core::ApiError;
 use serde_json::Value;
+use std::io::Write;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -275,12 +276,20 @@ fn main() -> ExitCode {
     let json = cli.json;
     match run(cli) {
         Ok((v, text)) => {
-            if json {
-                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            let out = if json {
+                serde_json::to_string_pretty(&v).unwrap_or_default()
             } else {
-                println!("{text}");
+                text
+            };
+            // `clientbase search x | head` closes the pipe early: that is not an error worth a panic.
+            let mut stdout = std::io::stdout().lock();
+            match writeln!(stdout, "{out}").and_then(|()| stdout.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("error: cannot write the output: {e}");
+                    ExitCode::FAILURE
+                }
+                _ => ExitCode::SUCCESS,
             }
-            ExitCode::SUCCESS
         }
         Err(e) => {
             if json {

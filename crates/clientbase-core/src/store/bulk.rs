@@ -77,7 +77,9 @@ impl Store {
         items: &[(Client, Derived)],
         lap: &mut Lap,
     ) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             // Multi-row INSERTs (BATCH rows per statement): far less per-statement overhead than one
             // statement per row. Change-log rows keep the order (and HLC order) of the writes.
@@ -156,9 +158,11 @@ impl Store {
     }
 
     /// Copies the WAL into the database file on a separate connection and thread (PASSIVE: never
-    /// blocks this connection's readers or writers; a later automatic checkpoint finishes the job if
-    /// this one is interrupted). Errors are ignored: a checkpoint is an optimisation, not durability.
-    fn checkpoint_in_background(&self) {
+    /// blocks this connection's readers or writers), then truncates the WAL file (TRUNCATE: a brief
+    /// exclusive moment once nothing reads the WAL any more). A later automatic checkpoint finishes
+    /// the job if this one is interrupted. Errors are ignored: a checkpoint is an optimisation, not
+    /// durability.
+    pub(super) fn checkpoint_in_background(&self) {
         let path = self.path.clone();
         let _ = std::thread::Builder::new()
             .name("wal-checkpoint".into())
@@ -166,6 +170,8 @@ impl Store {
                 if let Ok(conn) = rusqlite::Connection::open(&path) {
                     let _ = conn.busy_timeout(std::time::Duration::from_millis(100));
                     let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                    let _ = conn.busy_timeout(std::time::Duration::from_secs(2));
+                    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
                 }
             });
     }
@@ -201,7 +207,9 @@ impl Store {
 
     /// Removes every demo client (and their contact persons); each removed row is logged as a delete.
     pub fn clear_demo(&mut self) -> Result<Stats, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut ids = tx.prepare("SELECT id FROM contacts WHERE client_id IN (SELECT id FROM clients WHERE is_demo = 1)")?;
             let contact_ids: Vec<String> =

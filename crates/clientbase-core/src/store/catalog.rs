@@ -73,7 +73,9 @@ impl Store {
         if old.as_ref() == Some(&c) {
             return Ok(c);
         }
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let full = serde_json::json!({"code": c.code, "name": c.name, "color": c.color, "position": c.position});
         match &old {
             None => {
@@ -134,7 +136,9 @@ impl Store {
                 .collect::<Result<_, _>>()?;
             r
         };
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "UPDATE clients SET category_id = NULL, updated_at = ?2 WHERE category_id = ?1",
             params![id, now],
@@ -207,7 +211,9 @@ impl Store {
             return Ok(f);
         }
         let full = serde_json::json!({"name": f.name, "kind": kind_str(f.kind), "options": f.options, "position": f.position});
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let options = serde_json::to_string(&f.options)?;
         match &old {
             None => {
@@ -263,7 +269,9 @@ impl Store {
                 .collect::<Result<_, _>>()?;
             r
         };
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for (cid, custom) in affected {
             let mut map: std::collections::BTreeMap<Id, CustomValue> =
                 serde_json::from_str(&custom)?;

@@ -60,7 +60,9 @@ impl Store {
         };
         let dv = rows::derive(&client.data);
         let json = rows::ClientJson::of(&client.data)?;
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         rows::exec_client(
             &mut tx.prepare_cached(&rows::insert_client_sql())?,
             &client,
@@ -121,7 +123,9 @@ impl Store {
         }
         new.updated_at = self.now();
         let dv = rows::derive(&new.data);
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         rows::exec_client(
             &mut tx.prepare_cached(&rows::update_client_sql())?,
             &new,
@@ -213,7 +217,9 @@ impl Store {
         let now = self.now();
         c.deleted_at = deleted.then(|| now.clone());
         c.updated_at = now;
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "UPDATE clients SET deleted_at = ?2, updated_at = ?3 WHERE id = ?1",
             params![id, c.deleted_at, c.updated_at],

@@ -31,6 +31,9 @@ pub use rows::Derived;
 /// Page size of new databases (bytes).
 pub(crate) const PAGE_SIZE: i64 = 8192;
 
+/// Size the WAL file is truncated to after a checkpoint (bytes).
+pub(crate) const WAL_SIZE_LIMIT: i64 = 16 * 1024 * 1024;
+
 /// Page cache: 32 MiB (negative = KiB).
 pub(crate) const CACHE_SIZE: i64 = -32_768;
 
@@ -107,10 +110,13 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "cache_size", CACHE_SIZE)?;
+        // Once checkpointed, the WAL file is cut back to this size (otherwise it keeps the size of
+        // the largest transaction ever written — hundreds of MB after a bulk load).
+        conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
         conn.set_prepared_statement_cache_capacity(64);
         let before = migrations::migrate(&mut conn)?;
 
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let device: Option<String> = tx
             .query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| {
                 r.get(0)
@@ -162,6 +168,12 @@ impl Store {
         store.open_read_ms = t.elapsed().as_secs_f64() * 1000.0;
         store.index.bulk_load(docs);
         store.open_index_ms = t.elapsed().as_secs_f64() * 1000.0 - store.open_read_ms;
+        // A large WAL left by a process that was killed before its checkpoint (phones kill apps)
+        // makes every later open re-read it: fold it into the database now, off this thread.
+        let wal_len = std::fs::metadata(format!("{path}-wal")).map_or(0, |m| m.len());
+        if wal_len > WAL_SIZE_LIMIT as u64 {
+            store.checkpoint_in_background();
+        }
         Ok(store)
     }
 
@@ -196,7 +208,9 @@ impl Store {
             let r = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
             r
         };
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM client_keys", [])?;
         for id in ids {
             if let Some(c) = rows::read_client(&tx, &id)? {
@@ -272,7 +286,9 @@ impl Store {
             return Err(StoreError::Validation(errs));
         }
         let old = self.settings.clone();
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for (k, new, old) in [
             ("language", &s.language, &old.language),
             ("default_country", &s.default_country, &old.default_country),
@@ -298,23 +314,28 @@ impl Store {
 
     // ---- stats -------------------------------------------------------------------------------
 
+    /// Counts for the UI and the CLI. Cheap at any size (the UI asks at start-up and after every
+    /// change): live clients come from the search index, the rest from index range counts.
     pub fn stats(&self) -> Result<Stats, StoreError> {
         let n = |sql: &str| -> Result<u32, StoreError> {
             Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u32)
         };
-        // One scan of `clients` for the three client counts.
-        let (clients, demo_clients, deleted_clients): (i64, i64, i64) = self.conn.query_row(
-            "SELECT coalesce(sum(deleted_at IS NULL), 0), coalesce(sum(is_demo = 1 AND deleted_at IS NULL), 0), \
-             coalesce(sum(deleted_at IS NOT NULL), 0) FROM clients",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
+        // `count(*) FROM contacts` uses the smallest index of `contacts`; contacts of deleted clients
+        // are few (the `deleted_at` range of `clients_deleted_demo`).
+        let contacts = n("SELECT count(*) FROM contacts")?.saturating_sub(n(
+            "SELECT count(*) FROM contacts WHERE client_id IN (SELECT id FROM clients WHERE deleted_at IS NOT NULL)",
+        )?);
         Ok(Stats {
-            clients: clients as u32,
-            demo_clients: demo_clients as u32,
-            deleted_clients: deleted_clients as u32,
-            contacts: n("SELECT count(*) FROM contacts c JOIN clients k ON k.id = c.client_id WHERE k.deleted_at IS NULL")?,
-            change_log_rows: n("SELECT count(*) FROM change_log")?,
+            clients: self.index.len() as u32,
+            demo_clients: n(
+                "SELECT count(*) FROM clients WHERE deleted_at IS NULL AND is_demo = 1",
+            )?,
+            deleted_clients: n("SELECT count(*) FROM clients WHERE deleted_at IS NOT NULL")?,
+            contacts,
+            // The change log is append-only with `seq` an INTEGER PRIMARY KEY (max + 1 per row), so
+            // its rows are the contiguous range min..=max (sync may drop a prefix, never a middle).
+            // `count(*)` would walk the whole log; two scalar subqueries keep SQLite's O(log n) min/max.
+            change_log_rows: n("SELECT coalesce((SELECT max(seq) FROM change_log) - (SELECT min(seq) FROM change_log) + 1, 0)")?,
         })
     }
 

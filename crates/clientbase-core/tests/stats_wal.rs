@@ -1,0 +1,83 @@
+//! `stats` stays exact while being cheap, and a bulk load does not leave a huge WAL file behind.
+
+mod common;
+use clientbase_core::model::*;
+use clientbase_core::Store;
+use common::*;
+
+fn brute_force(store: &Store) -> Stats {
+    Stats {
+        clients: count(store, "SELECT count(*) FROM clients WHERE deleted_at IS NULL") as u32,
+        demo_clients: count(store, "SELECT count(*) FROM clients WHERE deleted_at IS NULL AND is_demo = 1")
+            as u32,
+        deleted_clients: count(store, "SELECT count(*) FROM clients WHERE deleted_at IS NOT NULL") as u32,
+        contacts: count(
+            store,
+            "SELECT count(*) FROM contacts c JOIN clients k ON k.id = c.client_id WHERE k.deleted_at IS NULL",
+        ) as u32,
+        change_log_rows: count(store, "SELECT count(*) FROM change_log") as u32,
+    }
+}
+
+fn org_with_contacts(name: &str, n: usize) -> ClientInput {
+    ClientInput {
+        kind: ClientKind::Organization,
+        org_name: name.into(),
+        contacts: (0..n)
+            .map(|i| ContactPerson {
+                first_name: format!("Contact{i}"),
+                position: "buyer".into(),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn stats_match_a_brute_force_count_through_edits_deletes_and_restores() {
+    let (_d, mut s) = open();
+    assert_eq!(s.stats().unwrap(), brute_force(&s));
+    s.load_demo(300).unwrap();
+    assert_eq!(s.stats().unwrap(), brute_force(&s));
+    let org = s.create_client(org_with_contacts("Вектор", 3)).unwrap();
+    let p = s
+        .create_client(person("Ivan", "Petrenko", "+380671112233"))
+        .unwrap();
+    assert_eq!(s.stats().unwrap(), brute_force(&s));
+    s.delete_client(&org.id).unwrap();
+    s.delete_client(&p.id).unwrap();
+    let after_delete = s.stats().unwrap();
+    assert_eq!(after_delete, brute_force(&s));
+    assert_eq!(after_delete.deleted_clients, 2);
+    s.restore_client(&org.id).unwrap();
+    assert_eq!(s.stats().unwrap(), brute_force(&s));
+    s.clear_demo().unwrap();
+    let after_clear = s.stats().unwrap();
+    assert_eq!(after_clear, brute_force(&s));
+    assert_eq!(after_clear.demo_clients, 0);
+    assert_eq!(after_clear.clients, 1);
+}
+
+#[test]
+fn a_bulk_load_does_not_leave_a_large_wal_behind() {
+    let (dir, mut s) = open();
+    s.load_demo(20_000).unwrap();
+    let wal = format!("{}-wal", db_path(&dir));
+    let limit = 16 * 1024 * 1024;
+    // The checkpoint runs on a background connection: give it a bounded time.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut len = u64::MAX;
+    while std::time::Instant::now() < deadline {
+        len = std::fs::metadata(&wal).map_or(0, |m| m.len());
+        if len <= limit {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(len <= limit, "WAL still {len} bytes after the bulk load");
+    // The store keeps working while and after the checkpoint ran.
+    s.create_client(person("Olena", "Shevchenko", "+380501234567"))
+        .unwrap();
+    assert_eq!(s.stats().unwrap(), brute_force(&s));
+}

@@ -2,7 +2,7 @@
 //!
 //! CONTRACT (the store builds on this; keep these names and shapes):
 //!
-//! ```ignore
+//! ```text
 //! pub fn fold(s: &str) -> String;                 // lowercase, strip accents (Greek too), ё→е, ς→σ, …
 //! pub struct SearchDoc<T> { key, sort_name, texts, phone_digits, category, tags, city, created_ms, birthday_md, payload: T }
 //! pub struct Filter { categories: Vec<String>, tag: Option<String>, city: Option<String> }

@@ -107,7 +107,7 @@ pub fn set_settings(app: &mut App, settings: Settings) -> R<Settings> {
 }
 
 pub fn list_clients(app: &mut App, query: ListQuery) -> R<ListPage> {
-    Ok(app.store.list_clients(&query))
+    Ok(app.store.list_clients(&query)?)
 }
 
 pub fn get_client(app: &mut App, id: Id) -> R<ClientCard> {
@@ -174,11 +174,11 @@ pub fn delete_custom_field(app: &mut App, id: Id) -> R<()> {
 }
 
 pub fn list_tags(app: &mut App) -> R<Vec<String>> {
-    Ok(app.store.tags())
+    Ok(app.store.tags()?)
 }
 
 pub fn list_cities(app: &mut App) -> R<Vec<String>> {
-    Ok(app.store.cities())
+    Ok(app.store.cities()?)
 }
 
 pub fn load_demo(app: &mut App, count: u32) -> R<Stats> {

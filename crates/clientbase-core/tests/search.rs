@@ -6,6 +6,7 @@ use common::*;
 fn names(store: &mut Store, q: ListQuery) -> Vec<String> {
     store
         .list_clients(&q)
+        .unwrap()
         .rows
         .into_iter()
         .map(|r| r.display_name)
@@ -185,23 +186,26 @@ fn filters_and_sorts() {
         },
     );
     assert_eq!(berlin_wholesale, ["Meier Clara"]);
-    let page = s.list_clients(&ListQuery {
-        offset: 1,
-        limit: 1,
-        ..Default::default()
-    });
+    let page = s
+        .list_clients(&ListQuery {
+            offset: 1,
+            limit: 1,
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!((page.total, page.offset, page.rows.len()), (3, 1, 1));
     assert_eq!(page.rows[0].display_name, "Meier Clara");
-    let mut tags = s.tags();
+    let mut tags = s.tags().unwrap();
     tags.sort();
     assert_eq!(tags, ["retail", "wholesale"]);
-    assert_eq!(s.cities().len(), 2);
+    assert_eq!(s.cities().unwrap().len(), 2);
     // Edits reach the index.
     let id = s
         .list_clients(&ListQuery {
             text: "abel".into(),
             ..Default::default()
         })
+        .unwrap()
         .rows[0]
         .id
         .clone();

@@ -104,6 +104,7 @@ fn demo_bulk_load_indexes_notes_and_hobbies() {
             limit: 1000,
             ..Default::default()
         })
+        .unwrap()
         .total as i64
     };
     assert_eq!(q(&mut s, "обеда"), with_note);
@@ -172,6 +173,7 @@ fn migration_from_v2_backfills_search_notes() {
             text: t.into(),
             ..Default::default()
         })
+        .unwrap()
         .rows
         .into_iter()
         .map(|r| r.id)

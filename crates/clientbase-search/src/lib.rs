@@ -18,6 +18,7 @@
 //!     pub fn query(&mut self, text: &str, filter: &Filter, sort: Sort, offset: usize, limit: usize) -> Page<'_, T>;
 //!     pub fn tags(&self) -> Vec<String>; pub fn cities(&self) -> Vec<String>;  // distinct, for filter pickers
 //! }
+//! pub struct NameKeys;  // NameKeys::new(locale).key(name, doc_key): the bytes the Name order compares
 //! ```
 //!
 //! # Matching semantics
@@ -38,8 +39,8 @@
 //! folding). An empty text lists everything that passes the filter.
 //!
 //! Sorts: `Name` (ICU4X collation of `sort_name` for the index locale: Ukrainian і/ї/є/ґ in
-//! their alphabet places, Chinese by pinyin, Greek tailoring for "el"; exact ties in insertion
-//! order), `Recent` (`created_ms` descending, ties by name), `NextBirthday { today_md }` (the
+//! their alphabet places, Chinese by pinyin, Greek tailoring for "el"; exact ties by document
+//! key), `Recent` (`created_ms` descending, ties by name), `NextBirthday { today_md }` (the
 //! next upcoming month-day counted from today, today's birthdays first, wrapping the year end;
 //! ties by name; no birthday last, by name).
 //!
@@ -197,6 +198,7 @@ impl Prepared {
         &mut self,
         coll: &CollatorBorrowed<'_>,
         sort_name: &str,
+        key: &str,
         texts: &[String],
         phone_digits: &[String],
     ) {
@@ -226,9 +228,9 @@ impl Prepared {
         }
         self.phone_span
             .push((doc_start as u32, self.phones.len() as u32));
-        let mut key = Vec::with_capacity(sort_name.len() * 3);
-        let _ = coll.write_sort_key_to(sort_name, &mut key);
-        self.sort_keys.push(key.into());
+        let mut buf = Vec::with_capacity(sort_name.len() * 3 + key.len() + 1);
+        write_name_key(coll, sort_name, key, &mut buf);
+        self.sort_keys.push(buf.into());
     }
 
     /// Appends `other`, shifting its spans.
@@ -392,6 +394,37 @@ fn make_collator(locale: &str) -> CollatorBorrowed<'static> {
     Collator::try_new(loc.into(), CollatorOptions::default())
         .or_else(|_| Collator::try_new(Default::default(), CollatorOptions::default()))
         .expect("root collation data is compiled in")
+}
+
+/// The Name-order key of a document: the collation sort key of its name, a 0 byte, its key.
+/// ICU4X sort keys hold no 0 byte, so comparing these bytewise orders by collation first and breaks
+/// ties (equal names) by the document key: the order is total and does not depend on slots.
+fn write_name_key(coll: &CollatorBorrowed<'_>, name: &str, key: &str, buf: &mut Vec<u8>) {
+    let _ = coll.write_sort_key_to(name, buf);
+    buf.push(0);
+    buf.extend_from_slice(key.as_bytes());
+}
+
+/// Collation sort keys of names, byte-identical to the ones [`Index`] orders its Name sort by (same
+/// collator, same options): a store can persist them and page the Name order from its own index
+/// while an [`Index`] is still being built (comparing keys as bytes equals comparing the names).
+pub struct NameKeys {
+    collator: CollatorBorrowed<'static>,
+}
+
+impl NameKeys {
+    pub fn new(locale: &str) -> Self {
+        NameKeys {
+            collator: make_collator(locale),
+        }
+    }
+
+    /// The Name-order key of the document `key` named `name` in this locale (what the index sorts by).
+    pub fn key(&self, name: &str, key: &str) -> Vec<u8> {
+        let mut buf = Vec::with_capacity(name.len() * 3 + key.len() + 1);
+        write_name_key(&self.collator, name, key, &mut buf);
+        buf
+    }
 }
 
 impl<T> Index<T> {
@@ -583,7 +616,7 @@ impl<T> Index<T> {
             let slot = self.live.len() as u32;
             let key = if rekey {
                 buf.clear();
-                let _ = self.collator.write_sort_key_to(&l.sort_name, &mut buf);
+                write_name_key(&self.collator, &l.sort_name, &l.key, &mut buf);
                 buf.as_slice().into()
             } else {
                 key
@@ -656,15 +689,18 @@ impl<T> Index<T> {
                 )
             })
             .collect();
-        let names: Vec<&str> = docs.iter().map(|d| d.sort_name.as_str()).collect();
+        let names: Vec<(&str, &str)> = docs
+            .iter()
+            .map(|d| (d.sort_name.as_str(), d.key.as_str()))
+            .collect();
         let mid = n / 2;
         let (pa_parts, pb_parts) = parts.split_at_mut(mid);
         let (na, nb) = names.split_at(mid);
         let coll = &self.collator;
-        let run = |chunk: &mut [(Vec<String>, Vec<String>)], names: &[&str]| -> Prepared {
+        let run = |chunk: &mut [(Vec<String>, Vec<String>)], names: &[(&str, &str)]| -> Prepared {
             let mut p = Prepared::default();
-            for ((t, ph), name) in chunk.iter_mut().zip(names) {
-                p.add(coll, name, t, ph);
+            for ((t, ph), (name, key)) in chunk.iter_mut().zip(names) {
+                p.add(coll, name, key, t, ph);
                 drop(std::mem::take(t));
                 drop(std::mem::take(ph));
             }
@@ -734,6 +770,7 @@ impl<T> Index<T> {
         prep.add(
             &self.collator,
             &doc.sort_name,
+            &doc.key,
             &doc.texts,
             &doc.phone_digits,
         );

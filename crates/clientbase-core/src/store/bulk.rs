@@ -30,7 +30,7 @@ impl Store {
         // Into an empty index, the search index is built on another thread while the rows are
         // written (a fresh index, swapped in after the commit; dropped if the transaction fails).
         let items = std::sync::Arc::new(items);
-        let index_job = if self.index.is_empty() {
+        let index_job = if self.index()?.is_empty() {
             let items = std::sync::Arc::clone(&items);
             let mut index =
                 clientbase_search::Index::new(super::index_locale(&self.settings.language));
@@ -55,10 +55,11 @@ impl Store {
         self.checkpoint_in_background();
         let n = items.len();
         match index_job.map(|h| h.join()) {
-            Some(Ok(index)) => self.index = index,
+            Some(Ok(index)) => self.index = super::IndexSlot::Ready(Box::new(index)),
             _ => {
+                let index = self.index()?;
                 for (c, dv) in items.iter() {
-                    self.index.upsert(super::docs::doc_of(c, dv));
+                    index.upsert(super::docs::doc_of(c, dv));
                 }
             }
         }
@@ -91,6 +92,7 @@ impl Store {
             // Lookup keys are written after the rows, sorted: in-order B-tree inserts instead of
             // random ones into `client_keys`.
             let mut keys: Vec<(String, &str)> = Vec::with_capacity(items.len() * 3);
+            let mut order: Vec<(Vec<u8>, String)> = Vec::with_capacity(items.len());
             for chunk in items.chunks(BATCH) {
                 let sql = if chunk.len() == BATCH {
                     std::borrow::Cow::Borrowed(full_clients_sql.as_str())
@@ -115,6 +117,12 @@ impl Store {
                             .into_iter()
                             .map(|k| (k, c.id.as_str())),
                     );
+                    if c.deleted_at.is_none() {
+                        order.push((
+                            self.name_keys.key(&rows::display_name(&c.data), &c.id),
+                            c.id.clone(),
+                        ));
+                    }
                 }
                 st.raw_execute()?;
                 drop(st);
@@ -149,6 +157,7 @@ impl Store {
                 st.raw_bind_parameter(base + 2, id)?;
                 Ok(())
             })?;
+            super::order::insert_sorted(&tx, &mut order)?;
         }
         save_clock(&tx, &self.hlc)?;
         lap.mark("sql rows");
@@ -207,6 +216,8 @@ impl Store {
 
     /// Removes every demo client (and their contact persons); each removed row is logged as a delete.
     pub fn clear_demo(&mut self) -> Result<Stats, StoreError> {
+        self.wait_for_index()?;
+        let removed: Vec<String>;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -222,15 +233,19 @@ impl Store {
                 ids.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
             for id in &client_ids {
                 log_change(&tx, &mut self.hlc, "clients", id, "delete", "{}")?;
-                self.index.remove(id);
             }
-            for t in ["client_keys", "contacts"] {
+            removed = client_ids;
+            for t in ["client_keys", "contacts", "name_order"] {
                 tx.execute(&format!("DELETE FROM {t} WHERE client_id IN (SELECT id FROM clients WHERE is_demo = 1)"), [])?;
             }
             tx.execute("DELETE FROM clients WHERE is_demo = 1", [])?;
         }
         save_clock(&tx, &self.hlc)?;
         tx.commit()?;
+        let index = self.index()?;
+        for id in &removed {
+            index.remove(id);
+        }
         self.stats()
     }
 }

@@ -60,6 +60,7 @@ impl Store {
         };
         let dv = rows::derive(&client.data);
         let json = rows::ClientJson::of(&client.data)?;
+        let order_key = self.order_key(&client.data, &client.id);
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -86,9 +87,10 @@ impl Store {
             log_change(&tx, &mut self.hlc, "contacts", &ct.id, "insert", &f)?;
         }
         rows::write_keys(&tx, &client.id, &rows::lookup_keys(&dv, &client.data), &[])?;
+        super::order::put(&tx, &order_key, &client.id)?;
         save_clock(&tx, &self.hlc)?;
         tx.commit()?;
-        self.index.upsert(super::docs::doc_of(&client, &dv));
+        self.index()?.upsert(super::docs::doc_of(&client, &dv));
         Ok(client)
     }
 
@@ -123,6 +125,7 @@ impl Store {
         }
         new.updated_at = self.now();
         let dv = rows::derive(&new.data);
+        let (old_key, new_key) = (self.order_key(&old.data, id), self.order_key(&new.data, id));
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -203,9 +206,13 @@ impl Store {
         }
         let old_keys = rows::lookup_keys(&rows::derive_base(&old.data), &old.data);
         rows::write_keys(&tx, id, &rows::lookup_keys(&dv, &new.data), &old_keys)?;
+        if old_key != new_key {
+            super::order::remove(&tx, &old_key)?;
+            super::order::put(&tx, &new_key, id)?;
+        }
         save_clock(&tx, &self.hlc)?;
         tx.commit()?;
-        self.index.upsert(super::docs::doc_of(&new, &dv));
+        self.index()?.upsert(super::docs::doc_of(&new, &dv));
         Ok(new)
     }
 
@@ -217,6 +224,7 @@ impl Store {
         let now = self.now();
         c.deleted_at = deleted.then(|| now.clone());
         c.updated_at = now;
+        let key = self.order_key(&c.data, id);
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -234,13 +242,18 @@ impl Store {
             if deleted { "delete" } else { "restore" },
             &fields,
         )?;
+        if deleted {
+            super::order::remove(&tx, &key)?;
+        } else {
+            super::order::put(&tx, &key, id)?;
+        }
         save_clock(&tx, &self.hlc)?;
         tx.commit()?;
         if deleted {
-            self.index.remove(id);
+            self.index()?.remove(id);
         } else {
             let dv = rows::derive(&c.data);
-            self.index.upsert(super::docs::doc_of(&c, &dv));
+            self.index()?.upsert(super::docs::doc_of(&c, &dv));
         }
         Ok(c)
     }
@@ -255,7 +268,7 @@ impl Store {
     }
 
     /// One page of the client list: text search (all scripts, phone fragments), filters, order.
-    pub fn list_clients(&mut self, q: &ListQuery) -> ListPage {
+    pub fn list_clients(&mut self, q: &ListQuery) -> Result<ListPage, StoreError> {
         let filter = Filter {
             categories: q.category_ids.clone(),
             tag: q.tag.clone(),
@@ -276,22 +289,25 @@ impl Store {
             0 => 50,
             n => n.min(1000),
         };
+        if let Some(page) = self.page_without_index(q, limit)? {
+            return Ok(page);
+        }
         let page = self
-            .index
+            .index()?
             .query(&q.text, &filter, sort, q.offset as usize, limit as usize);
-        ListPage {
+        Ok(ListPage {
             total: page.total as u32,
             offset: q.offset,
             rows: page.items.into_iter().cloned().collect(),
-        }
+        })
     }
 
-    pub fn tags(&self) -> Vec<String> {
-        self.index.tags()
+    pub fn tags(&mut self) -> Result<Vec<String>, StoreError> {
+        Ok(self.index()?.tags())
     }
 
-    pub fn cities(&self) -> Vec<String> {
-        self.index.cities()
+    pub fn cities(&mut self) -> Result<Vec<String>, StoreError> {
+        Ok(self.index()?.cities())
     }
 
     /// Existing (not deleted) clients that share a phone, an e-mail or the folded name (+ company for a

@@ -78,10 +78,19 @@ pub(crate) fn load_docs<P: Params>(
     cond: &str,
     params: P,
 ) -> Result<Vec<SearchDoc<ClientSummary>>, StoreError> {
+    query_docs(conn, &format!("clients c WHERE {cond}"), params)
+}
+
+/// Search documents of `SELECT … FROM {from}` (`from` joins and filters with `clients` as `c`).
+pub(crate) fn query_docs<P: Params>(
+    conn: &Connection,
+    from: &str,
+    params: P,
+) -> Result<Vec<SearchDoc<ClientSummary>>, StoreError> {
     let sql = format!(
         "SELECT c.id, c.kind, c.first_name, c.last_name, c.middle_name, c.org_name, c.subtitle, c.city, \
          c.phone_display, c.phone_digits, c.search_extra, c.category_id, c.tags, c.birthday_day, c.birthday_month, \
-         c.birthday_year, c.created_at, c.search_notes FROM clients c WHERE {cond}"
+         c.birthday_year, c.created_at, c.search_notes FROM {from}"
     );
     let mut st = conn.prepare(&sql)?;
     let mut rows = st.query(params)?;

@@ -16,13 +16,15 @@ mod bulk;
 mod catalog;
 mod clients;
 pub(crate) mod docs;
+mod order;
 pub(crate) mod rows;
 
 use crate::error::StoreError;
 use crate::hlc::{Clock, Hlc, SystemClock, Timestamp};
 use crate::migrations;
 use crate::model::*;
-use clientbase_search::Index;
+use clientbase_search::{Index, NameKeys};
+use order::IndexSlot;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::Value;
 
@@ -41,9 +43,15 @@ pub struct Store {
     conn: Connection,
     path: String,
     hlc: Hlc,
-    index: Index<ClientSummary>,
+    /// The search index; built on a background thread after open (see `order.rs`).
+    index: IndexSlot,
+    /// Set when the index could not be built: list requests report it.
+    index_error: Option<String>,
+    /// Collation keys of the `name_order` table, in the UI language.
+    name_keys: NameKeys,
     settings: Settings,
-    /// Milliseconds spent at open reading the clients for the index, and building the index.
+    /// Milliseconds the index loader spent reading the clients, and building the index (set once
+    /// the index is installed: see [`Store::wait_for_index`]).
     pub open_read_ms: f64,
     pub open_index_ms: f64,
     /// Milliseconds per phase of the last bulk load (generation, SQL rows, commit, index).
@@ -146,7 +154,9 @@ impl Store {
             conn,
             path: path.to_owned(),
             hlc,
-            index: Index::new("en"),
+            index: IndexSlot::Ready(Box::new(Index::new("en"))),
+            index_error: None,
+            name_keys: NameKeys::new("en"),
             settings: Settings {
                 language: String::new(),
                 default_country: "UA".into(),
@@ -160,14 +170,11 @@ impl Store {
             store.rebuild_keys()?;
         }
         store.settings = store.read_settings()?;
-        store
-            .index
-            .set_locale(index_locale(&store.settings.language));
-        let t = std::time::Instant::now();
-        let docs = docs::load_docs(&store.conn, "c.deleted_at IS NULL", [])?;
-        store.open_read_ms = t.elapsed().as_secs_f64() * 1000.0;
-        store.index.bulk_load(docs);
-        store.open_index_ms = t.elapsed().as_secs_f64() * 1000.0 - store.open_read_ms;
+        store.name_keys = NameKeys::new(index_locale(&store.settings.language));
+        if !store.order_is_valid()? {
+            store.rebuild_name_order()?;
+        }
+        store.start_index_load();
         // A large WAL left by a process that was killed before its checkpoint (phones kill apps)
         // makes every later open re-read it: fold it into the database now, off this thread.
         let wal_len = std::fs::metadata(format!("{path}-wal")).map_or(0, |m| m.len());
@@ -197,7 +204,7 @@ impl Store {
     /// Rebuilds the search index from the database.
     pub fn reload_index(&mut self) -> Result<(), StoreError> {
         let docs = docs::load_docs(&self.conn, "c.deleted_at IS NULL", [])?;
-        self.index.bulk_load(docs);
+        self.index()?.bulk_load(docs);
         Ok(())
     }
 
@@ -226,8 +233,8 @@ impl Store {
         Ok(())
     }
 
-    pub fn index_len(&self) -> usize {
-        self.index.len()
+    pub fn index_len(&mut self) -> Result<usize, StoreError> {
+        Ok(self.index()?.len())
     }
 
     fn now(&self) -> String {
@@ -305,17 +312,20 @@ impl Store {
         }
         save_clock(&tx, &self.hlc)?;
         tx.commit()?;
-        if s.language != old.language {
-            self.index.set_locale(index_locale(&s.language));
-        }
         self.settings = s.clone();
+        if index_locale(&s.language) != index_locale(&old.language) {
+            self.index()?.set_locale(index_locale(&s.language));
+            self.name_keys = NameKeys::new(index_locale(&s.language));
+            self.rebuild_name_order()?;
+        }
         Ok(s)
     }
 
     // ---- stats -------------------------------------------------------------------------------
 
     /// Counts for the UI and the CLI. Cheap at any size (the UI asks at start-up and after every
-    /// change): live clients come from the search index, the rest from index range counts.
+    /// change): live clients come from the search index (or, while it loads, `name_order`), the
+    /// rest from index range counts.
     pub fn stats(&self) -> Result<Stats, StoreError> {
         let n = |sql: &str| -> Result<u32, StoreError> {
             Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u32)
@@ -326,7 +336,10 @@ impl Store {
             "SELECT count(*) FROM contacts WHERE client_id IN (SELECT id FROM clients WHERE deleted_at IS NOT NULL)",
         )?);
         Ok(Stats {
-            clients: self.index.len() as u32,
+            clients: match &self.index {
+                IndexSlot::Ready(ix) => ix.len() as u32,
+                IndexSlot::Loading(_) => n("SELECT count(*) FROM name_order")?,
+            },
             demo_clients: n(
                 "SELECT count(*) FROM clients WHERE deleted_at IS NULL AND is_demo = 1",
             )?,

@@ -338,7 +338,7 @@ impl Store {
         Ok(Stats {
             clients: match &self.index {
                 IndexSlot::Ready(ix) => ix.len() as u32,
-                IndexSlot::Loading(_) => n("SELECT count(*) FROM name_order")?,
+                IndexSlot::Loading(..) => n("SELECT count(*) FROM name_order")?,
             },
             demo_clients: n(
                 "SELECT count(*) FROM clients WHERE deleted_at IS NULL AND is_demo = 1",

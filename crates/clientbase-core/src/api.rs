@@ -8,11 +8,22 @@
 //! `list_categories`, `save_category(category)`, `delete_category(id)`, `list_custom_fields`,
 //! `save_custom_field(field)`, `delete_custom_field(id)`, `list_tags`, `list_cities`,
 //! `load_demo(count)`, `clear_demo`, `stats`.
+//!
+//! The daily loop (times are RFC 3339; "now" and the time zone are the device's, `chrono::Local`):
+//! `list_interaction_kinds`, `save_interaction_kind(item)`, `delete_interaction_kind(id)`,
+//! `list_interaction_outcomes`, `save_interaction_outcome(item)`, `delete_interaction_outcome(id)`,
+//! `log_interaction(input)`, `list_interactions(client, offset, limit)`, `delete_interaction(id)`,
+//! `restore_interaction(id)`, `list_tasks(query)`, `get_task(id)`, `create_task(input)`,
+//! `update_task(id, input)`, `delete_task(id)`, `restore_task(id)`, `complete_task(id)`,
+//! `uncomplete_task(id)`, `snooze_task(id, to)`, `today`, `upcoming_reminders(from, to, limit)`,
+//! `get_reminder_settings`, `set_reminder_settings(settings)`, `list_greeting_templates`,
+//! `save_greeting_template(template)`, `greeting_draft(client, contact, language)`,
+//! `greeting_actions(client, contact, text)`, `congratulate(client, contact, channel, text)`.
 
 use crate::error::ApiError;
 use crate::model::*;
 use crate::store::Store;
-use crate::{links, phone};
+use crate::{greeting, links, phone};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
@@ -60,6 +71,38 @@ pub struct ContactAction {
 pub struct ClientCard {
     pub client: Client,
     pub actions: Vec<ContactAction>,
+}
+
+/// A way to send a greeting: a card action of the person with the text prefilled where the link allows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct GreetingAction {
+    pub kind: ActionKind,
+    /// The phone, handle or e-mail.
+    pub label: String,
+    pub url: String,
+    /// The URL carries the text (WhatsApp, SMS, e-mail). When false (Telegram, Viber, a call), the UI
+    /// copies the text to the clipboard before opening it.
+    pub prefilled: bool,
+}
+
+/// "Congratulate": the ready greeting and the ways to send it (the preferred channel first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct GreetingDraft {
+    /// The template's language: "en" | "ru" | "uk" | "el" | "zh".
+    pub language: String,
+    pub text: String,
+    pub actions: Vec<GreetingAction>,
+}
+
+/// The logged greeting and the URL to open for the chosen channel with the final text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Congratulation {
+    pub logged: LoggedInteraction,
+    #[ts(optional)]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -199,6 +242,224 @@ pub fn stats(app: &mut App) -> R<Stats> {
     Ok(app.store.stats()?)
 }
 
+// ---- interactions, tasks, birthdays, Today ----------------------------------------------------
+
+fn local_now() -> chrono::DateTime<chrono::Local> {
+    chrono::Local::now()
+}
+
+fn local_time(field: &str, s: &str) -> R<chrono::DateTime<chrono::Local>> {
+    crate::today::parse_instant(s)
+        .map(|t| t.with_timezone(&chrono::Local))
+        .ok_or_else(|| {
+            crate::StoreError::Validation(vec![crate::FieldError::new(field, "date_invalid")])
+                .into()
+        })
+}
+
+pub fn list_interaction_kinds(app: &mut App) -> R<Vec<ListItem>> {
+    Ok(app.store.interaction_kinds()?)
+}
+
+/// Creates (empty id) or renames/reorders/unarchives a kind.
+pub fn save_interaction_kind(app: &mut App, item: ListItem) -> R<ListItem> {
+    Ok(app.store.save_interaction_kind(item)?)
+}
+
+/// Archives a kind; returns it.
+pub fn delete_interaction_kind(app: &mut App, id: Id) -> R<ListItem> {
+    Ok(app.store.delete_interaction_kind(&id)?)
+}
+
+pub fn list_interaction_outcomes(app: &mut App) -> R<Vec<ListItem>> {
+    Ok(app.store.interaction_outcomes()?)
+}
+
+pub fn save_interaction_outcome(app: &mut App, item: ListItem) -> R<ListItem> {
+    Ok(app.store.save_interaction_outcome(item)?)
+}
+
+pub fn delete_interaction_outcome(app: &mut App, id: Id) -> R<ListItem> {
+    Ok(app.store.delete_interaction_outcome(&id)?)
+}
+
+pub fn log_interaction(app: &mut App, input: InteractionInput) -> R<LoggedInteraction> {
+    Ok(app.store.log_interaction(input, &local_now())?)
+}
+
+/// The card's timeline, newest first (`limit` 0/absent = 50, at most 1000).
+pub fn list_interactions(
+    app: &mut App,
+    client: Id,
+    offset: Option<u32>,
+    limit: Option<u32>,
+) -> R<InteractionPage> {
+    Ok(app
+        .store
+        .interactions(&client, offset.unwrap_or(0), limit.unwrap_or(0))?)
+}
+
+pub fn delete_interaction(app: &mut App, id: Id) -> R<Interaction> {
+    Ok(app.store.delete_interaction(&id)?)
+}
+
+pub fn restore_interaction(app: &mut App, id: Id) -> R<Interaction> {
+    Ok(app.store.restore_interaction(&id)?)
+}
+
+pub fn list_tasks(app: &mut App, query: TaskQuery) -> R<TaskPage> {
+    Ok(app.store.tasks(&query)?)
+}
+
+pub fn get_task(app: &mut App, id: Id) -> R<Task> {
+    Ok(app.store.get_task(&id)?)
+}
+
+pub fn create_task(app: &mut App, input: TaskInput) -> R<Task> {
+    Ok(app.store.create_task(input, &local_now())?)
+}
+
+pub fn update_task(app: &mut App, id: Id, input: TaskInput) -> R<Task> {
+    Ok(app.store.update_task(&id, input, &local_now())?)
+}
+
+/// Soft delete; returns the task so the UI can offer "undo" (`restore_task`).
+pub fn delete_task(app: &mut App, id: Id) -> R<Task> {
+    Ok(app.store.delete_task(&id)?)
+}
+
+pub fn restore_task(app: &mut App, id: Id) -> R<Task> {
+    Ok(app.store.restore_task(&id)?)
+}
+
+/// Done now; a repeating task moves to its next occurrence.
+pub fn complete_task(app: &mut App, id: Id) -> R<Task> {
+    Ok(app.store.complete_task(&id, &local_now())?)
+}
+
+pub fn uncomplete_task(app: &mut App, id: Id) -> R<Task> {
+    Ok(app.store.uncomplete_task(&id)?)
+}
+
+/// Moves the task to `to` (RFC 3339).
+pub fn snooze_task(app: &mut App, id: Id, to: String) -> R<Task> {
+    Ok(app.store.snooze_task(&id, &to)?)
+}
+
+pub fn today(app: &mut App) -> R<Today> {
+    Ok(app.store.today(&local_now())?)
+}
+
+/// Reminders to schedule with `from <= at < to` (defaults: now, `from` + 30 days), at most `limit`
+/// (default 500, at most 1000), by time.
+pub fn upcoming_reminders(
+    app: &mut App,
+    from: Option<String>,
+    to: Option<String>,
+    limit: Option<u32>,
+) -> R<Vec<Reminder>> {
+    let from = match from {
+        Some(s) => local_time("from", &s)?,
+        None => local_now(),
+    };
+    let to = match to {
+        Some(s) => local_time("to", &s)?,
+        None => from + chrono::Duration::days(30),
+    };
+    let limit = limit.filter(|&l| l > 0).unwrap_or(500) as usize;
+    Ok(app.store.upcoming_reminders(&from, &to, limit)?)
+}
+
+pub fn get_reminder_settings(app: &mut App) -> R<ReminderSettings> {
+    Ok(app.store.reminder_settings()?)
+}
+
+pub fn set_reminder_settings(app: &mut App, settings: ReminderSettings) -> R<ReminderSettings> {
+    Ok(app.store.set_reminder_settings(settings)?)
+}
+
+pub fn list_greeting_templates(app: &mut App) -> R<Vec<GreetingTemplate>> {
+    Ok(app.store.greeting_templates()?)
+}
+
+/// Saves a language's template text (`template.language` picks it).
+pub fn save_greeting_template(app: &mut App, template: GreetingTemplate) -> R<GreetingTemplate> {
+    Ok(app.store.save_greeting_template(template)?)
+}
+
+fn greeting_actions_for(
+    app: &App,
+    client: &str,
+    contact: Option<&str>,
+    text: &str,
+) -> R<Vec<GreetingAction>> {
+    let c = app.store.get_client(client)?;
+    let card = links::actions(&c, app.platform, &app.store.settings().default_country);
+    Ok(greeting::message_actions(
+        &card,
+        contact,
+        text,
+        c.data.preferred_channel,
+        app.platform,
+    ))
+}
+
+/// The ready greeting for a client (or its contact person `contact`) in `language` (absent: the
+/// person's, from the name's script, else the UI language), and the ways to send it.
+pub fn greeting_draft(
+    app: &mut App,
+    client: Id,
+    contact: Option<Id>,
+    language: Option<String>,
+) -> R<GreetingDraft> {
+    let contact = contact.filter(|c| !c.is_empty());
+    let (language, text) =
+        app.store
+            .greeting_text(&client, contact.as_deref(), language.as_deref())?;
+    let actions = greeting_actions_for(app, &client, contact.as_deref(), &text)?;
+    Ok(GreetingDraft {
+        language,
+        text,
+        actions,
+    })
+}
+
+/// The ways to send an edited greeting `text`.
+pub fn greeting_actions(
+    app: &mut App,
+    client: Id,
+    contact: Option<Id>,
+    text: String,
+) -> R<Vec<GreetingAction>> {
+    let contact = contact.filter(|c| !c.is_empty());
+    greeting_actions_for(app, &client, contact.as_deref(), &text)
+}
+
+/// Logs the greeting (marks the birthday done for its year, completes the congratulate tasks) and
+/// returns the URL of the first `channel` action of the person with `text` prefilled.
+pub fn congratulate(
+    app: &mut App,
+    client: Id,
+    contact: Option<Id>,
+    channel: Option<Channel>,
+    text: String,
+) -> R<Congratulation> {
+    let contact = contact.filter(|c| !c.is_empty());
+    let logged =
+        app.store
+            .congratulate(&client, contact.as_deref(), channel, &text, &local_now())?;
+    let url = match channel {
+        Some(ch) => {
+            greeting_actions_for(app, &client, contact.as_deref(), &logged.interaction.note)?
+                .into_iter()
+                .find(|a| a.kind == greeting::action_kind(ch))
+                .map(|a| a.url)
+        }
+        None => None,
+    };
+    Ok(Congratulation { logged, url })
+}
+
 /// Names of every command [`dispatch`] knows.
 pub const COMMANDS: &[&str] = &[
     "app_info",
@@ -223,6 +484,34 @@ pub const COMMANDS: &[&str] = &[
     "load_demo",
     "clear_demo",
     "stats",
+    "list_interaction_kinds",
+    "save_interaction_kind",
+    "delete_interaction_kind",
+    "list_interaction_outcomes",
+    "save_interaction_outcome",
+    "delete_interaction_outcome",
+    "log_interaction",
+    "list_interactions",
+    "delete_interaction",
+    "restore_interaction",
+    "list_tasks",
+    "get_task",
+    "create_task",
+    "update_task",
+    "delete_task",
+    "restore_task",
+    "complete_task",
+    "uncomplete_task",
+    "snooze_task",
+    "today",
+    "upcoming_reminders",
+    "get_reminder_settings",
+    "set_reminder_settings",
+    "list_greeting_templates",
+    "save_greeting_template",
+    "greeting_draft",
+    "greeting_actions",
+    "congratulate",
 ];
 
 fn arg<T: serde::de::DeserializeOwned>(args: &Value, name: &str) -> R<T> {
@@ -277,6 +566,60 @@ pub fn dispatch(app: &mut App, cmd: &str, args: Value) -> R<Value> {
         "load_demo" => out(load_demo(app, arg(&a, "count")?)),
         "clear_demo" => out(clear_demo(app)),
         "stats" => out(stats(app)),
+        "list_interaction_kinds" => out(list_interaction_kinds(app)),
+        "save_interaction_kind" => out(save_interaction_kind(app, arg(&a, "item")?)),
+        "delete_interaction_kind" => out(delete_interaction_kind(app, arg(&a, "id")?)),
+        "list_interaction_outcomes" => out(list_interaction_outcomes(app)),
+        "save_interaction_outcome" => out(save_interaction_outcome(app, arg(&a, "item")?)),
+        "delete_interaction_outcome" => out(delete_interaction_outcome(app, arg(&a, "id")?)),
+        "log_interaction" => out(log_interaction(app, arg(&a, "input")?)),
+        "list_interactions" => out(list_interactions(
+            app,
+            arg(&a, "client")?,
+            arg(&a, "offset")?,
+            arg(&a, "limit")?,
+        )),
+        "delete_interaction" => out(delete_interaction(app, arg(&a, "id")?)),
+        "restore_interaction" => out(restore_interaction(app, arg(&a, "id")?)),
+        "list_tasks" => out(list_tasks(app, arg(&a, "query")?)),
+        "get_task" => out(get_task(app, arg(&a, "id")?)),
+        "create_task" => out(create_task(app, arg(&a, "input")?)),
+        "update_task" => out(update_task(app, arg(&a, "id")?, arg(&a, "input")?)),
+        "delete_task" => out(delete_task(app, arg(&a, "id")?)),
+        "restore_task" => out(restore_task(app, arg(&a, "id")?)),
+        "complete_task" => out(complete_task(app, arg(&a, "id")?)),
+        "uncomplete_task" => out(uncomplete_task(app, arg(&a, "id")?)),
+        "snooze_task" => out(snooze_task(app, arg(&a, "id")?, arg(&a, "to")?)),
+        "today" => out(today(app)),
+        "upcoming_reminders" => out(upcoming_reminders(
+            app,
+            arg(&a, "from")?,
+            arg(&a, "to")?,
+            arg(&a, "limit")?,
+        )),
+        "get_reminder_settings" => out(get_reminder_settings(app)),
+        "set_reminder_settings" => out(set_reminder_settings(app, arg(&a, "settings")?)),
+        "list_greeting_templates" => out(list_greeting_templates(app)),
+        "save_greeting_template" => out(save_greeting_template(app, arg(&a, "template")?)),
+        "greeting_draft" => out(greeting_draft(
+            app,
+            arg(&a, "client")?,
+            arg(&a, "contact")?,
+            arg(&a, "language")?,
+        )),
+        "greeting_actions" => out(greeting_actions(
+            app,
+            arg(&a, "client")?,
+            arg(&a, "contact")?,
+            arg(&a, "text")?,
+        )),
+        "congratulate" => out(congratulate(
+            app,
+            arg(&a, "client")?,
+            arg(&a, "contact")?,
+            arg(&a, "channel")?,
+            arg(&a, "text")?,
+        )),
         _ => Err(ApiError::new(
             "bad_request",
             format!("unknown command `{cmd}`"),

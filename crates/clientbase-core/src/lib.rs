@@ -10,11 +10,13 @@ pub mod model;
 
 pub use error::{ApiError, FieldError, StoreError};
 pub mod demo;
+pub mod greeting;
 pub mod hlc;
 pub mod links;
 pub mod migrations;
 pub mod phone;
 pub mod store;
+pub mod today;
 pub mod validate;
 
 pub use store::Store;

@@ -252,6 +252,11 @@ pub struct Category {
     /// CSS colour `#rrggbb`.
     pub color: String,
     pub position: i32,
+    /// Contact cadence: a client of this category not contacted for this many days shows on Today
+    /// (seeded: A 30, B 60). Absent = no cadence.
+    #[serde(default)]
+    #[ts(optional)]
+    pub cadence_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -331,4 +336,387 @@ pub struct PhoneCheck {
     /// When not valid: an error code from the `validation` family (see `error.rs`).
     #[ts(optional)]
     pub error: Option<crate::error::FieldError>,
+}
+
+// ---- Interactions, tasks, birthdays and the Today screen ----------------------------------------
+// Times are RFC 3339 text. The core writes UTC (`2025-03-01T08:00:00.000Z`) and accepts any offset.
+
+/// An entry of an editable list (interaction kinds, interaction outcomes). Seeded entries carry a
+/// stable `code` (`call`, `meeting`, `message`, `email`, `visit`, `greeting`; `reached`, `no_answer`,
+/// `busy`, `call_back`, `meeting_set`, `order_placed`, `refused`) that the UI translates while `name`
+/// is still the seeded English one; entries the user adds have code `""`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ListItem {
+    /// Empty on create.
+    pub id: Id,
+    pub code: String,
+    pub name: String,
+    pub position: i32,
+    /// Removed by the user: hidden from pickers, still named in the history.
+    pub archived: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum TaskKind {
+    Call,
+    Congratulate,
+    #[default]
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Repeat {
+    #[default]
+    None,
+    Daily,
+    Weekly,
+    /// Same day of the month; the 29th–31st fall on the month's last day in shorter months.
+    Monthly,
+    /// Same date; 29 February falls on 28 February in non-leap years.
+    Yearly,
+}
+
+/// What the task form sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[ts(export)]
+pub struct TaskInput {
+    #[ts(optional)]
+    pub client_id: Option<Id>,
+    /// A contact person of `client_id`.
+    #[ts(optional)]
+    pub contact_id: Option<Id>,
+    /// May be empty for a client's `call` / `congratulate` task (the UI shows "Call <name>").
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub kind: TaskKind,
+    /// RFC 3339.
+    pub due_at: String,
+    /// Remind this many minutes before `due_at` (0 = at the due time); absent = no reminder.
+    #[ts(optional)]
+    pub remind_offset_minutes: Option<u32>,
+    #[serde(default)]
+    pub repeat: Repeat,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Task {
+    pub id: Id,
+    #[ts(optional)]
+    pub client_id: Option<Id>,
+    #[ts(optional)]
+    pub contact_id: Option<Id>,
+    pub title: String,
+    pub kind: TaskKind,
+    pub note: String,
+    /// RFC 3339 UTC. A repeating task's current occurrence.
+    pub due_at: String,
+    #[ts(optional)]
+    pub remind_offset_minutes: Option<u32>,
+    pub repeat: Repeat,
+    pub owner: String,
+    /// Set when a one-off task is done (a repeating task moves to its next occurrence instead).
+    #[ts(optional)]
+    pub done_at: Option<String>,
+    /// A repeating task: when its last occurrence was completed.
+    #[ts(optional)]
+    pub last_done_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    #[ts(optional)]
+    pub deleted_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[ts(export)]
+pub struct TaskQuery {
+    /// Only this client's tasks; absent = all.
+    #[ts(optional)]
+    pub client_id: Option<Id>,
+    /// Also the done ones (after the open ones, most recently done first).
+    #[serde(default)]
+    pub include_done: bool,
+    #[serde(default)]
+    pub offset: u32,
+    /// 0 = 50; at most 1000.
+    #[serde(default)]
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TaskPage {
+    pub total: u32,
+    pub offset: u32,
+    /// Open tasks by due time, then (with `include_done`) done ones.
+    pub rows: Vec<Task>,
+}
+
+/// What "How did it go?" and the log form send.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[ts(export)]
+pub struct InteractionInput {
+    pub client_id: Id,
+    #[ts(optional)]
+    pub contact_id: Option<Id>,
+    /// RFC 3339; absent = now.
+    #[ts(optional)]
+    pub at: Option<String>,
+    /// An `interaction_kinds` id.
+    pub kind_id: Id,
+    /// An `interaction_outcomes` id.
+    #[ts(optional)]
+    pub outcome_id: Option<Id>,
+    /// How it happened (the one-tap action the rep used).
+    #[ts(optional)]
+    pub channel: Option<Channel>,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub next_step: String,
+    /// Also complete the client's open `call` tasks due by the end of today (repeating ones move on).
+    #[serde(default)]
+    pub complete_calls: bool,
+    /// A callback to create in the same transaction. Its client (and contact person) default to this
+    /// interaction's; with an empty title it is a `call` task.
+    #[ts(optional)]
+    pub callback: Option<TaskInput>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Interaction {
+    pub id: Id,
+    pub client_id: Id,
+    #[ts(optional)]
+    pub contact_id: Option<Id>,
+    /// RFC 3339 UTC.
+    pub at: String,
+    pub kind_id: Id,
+    #[ts(optional)]
+    pub outcome_id: Option<Id>,
+    #[ts(optional)]
+    pub channel: Option<Channel>,
+    pub note: String,
+    pub next_step: String,
+    /// A birthday greeting: the year of the birthday it congratulates.
+    #[ts(optional)]
+    pub greets_year: Option<i32>,
+    pub owner: String,
+    pub created_at: String,
+    #[ts(optional)]
+    pub deleted_at: Option<String>,
+}
+
+/// The result of logging an interaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LoggedInteraction {
+    pub interaction: Interaction,
+    /// Tasks completed with it (`complete_calls`, or the congratulate tasks of a greeting).
+    pub completed: Vec<Task>,
+    #[ts(optional)]
+    pub callback: Option<Task>,
+    /// The client's "last contacted" after this write.
+    #[ts(optional)]
+    pub last_contact_at: Option<String>,
+}
+
+/// The card's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct InteractionPage {
+    /// Live interactions of the client.
+    pub total: u32,
+    pub offset: u32,
+    /// "Last contacted": the latest `at` of the client's live interactions.
+    #[ts(optional)]
+    pub last_contact_at: Option<String>,
+    /// Newest first.
+    pub rows: Vec<Interaction>,
+}
+
+/// Birthday reminders and greetings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ReminderSettings {
+    /// Remind this many days before a birthday (0–30; 0 = only on the day).
+    pub birthday_days_before: u32,
+    /// Local time of birthday reminders, `HH:MM`.
+    pub birthday_time: String,
+    /// Greeting language of a client whose name is Cyrillic without letters specific to Russian or
+    /// Ukrainian: "ru" | "uk" | "" (= the UI language if it is one of them, else by the default country).
+    pub cyrillic_language: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct GreetingTemplate {
+    pub id: Id,
+    /// "en" | "ru" | "uk" | "el" | "zh".
+    pub language: String,
+    /// Placeholders: `{first_name}`, `{name_patronymic}` (first name and patronymic in ru/uk, the first
+    /// name elsewhere), `{full_name}`, `{company}`, `{rep_name}`. A line whose placeholder has no value
+    /// is left out.
+    pub text: String,
+    /// The built-in text (for "reset").
+    pub default_text: String,
+}
+
+/// A task on the Today screen, with what its row shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct TaskRow {
+    pub task: Task,
+    /// The client's display name.
+    #[ts(optional)]
+    pub client_name: Option<String>,
+    #[ts(optional)]
+    pub contact_name: Option<String>,
+    /// The client's first phone (display format), for the row's call button.
+    #[ts(optional)]
+    pub phone: Option<String>,
+}
+
+/// A birthday of a client or of a contact person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BirthdayRow {
+    pub client_id: Id,
+    /// Set for a contact person's birthday.
+    #[ts(optional)]
+    pub contact_id: Option<Id>,
+    /// The person's name (a client's display name, a contact person's "First Last").
+    pub name: String,
+    /// For a contact person: the client (organisation) it belongs to.
+    #[ts(optional)]
+    pub client_name: Option<String>,
+    pub birthday: Birthday,
+    /// The day it is celebrated, `YYYY-MM-DD` (28 February for 29 February in a non-leap year).
+    pub date: String,
+    /// Days from today (0 = today).
+    pub days: u32,
+    /// The age reached that day, when the year of birth is known.
+    #[ts(optional)]
+    pub age: Option<u32>,
+    /// Already congratulated (a greeting for that year is logged).
+    pub done: bool,
+    #[ts(optional)]
+    pub phone: Option<String>,
+}
+
+/// A client whose category's contact cadence has run out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CadenceRow {
+    pub client_id: Id,
+    pub name: String,
+    pub category_id: Id,
+    pub cadence_days: u32,
+    /// Absent: never contacted (the cadence counts from the client's creation).
+    #[ts(optional)]
+    pub last_contact_at: Option<String>,
+    /// Days since the cadence ran out (0 = today).
+    pub days_overdue: u32,
+    #[ts(optional)]
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[ts(export)]
+pub struct TodayCounts {
+    /// Open tasks due before now.
+    pub overdue: u32,
+    /// Open tasks due from now to the end of today.
+    pub due_today: u32,
+    /// Birthdays today not yet congratulated.
+    pub birthdays_today: u32,
+    /// Birthdays today and in the next 7 days (congratulated ones included).
+    pub birthdays: u32,
+    /// Clients due for contact by their category's cadence.
+    pub cadence: u32,
+    /// What the tab badge shows: overdue + due today + birthdays today not yet congratulated.
+    pub badge: u32,
+}
+
+/// The Today screen. Each section holds at most 200 rows; `counts` are exact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Today {
+    /// The local date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Oldest first.
+    pub overdue: Vec<TaskRow>,
+    /// By time.
+    pub due_today: Vec<TaskRow>,
+    /// Today first, then the next 7 days.
+    pub birthdays: Vec<BirthdayRow>,
+    /// Longest overdue first.
+    pub cadence: Vec<CadenceRow>,
+    pub counts: TodayCounts,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReminderKind {
+    /// A task's reminder (`due_at` - offset).
+    Task,
+    /// A birthday: `days_before` days before it, or on the day (0), at the morning time.
+    Birthday,
+}
+
+/// Where tapping the notification leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReminderTarget {
+    /// The card of `client_id`.
+    Client,
+    Today,
+}
+
+/// A notification to schedule. The UI words it (in the UI language) from these fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Reminder {
+    /// Stable across calls: `task:<id>:<due_at>` or `birthday:<client>[:<contact>]:<date>:<days_before>`.
+    pub id: String,
+    /// A positive 31-bit hash of `id`, for the platforms' integer notification ids.
+    pub num: i32,
+    /// When to fire, RFC 3339 UTC.
+    pub at: String,
+    pub kind: ReminderKind,
+    /// The task's title, or the person's name for a birthday.
+    pub title: String,
+    #[ts(optional)]
+    pub client_id: Option<Id>,
+    #[ts(optional)]
+    pub contact_id: Option<Id>,
+    /// The client's display name (for a task, or the organisation of a contact person).
+    #[ts(optional)]
+    pub client_name: Option<String>,
+    #[ts(optional)]
+    pub task_id: Option<Id>,
+    #[ts(optional)]
+    pub task_kind: Option<TaskKind>,
+    /// A task's due time.
+    #[ts(optional)]
+    pub due_at: Option<String>,
+    /// A birthday's date, `YYYY-MM-DD`.
+    #[ts(optional)]
+    pub birthday: Option<String>,
+    #[ts(optional)]
+    pub age: Option<u32>,
+    /// A birthday reminder: days before the birthday (0 = on the day).
+    pub days_before: u32,
+    pub target: ReminderTarget,
 }

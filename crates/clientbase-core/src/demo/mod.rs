@@ -12,6 +12,7 @@ use crate::store::rows::{derive_base, Derived};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+pub mod activity;
 mod names;
 mod places;
 mod words;

@@ -1,9 +1,13 @@
-//! Categories and custom-field definitions (small tables, plain CRUD with change-log rows).
+//! Categories (with their contact cadence) and custom-field definitions (small tables, plain CRUD
+//! with change-log rows).
 
 use super::{log_change, new_id, rows, save_clock, Store};
 use crate::error::{FieldError, StoreError};
 use crate::model::*;
 use rusqlite::{params, OptionalExtension};
+
+/// The longest contact cadence a category may have (ten years).
+pub const MAX_CADENCE_DAYS: u32 = 3650;
 
 fn color_ok(c: &str) -> bool {
     c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|ch| ch.is_ascii_hexdigit())
@@ -30,7 +34,7 @@ fn kind_from(s: &str) -> CustomFieldKind {
 impl Store {
     pub fn categories(&self) -> Result<Vec<Category>, StoreError> {
         let mut st = self.conn.prepare_cached(
-            "SELECT id, code, name, color, position FROM categories ORDER BY position, code",
+            "SELECT id, code, name, color, position, cadence_days FROM categories ORDER BY position, code",
         )?;
         let rows = st.query_map([], |r| {
             Ok(Category {
@@ -39,6 +43,7 @@ impl Store {
                 name: r.get(2)?,
                 color: r.get(3)?,
                 position: r.get(4)?,
+                cadence_days: r.get(5)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -59,6 +64,15 @@ impl Store {
         if !color_ok(&c.color) {
             errs.push(FieldError::new("color", "color_invalid"));
         }
+        if c.cadence_days == Some(0) {
+            c.cadence_days = None;
+        }
+        if c.cadence_days.is_some_and(|d| d > MAX_CADENCE_DAYS) {
+            errs.push(
+                FieldError::new("cadence_days", "cadence_invalid")
+                    .with("max", MAX_CADENCE_DAYS.to_string()),
+            );
+        }
         if !errs.is_empty() {
             return Err(StoreError::Validation(errs));
         }
@@ -76,13 +90,13 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let full = serde_json::json!({"code": c.code, "name": c.name, "color": c.color, "position": c.position});
+        let full = serde_json::json!({"code": c.code, "name": c.name, "color": c.color, "position": c.position, "cadence_days": c.cadence_days});
         match &old {
             None => {
                 c.id = new_id();
                 tx.execute(
-                    "INSERT INTO categories (id, code, name, color, position) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![c.id, c.code, c.name, c.color, c.position],
+                    "INSERT INTO categories (id, code, name, color, position, cadence_days) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![c.id, c.code, c.name, c.color, c.position, c.cadence_days],
                 )?;
                 log_change(
                     &tx,
@@ -95,10 +109,10 @@ impl Store {
             }
             Some(o) => {
                 tx.execute(
-                    "UPDATE categories SET code = ?2, name = ?3, color = ?4, position = ?5 WHERE id = ?1",
-                    params![c.id, c.code, c.name, c.color, c.position],
+                    "UPDATE categories SET code = ?2, name = ?3, color = ?4, position = ?5, cadence_days = ?6 WHERE id = ?1",
+                    params![c.id, c.code, c.name, c.color, c.position, c.cadence_days],
                 )?;
-                let before = serde_json::json!({"code": o.code, "name": o.name, "color": o.color, "position": o.position});
+                let before = serde_json::json!({"code": o.code, "name": o.name, "color": o.color, "position": o.position, "cadence_days": o.cadence_days});
                 let changed = rows::diff(&before, &full)?;
                 log_change(
                     &tx,

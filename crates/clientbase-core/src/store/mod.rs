@@ -12,12 +12,15 @@
 //! (`city`, `phone_display`, `subtitle`, `phone_digits`, `search_extra`, `search_notes`, `birthday_md`) are recomputed
 //! by the store and never logged. The seeded default categories have fixed ids and are not logged.
 
+pub mod activity;
+mod agenda;
 mod bulk;
 mod catalog;
 mod clients;
 pub(crate) mod docs;
 mod order;
 pub(crate) mod rows;
+mod tasks;
 
 use crate::error::StoreError;
 use crate::hlc::{Clock, Hlc, SystemClock, Timestamp};

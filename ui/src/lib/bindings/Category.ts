@@ -8,4 +8,9 @@ code: string, name: string,
 /**
  * CSS colour `#rrggbb`.
  */
-color: string, position: number, };
+color: string, position: number, 
+/**
+ * Contact cadence: a client of this category not contacted for this many days shows on Today
+ * (seeded: A 30, B 60). Absent = no cadence.
+ */
+cadence_days?: number, };

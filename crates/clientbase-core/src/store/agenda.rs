@@ -1,0 +1,439 @@
+//! The Today screen and the reminders to schedule: index range reads only (open tasks by due time,
+//! birthdays by `birthday_md` per day, clients per category by "last contacted or created"), so both
+//! stay fast at 100k clients and millions of interactions.
+
+use super::rows::join_names;
+use super::tasks::{task_at, TASK_COLS};
+use super::Store;
+use crate::error::StoreError;
+use crate::model::*;
+use crate::phone;
+use crate::today::{self, fmt_date, fmt_utc, hash31, mds_on, parse_hhmm, parse_instant};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Utc};
+use rusqlite::{params, Row};
+
+/// Rows per section of [`Today`] (4 sections: at most 800 rows over IPC).
+pub const SECTION_LIMIT: usize = 200;
+/// Birthdays shown: today and this many days ahead.
+pub const BIRTHDAY_DAYS_AHEAD: u64 = 7;
+/// Most reminders one call returns.
+pub const MAX_REMINDERS: usize = 1000;
+
+/// Client columns a row needs: kind, names, first phone (display form).
+const CLIENT_NAME_COLS: &str =
+    "c.kind, c.first_name, c.last_name, c.middle_name, c.org_name, c.phone_display";
+
+/// The display name from [`CLIENT_NAME_COLS`] read at `i` ("Last First Middle", or the organisation).
+fn client_name_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<String>> {
+    let kind: Option<String> = r.get(i)?;
+    let Some(kind) = kind else { return Ok(None) };
+    if kind == "organization" {
+        return r.get(i + 4);
+    }
+    let (first, last, middle): (String, String, String) =
+        (r.get(i + 1)?, r.get(i + 2)?, r.get(i + 3)?);
+    Ok(Some(join_names(&[&last, &first, &middle])))
+}
+
+/// A contact person's "First Last" (or "LastFirst" for CJK names, as the card shows it).
+fn contact_name(first: &str, last: &str) -> String {
+    crate::greeting::Recipient {
+        first_name: first.to_owned(),
+        last_name: last.to_owned(),
+        ..Default::default()
+    }
+    .full_name()
+}
+
+/// The first phone of a contact person's `phones` JSON, in display form.
+fn first_phone(json: &str) -> Option<String> {
+    let phones: Vec<Phone> = serde_json::from_str(json).ok()?;
+    let p = phones.into_iter().next()?;
+    Some(p.e164.as_deref().map_or(p.raw.clone(), phone::display))
+}
+
+fn md_list(date: NaiveDate) -> String {
+    mds_on(date)
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+impl Store {
+    fn task_rows(
+        &self,
+        from: &str,
+        to: &str,
+        limit: usize,
+    ) -> Result<(Vec<TaskRow>, u32), StoreError> {
+        const FROM: &str = "FROM tasks t LEFT JOIN clients c ON c.id = t.client_id";
+        const WHERE: &str = "WHERE t.done_at IS NULL AND t.deleted_at IS NULL AND t.due_at >= ?1 \
+            AND t.due_at < ?2 AND (t.client_id IS NULL OR c.deleted_at IS NULL)";
+        let count: i64 = self
+            .conn
+            .prepare_cached(&format!("SELECT count(*) {FROM} {WHERE}"))?
+            .query_row([from, to], |r| r.get(0))?;
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {TASK_COLS}, {CLIENT_NAME_COLS}, ct.first_name, ct.last_name \
+             {FROM} LEFT JOIN contacts ct ON ct.id = t.contact_id {WHERE} ORDER BY t.due_at, t.id LIMIT ?3"
+        ))?;
+        let rows = st
+            .query_map(params![from, to, limit as i64], |r| {
+                let n = 17;
+                let ct_first: Option<String> = r.get(n + 6)?;
+                let ct_last: Option<String> = r.get(n + 7)?;
+                Ok(TaskRow {
+                    task: task_at(r, 0)?.task,
+                    client_name: client_name_at(r, n)?,
+                    contact_name: ct_first
+                        .map(|f| contact_name(&f, ct_last.as_deref().unwrap_or(""))),
+                    phone: r.get(n + 5)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok((rows, count as u32))
+    }
+
+    /// Birthdays celebrated on `date` (clients and contact persons of live clients), at most `limit`.
+    /// `days`: `date` minus today.
+    fn birthdays_on(
+        &self,
+        date: NaiveDate,
+        days: u32,
+        limit: usize,
+    ) -> Result<Vec<BirthdayRow>, StoreError> {
+        let mds = md_list(date);
+        let year = date.year();
+        let mut out = Vec::new();
+        if limit == 0 {
+            return Ok(out);
+        }
+        let make = |client_id: String,
+                    contact_id: Option<String>,
+                    name: String,
+                    client_name: Option<String>,
+                    b: Birthday,
+                    done: bool,
+                    phone: Option<String>| BirthdayRow {
+            client_id,
+            contact_id,
+            name,
+            client_name,
+            birthday: b,
+            date: fmt_date(date),
+            days,
+            age: today::age_on(b.year, date),
+            done,
+            phone,
+        };
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT c.id, {CLIENT_NAME_COLS}, c.birthday_day, c.birthday_month, c.birthday_year, \
+             EXISTS (SELECT 1 FROM interactions i WHERE i.client_id = c.id AND i.greets_year = ?1 \
+                     AND i.deleted_at IS NULL AND i.contact_id IS NULL) \
+             FROM clients c WHERE c.birthday_md IN ({mds}) AND c.deleted_at IS NULL ORDER BY c.id LIMIT ?2"
+        ))?;
+        let mut rows = st.query(params![year, limit as i64])?;
+        while let Some(r) = rows.next()? {
+            let b = Birthday {
+                day: r.get(7)?,
+                month: r.get(8)?,
+                year: r.get(9)?,
+            };
+            out.push(make(
+                r.get(0)?,
+                None,
+                client_name_at(r, 1)?.unwrap_or_default(),
+                None,
+                b,
+                r.get(10)?,
+                r.get(6)?,
+            ));
+        }
+        drop(rows);
+        let left = limit - out.len();
+        if left == 0 {
+            return Ok(out);
+        }
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT ct.id, ct.client_id, ct.first_name, ct.last_name, ct.birthday_day, ct.birthday_month, \
+             ct.birthday_year, ct.phones, {CLIENT_NAME_COLS}, \
+             EXISTS (SELECT 1 FROM interactions i WHERE i.client_id = ct.client_id AND i.greets_year = ?1 \
+                     AND i.deleted_at IS NULL AND i.contact_id = ct.id) \
+             FROM contacts ct JOIN clients c ON c.id = ct.client_id \
+             WHERE ct.birthday_md IN ({mds}) AND c.deleted_at IS NULL ORDER BY ct.id LIMIT ?2"
+        ))?;
+        let mut rows = st.query(params![year, left as i64])?;
+        while let Some(r) = rows.next()? {
+            let b = Birthday {
+                day: r.get(4)?,
+                month: r.get(5)?,
+                year: r.get(6)?,
+            };
+            let first: String = r.get(2)?;
+            let last: String = r.get(3)?;
+            let phones: String = r.get(7)?;
+            let client_phone: Option<String> = r.get(13)?;
+            out.push(make(
+                r.get(1)?,
+                Some(r.get(0)?),
+                contact_name(&first, &last),
+                client_name_at(r, 8)?,
+                b,
+                r.get(14)?,
+                first_phone(&phones).or(client_phone),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// (all, not yet congratulated) birthdays celebrated on `date`; the second only when `open`.
+    fn count_birthdays_on(&self, date: NaiveDate, open: bool) -> Result<(u32, u32), StoreError> {
+        let mds = md_list(date);
+        let all_clients: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM clients c WHERE c.birthday_md IN ({mds}) AND c.deleted_at IS NULL"
+            ))?
+            .query_row([], |r| r.get(0))?;
+        let all_contacts: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM contacts ct JOIN clients c ON c.id = ct.client_id \
+                 WHERE ct.birthday_md IN ({mds}) AND c.deleted_at IS NULL"
+            ))?
+            .query_row([], |r| r.get(0))?;
+        let all = (all_clients + all_contacts) as u32;
+        if !open {
+            return Ok((all, 0));
+        }
+        // Greetings logged for that year among these people (few: a scan of the day's greetings).
+        let done: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT (SELECT count(*) FROM clients c WHERE c.birthday_md IN ({mds}) AND c.deleted_at IS NULL \
+                   AND EXISTS (SELECT 1 FROM interactions i WHERE i.client_id = c.id AND i.greets_year = ?1 \
+                               AND i.deleted_at IS NULL AND i.contact_id IS NULL)) + \
+                 (SELECT count(*) FROM contacts ct JOIN clients c ON c.id = ct.client_id \
+                   WHERE ct.birthday_md IN ({mds}) AND c.deleted_at IS NULL \
+                   AND EXISTS (SELECT 1 FROM interactions i WHERE i.client_id = ct.client_id AND i.greets_year = ?1 \
+                               AND i.deleted_at IS NULL AND i.contact_id = ct.id))"
+            ))?
+            .query_row([date.year()], |r| r.get(0))?;
+        Ok((all, all - done as u32))
+    }
+
+    /// Clients due for contact by their category's cadence: most overdue first, and the count.
+    fn cadence_rows<Tz: TimeZone>(
+        &self,
+        tz: &Tz,
+        date: NaiveDate,
+        limit: usize,
+    ) -> Result<(Vec<CadenceRow>, u32), StoreError> {
+        let cats: Vec<(String, u32)> = {
+            let mut st = self.conn.prepare_cached(
+                "SELECT id, cadence_days FROM categories WHERE cadence_days > 0 ORDER BY position, id",
+            )?;
+            let r = st
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            r
+        };
+        let mut rows = Vec::new();
+        let mut total = 0u32;
+        for (cat, days) in cats {
+            // Due when the local date of the last contact (or creation) + cadence ≤ today.
+            let Some(first_ok) = date.checked_sub_days(Days::new(days as u64 - 1)) else {
+                continue;
+            };
+            let cutoff = fmt_utc(today::start_of_day(tz, first_ok));
+            let n: i64 = self
+                .conn
+                .prepare_cached(
+                    "SELECT count(*) FROM clients c WHERE c.category_id = ?1 AND c.deleted_at IS NULL \
+                     AND coalesce(c.last_contact_at, c.created_at) < ?2",
+                )?
+                .query_row(params![cat, cutoff], |r| r.get(0))?;
+            total += n as u32;
+            let mut st = self.conn.prepare_cached(&format!(
+                "SELECT c.id, {CLIENT_NAME_COLS}, c.last_contact_at, coalesce(c.last_contact_at, c.created_at) \
+                 FROM clients c WHERE c.category_id = ?1 AND c.deleted_at IS NULL \
+                 AND coalesce(c.last_contact_at, c.created_at) < ?2 \
+                 ORDER BY coalesce(c.last_contact_at, c.created_at) LIMIT ?3"
+            ))?;
+            let mut q = st.query(params![cat, cutoff, limit as i64])?;
+            while let Some(r) = q.next()? {
+                let since: String = r.get(8)?;
+                let since_date =
+                    parse_instant(&since).map_or(date, |t| today::to_local(tz, t).date());
+                let due = since_date + Days::new(days as u64);
+                rows.push((
+                    due,
+                    CadenceRow {
+                        client_id: r.get(0)?,
+                        name: client_name_at(r, 1)?.unwrap_or_default(),
+                        category_id: cat.clone(),
+                        cadence_days: days,
+                        last_contact_at: r.get(7)?,
+                        days_overdue: (date - due).num_days().max(0) as u32,
+                        phone: r.get(6)?,
+                    },
+                ));
+            }
+        }
+        rows.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| a.1.client_id.cmp(&b.1.client_id))
+        });
+        rows.truncate(limit);
+        Ok((rows.into_iter().map(|r| r.1).collect(), total))
+    }
+
+    /// The Today screen at `now` (the device's local time): overdue tasks, tasks due later today,
+    /// birthdays today and in the next 7 days (clients and contact persons; 29 February on 28
+    /// February in non-leap years), clients due for contact by their category's cadence; with counts.
+    pub fn today<Tz: TimeZone>(&self, now: &DateTime<Tz>) -> Result<Today, StoreError> {
+        let tz = now.timezone();
+        let date = now.date_naive();
+        let now_s = fmt_utc(now.with_timezone(&Utc));
+        let end = fmt_utc(today::start_of_day(&tz, date.succ_opt().unwrap_or(date)));
+        let (overdue, n_overdue) = self.task_rows("", &now_s, SECTION_LIMIT)?;
+        let (due_today, n_today) = self.task_rows(&now_s, &end, SECTION_LIMIT)?;
+        let mut birthdays = Vec::new();
+        let mut n_birthdays = 0;
+        let mut n_birthdays_today = 0;
+        for k in 0..=BIRTHDAY_DAYS_AHEAD {
+            let Some(d) = date.checked_add_days(Days::new(k)) else {
+                break;
+            };
+            let (all, open) = self.count_birthdays_on(d, k == 0)?;
+            n_birthdays += all;
+            if k == 0 {
+                n_birthdays_today = open;
+            }
+            let left = SECTION_LIMIT - birthdays.len();
+            birthdays.extend(self.birthdays_on(d, k as u32, left)?);
+        }
+        let (cadence, n_cadence) = self.cadence_rows(&tz, date, SECTION_LIMIT)?;
+        Ok(Today {
+            date: fmt_date(date),
+            overdue,
+            due_today,
+            birthdays,
+            cadence,
+            counts: TodayCounts {
+                overdue: n_overdue,
+                due_today: n_today,
+                birthdays_today: n_birthdays_today,
+                birthdays: n_birthdays,
+                cadence: n_cadence,
+                badge: n_overdue + n_today + n_birthdays_today,
+            },
+        })
+    }
+
+    /// The notifications to schedule with `from <= at < to` (the device's zone), at most `limit`
+    /// (≤ 1000), by time: reminders of open tasks owned here (at due − offset), and birthday reminders
+    /// N days before and on the day at the morning time (settings), skipping people already
+    /// congratulated for that birthday.
+    pub fn upcoming_reminders<Tz: TimeZone>(
+        &self,
+        from: &DateTime<Tz>,
+        to: &DateTime<Tz>,
+        limit: usize,
+    ) -> Result<Vec<Reminder>, StoreError> {
+        let limit = limit.min(MAX_REMINDERS);
+        let tz = from.timezone();
+        let (from_u, to_u) = (from.with_timezone(&Utc), to.with_timezone(&Utc));
+        if limit == 0 || to_u <= from_u {
+            return Ok(Vec::new());
+        }
+        let (from_s, to_s) = (fmt_utc(from_u), fmt_utc(to_u));
+        let mut out = Vec::new();
+        {
+            let mut st = self.conn.prepare_cached(&format!(
+                "SELECT {TASK_COLS}, t.remind_at, {CLIENT_NAME_COLS} \
+                 FROM tasks t LEFT JOIN clients c ON c.id = t.client_id \
+                 WHERE t.remind_at IS NOT NULL AND t.done_at IS NULL AND t.deleted_at IS NULL \
+                 AND t.remind_at >= ?1 AND t.remind_at < ?2 AND (t.owner = ?3 OR t.owner = '') \
+                 AND (t.client_id IS NULL OR c.deleted_at IS NULL) ORDER BY t.remind_at, t.id LIMIT ?4"
+            ))?;
+            let mut rows = st.query(params![from_s, to_s, self.owner_id(), limit as i64])?;
+            while let Some(r) = rows.next()? {
+                let t = task_at(r, 0)?.task;
+                let at: String = r.get(17)?;
+                let id = format!("task:{}:{}", t.id, t.due_at);
+                out.push(Reminder {
+                    num: hash31(&id),
+                    id,
+                    at,
+                    kind: ReminderKind::Task,
+                    title: t.title.clone(),
+                    client_name: client_name_at(r, 18)?,
+                    target: if t.client_id.is_some() {
+                        ReminderTarget::Client
+                    } else {
+                        ReminderTarget::Today
+                    },
+                    client_id: t.client_id,
+                    contact_id: t.contact_id,
+                    task_id: Some(t.id),
+                    task_kind: Some(t.kind),
+                    due_at: Some(t.due_at),
+                    birthday: None,
+                    age: None,
+                    days_before: 0,
+                });
+            }
+        }
+        let settings = self.reminder_settings()?;
+        let time = parse_hhmm(&settings.birthday_time)
+            .unwrap_or(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN));
+        let before = settings.birthday_days_before as u64;
+        let mut births = Vec::new();
+        let mut d = today::to_local(&tz, from_u).date();
+        let last = today::to_local(&tz, to_u).date();
+        while d <= last && births.len() < limit {
+            let fire = today::local_to_utc(&tz, d.and_time(time));
+            if fire >= from_u && fire < to_u {
+                let at = fmt_utc(fire);
+                let offsets: &[u64] = if before == 0 { &[0] } else { &[0, before] };
+                for &off in offsets {
+                    let Some(day) = d.checked_add_days(Days::new(off)) else {
+                        continue;
+                    };
+                    let found = self.birthdays_on(day, off as u32, limit - births.len())?;
+                    for b in found.into_iter().filter(|b| !b.done) {
+                        let id = match &b.contact_id {
+                            Some(ct) => format!("birthday:{}:{ct}:{}:{off}", b.client_id, b.date),
+                            None => format!("birthday:{}:{}:{off}", b.client_id, b.date),
+                        };
+                        births.push(Reminder {
+                            num: hash31(&id),
+                            id,
+                            at: at.clone(),
+                            kind: ReminderKind::Birthday,
+                            title: b.name,
+                            client_id: Some(b.client_id),
+                            contact_id: b.contact_id,
+                            client_name: b.client_name,
+                            task_id: None,
+                            task_kind: None,
+                            due_at: None,
+                            birthday: Some(b.date),
+                            age: b.age,
+                            days_before: off as u32,
+                            target: ReminderTarget::Client,
+                        });
+                    }
+                }
+            }
+            let Some(next) = d.succ_opt() else { break };
+            d = next;
+        }
+        out.extend(births);
+        out.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
+        out.truncate(limit);
+        Ok(out)
+    }
+}

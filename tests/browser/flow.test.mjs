@@ -141,6 +141,16 @@ test('rep flow at 360×740', { timeout: 240_000 }, async (t) => {
     await shot(page, 'flow-05b-field-errors');
   });
 
+  await t.test('a field error goes away as soon as the rep edits that field', async () => {
+    const nameField = page.locator('.field', { has: tid('field-first-name') });
+    await tid('field-first-name').fill('Olena');
+    await nameField.locator('.err').waitFor({ state: 'detached' });
+    assert.notEqual(await tid('field-first-name').getAttribute('aria-invalid'), 'true');
+    // The phone's error (a different field) is still shown, and so is the banner.
+    assert.match(await tid('field-phone-hint').innerText(), /(not a valid|too short)/i);
+    await page.getByText('Please correct the highlighted fields.').waitFor();
+  });
+
   await t.test('add a client with a Ukrainian mobile', async () => {
     await tid('field-first-name').fill('Olena');
     await tid('field-last-name').fill('Testerenko');

@@ -56,3 +56,34 @@ export function fieldErrorMap(fields: FieldError[]): Record<string, string> {
   for (const fe of fields) if (!(fe.field in out)) out[fe.field] = fieldErrorText(fe);
   return out;
 }
+
+/**
+ * The value a field error is about, for noticing that the rep has edited it: the value at a path
+ * like "phones.0.raw" or "contacts.1.emails.0"; "name" (no name at all) stands for every name field.
+ */
+export function valueAt(input: unknown, path: string): string {
+  if (path === 'name' && input && typeof input === 'object') {
+    const o = input as Record<string, unknown>;
+    return JSON.stringify([o.first_name, o.last_name, o.middle_name, o.org_name]);
+  }
+  let v: unknown = input;
+  for (const part of path.split('.')) {
+    if (v === null || typeof v !== 'object') return '';
+    v = (v as Record<string, unknown>)[part];
+  }
+  return JSON.stringify(v) ?? '';
+}
+
+/**
+ * Field errors the rep has not yet acted on: an error goes away as soon as its field changes from
+ * the value it was reported for (it comes back at the next save if the new value is wrong too).
+ */
+export function unresolvedErrors(
+  errors: Record<string, string>,
+  reportedFor: Record<string, string>,
+  input: unknown,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [path, text] of Object.entries(errors)) if (valueAt(input, path) === reportedFor[path]) out[path] = text;
+  return out;
+}

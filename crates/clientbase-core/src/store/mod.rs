@@ -5,7 +5,8 @@
 //! Every write to a domain table (`clients`, `contacts`, `categories`, `custom_fields`, `settings`)
 //! appends one `change_log` row per written row IN THE SAME TRANSACTION: `op` is
 //! `insert | update | delete | restore`, `fields` is a JSON object `{column: new value}` holding every
-//! column for an insert and only the changed columns (plus `updated_at`) for an update. Each row carries
+//! column for an insert and only the changed columns (plus `updated_at`) for an update — except the
+//! inserts of a bulk load, whose `fields` is JSON `null`: "the row as stored" (see `bulk.rs`). Each row carries
 //! the HLC timestamp of the write. The per-field clock of a row's field is therefore the `hlc` of the
 //! latest change-log row for that row naming the field (last-writer-wins per field on merge).
 //! The derived table `client_keys` and derived columns of `clients`

@@ -1,0 +1,332 @@
+//! Workbooks through calamine: XLSX (streamed cell by cell, so a sheet is never held densely),
+//! XLSB, XLS and ODS (calamine's dense range). Formulas are read as their cached values; a date
+//! cell is a date; a vertically merged cell's value fills every row of the merge (a company
+//! written once for its three employees); horizontally merged cells keep their one value.
+
+use crate::error::ImportError;
+use crate::table::{Cell, FileFormat, Row, Table};
+use crate::ReadOptions;
+use calamine::{Data, DataRef, Dimensions, ExcelDateTime, Reader, SheetVisible};
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+/// The most non-empty cells one sheet may have (a zip bomb stops here, not in memory).
+pub const MAX_CELLS: usize = 20_000_000;
+/// Columns beyond this are ignored (XLSX itself stops at 16,384).
+const MAX_COLS: u32 = 16_384;
+
+fn excel_dt(dt: &ExcelDateTime) -> Cell {
+    let v = dt.as_f64();
+    if dt.is_duration() || (0.0..1.0).contains(&v) {
+        // A time of day ("14:30") or a duration: keep it readable.
+        let mins = (v.fract() * 24.0 * 60.0).round() as i64;
+        let hours = (v.trunc() as i64) * 24 + mins / 60;
+        return Cell::Text(format!("{:02}:{:02}", hours, mins % 60));
+    }
+    match dt.as_datetime() {
+        Some(d) => Cell::Date(d.date()),
+        None => Cell::Number(v),
+    }
+}
+
+fn iso_dt(s: &str) -> Cell {
+    match chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d") {
+        Ok(d) => Cell::Date(d),
+        Err(_) => iso_duration(s),
+    }
+}
+
+/// ODS times come as ISO durations (`PT14H30M00S`).
+fn iso_duration(s: &str) -> Cell {
+    let parse = || -> Option<String> {
+        let rest = s.strip_prefix("PT")?;
+        let (h, rest) = rest.split_once('H')?;
+        let (m, _) = rest.split_once('M')?;
+        Some(format!(
+            "{:02}:{:02}",
+            h.parse::<u32>().ok()?,
+            m.parse::<u32>().ok()?
+        ))
+    };
+    parse().map(Cell::Text).unwrap_or_else(|| Cell::text(s))
+}
+
+fn number(n: f64) -> Cell {
+    if n.is_finite() {
+        Cell::Number(n)
+    } else {
+        Cell::Empty
+    }
+}
+
+fn from_ref(d: &DataRef<'_>) -> Cell {
+    match d {
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => number(*f),
+        DataRef::String(s) => Cell::text(s),
+        DataRef::SharedString(s) => Cell::text(s),
+        DataRef::Bool(b) => Cell::Text(if *b { "TRUE" } else { "FALSE" }.to_owned()),
+        DataRef::DateTime(dt) => excel_dt(dt),
+        DataRef::DateTimeIso(s) => iso_dt(s),
+        DataRef::DurationIso(s) => iso_duration(s),
+        DataRef::Error(_) | DataRef::Empty => Cell::Empty,
+    }
+}
+
+fn from_data(d: &Data) -> Cell {
+    match d {
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => number(*f),
+        Data::String(s) => Cell::text(s),
+        Data::Bool(b) => Cell::Text(if *b { "TRUE" } else { "FALSE" }.to_owned()),
+        Data::DateTime(dt) => excel_dt(dt),
+        Data::DateTimeIso(s) => iso_dt(s),
+        Data::DurationIso(s) => iso_duration(s),
+        Data::Error(_) | Data::Empty => Cell::Empty,
+    }
+}
+
+/// Sparse sheet being read: row index → cells.
+#[derive(Default)]
+struct Sheet {
+    rows: BTreeMap<u32, Vec<Cell>>,
+    cells: usize,
+}
+
+impl Sheet {
+    fn put(&mut self, row: u32, col: u32, cell: Cell) -> Result<(), ImportError> {
+        if cell.is_empty() || col >= MAX_COLS {
+            return Ok(());
+        }
+        self.cells += 1;
+        if self.cells > MAX_CELLS {
+            return Err(ImportError::TooManyCells { limit: MAX_CELLS });
+        }
+        let r = self.rows.entry(row).or_default();
+        let col = col as usize;
+        if r.len() <= col {
+            r.resize(col + 1, Cell::Empty);
+        }
+        r[col] = cell;
+        Ok(())
+    }
+
+    /// Copies the value of each vertically merged region down its first column.
+    fn fill_merges(&mut self, merges: &[Dimensions]) -> Result<(), ImportError> {
+        for m in merges {
+            let ((r0, c0), (r1, _)) = (m.start, m.end);
+            if r1 <= r0 || r1 - r0 > 1_048_576 {
+                continue;
+            }
+            let Some(v) = self.rows.get(&r0).and_then(|r| r.get(c0 as usize)).cloned() else {
+                continue;
+            };
+            if v.is_empty() {
+                continue;
+            }
+            for r in r0 + 1..=r1 {
+                let empty = self
+                    .rows
+                    .get(&r)
+                    .and_then(|row| row.get(c0 as usize))
+                    .is_none_or(Cell::is_empty);
+                if empty {
+                    self.put(r, c0, v.clone())?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn into_rows(self) -> Vec<Row> {
+        self.rows
+            .into_iter()
+            .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
+            .map(|(r, cells)| Row {
+                line: r as usize + 1,
+                cells,
+            })
+            .collect()
+    }
+}
+
+fn workbook_err(format: FileFormat, e: impl std::fmt::Display) -> ImportError {
+    ImportError::Workbook {
+        format: format.name().to_owned(),
+        detail: e.to_string(),
+    }
+}
+
+fn is_password(e: &calamine::Error) -> bool {
+    matches!(
+        e,
+        calamine::Error::Xlsx(calamine::XlsxError::Password)
+            | calamine::Error::Xls(calamine::XlsError::Password)
+            | calamine::Error::Ods(calamine::OdsError::Password)
+    )
+}
+
+enum Book<'a> {
+    Xlsx(calamine::Xlsx<Cursor<&'a [u8]>>),
+    Xlsb(calamine::Xlsb<Cursor<&'a [u8]>>),
+    Xls(calamine::Xls<Cursor<&'a [u8]>>),
+    Ods(calamine::Ods<Cursor<&'a [u8]>>),
+}
+
+fn open(bytes: &[u8], format: FileFormat) -> Result<Book<'_>, ImportError> {
+    let c = Cursor::new(bytes);
+    let r: Result<Book<'_>, calamine::Error> = match format {
+        FileFormat::Xlsx => calamine::Xlsx::new(c).map(Book::Xlsx).map_err(Into::into),
+        FileFormat::Xlsb => calamine::Xlsb::new(c).map(Book::Xlsb).map_err(Into::into),
+        FileFormat::Xls => match calamine::Xls::new(c) {
+            Ok(b) => Ok(Book::Xls(b)),
+            // An encrypted XLSX is an OLE container too.
+            Err(e) => match calamine::Xlsx::new(Cursor::new(bytes)) {
+                Err(calamine::XlsxError::Password) => Err(calamine::XlsxError::Password.into()),
+                _ => Err(e.into()),
+            },
+        },
+        FileFormat::Ods => calamine::Ods::new(c).map(Book::Ods).map_err(Into::into),
+        FileFormat::Csv | FileFormat::Vcard => unreachable!("not a workbook"),
+    };
+    r.map_err(|e| {
+        if is_password(&e) {
+            ImportError::Encrypted
+        } else {
+            workbook_err(format, e)
+        }
+    })
+}
+
+impl Book<'_> {
+    fn sheets(&self) -> Vec<(String, bool)> {
+        let meta = match self {
+            Book::Xlsx(b) => b.sheets_metadata(),
+            Book::Xlsb(b) => b.sheets_metadata(),
+            Book::Xls(b) => b.sheets_metadata(),
+            Book::Ods(b) => b.sheets_metadata(),
+        };
+        meta.iter()
+            .map(|s| (s.name.clone(), s.visible == SheetVisible::Visible))
+            .collect()
+    }
+
+    fn read(&mut self, name: &str, format: FileFormat) -> Result<Sheet, ImportError> {
+        let err = |e: &dyn std::fmt::Display| workbook_err(format, e);
+        let mut sheet = Sheet::default();
+        match self {
+            Book::Xlsx(b) => {
+                {
+                    let mut cells = b.worksheet_cells_reader(name).map_err(|e| err(&e))?;
+                    while let Some(c) = cells.next_cell().map_err(|e| err(&e))? {
+                        let (r, col) = c.get_position();
+                        sheet.put(r, col, from_ref(c.get_value()))?;
+                    }
+                }
+                let merges = b.merge_cells_by_sheet_name(name).map_err(|e| err(&e))?;
+                sheet.fill_merges(&merges)?;
+            }
+            Book::Xlsb(b) => {
+                let mut cells = b.worksheet_cells_reader(name).map_err(|e| err(&e))?;
+                while let Some(c) = cells.next_cell().map_err(|e| err(&e))? {
+                    let (r, col) = c.get_position();
+                    sheet.put(r, col, from_ref(c.get_value()))?;
+                }
+            }
+            Book::Xls(b) => {
+                let range = b.worksheet_range(name).map_err(|e| err(&e))?;
+                dense(&mut sheet, &range)?;
+                let merges = b.merge_cells_by_sheet_name(name).map_err(|e| err(&e))?;
+                sheet.fill_merges(&merges)?;
+            }
+            Book::Ods(b) => {
+                let range = b.worksheet_range(name).map_err(|e| err(&e))?;
+                dense(&mut sheet, &range)?;
+            }
+        }
+        Ok(sheet)
+    }
+}
+
+fn dense(sheet: &mut Sheet, range: &calamine::Range<Data>) -> Result<(), ImportError> {
+    let Some((r0, c0)) = range.start() else {
+        return Ok(());
+    };
+    for (i, row) in range.rows().enumerate() {
+        for (j, d) in row.iter().enumerate() {
+            sheet.put(r0 + i as u32, c0 + j as u32, from_data(d))?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn read_workbook(
+    bytes: &[u8],
+    format: FileFormat,
+    opts: &ReadOptions,
+) -> Result<Table, ImportError> {
+    // calamine is mature, but a reader of binary formats meeting hostile input is where a panic
+    // would hide: turn one into an error instead of taking the app down.
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_workbook_inner(bytes, format, opts)
+    }));
+    r.unwrap_or_else(|_| {
+        Err(ImportError::Workbook {
+            format: format.name().to_owned(),
+            detail: "the reader failed on this file".to_owned(),
+        })
+    })
+}
+
+fn read_workbook_inner(
+    bytes: &[u8],
+    format: FileFormat,
+    opts: &ReadOptions,
+) -> Result<Table, ImportError> {
+    let mut book = open(bytes, format)?;
+    let sheets = book.sheets();
+    if sheets.is_empty() {
+        return Err(ImportError::NoSheets);
+    }
+    let (name, sheet) = match &opts.sheet {
+        Some(want) => {
+            let name = sheets
+                .iter()
+                .map(|(n, _)| n)
+                .find(|n| *n == want)
+                .or_else(|| {
+                    sheets
+                        .iter()
+                        .map(|(n, _)| n)
+                        .find(|n| n.trim().eq_ignore_ascii_case(want.trim()))
+                })
+                .ok_or_else(|| ImportError::SheetNotFound(want.clone()))?
+                .clone();
+            let s = book.read(&name, format)?;
+            (name, s)
+        }
+        None => {
+            // The first visible sheet with data (else the first sheet).
+            let mut found = None;
+            for (n, visible) in &sheets {
+                if !visible {
+                    continue;
+                }
+                let s = book.read(n, format)?;
+                if s.cells > 0 {
+                    found = Some((n.clone(), s));
+                    break;
+                }
+            }
+            match found {
+                Some(f) => f,
+                None => (sheets[0].0.clone(), Sheet::default()),
+            }
+        }
+    };
+    let mut table = Table::new(format);
+    table.sheet_names = sheets.into_iter().map(|(n, _)| n).collect();
+    table.sheet = Some(name);
+    table.set_rows(sheet.into_rows(), opts.header);
+    Ok(table)
+}

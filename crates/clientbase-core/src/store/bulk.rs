@@ -101,69 +101,83 @@ impl Store {
             // Lookup keys are written after the rows, sorted: in-order B-tree inserts instead of
             // random ones into `client_keys`.
             let mut keys: Vec<(String, &str)> = Vec::with_capacity(items.len() * 3);
-            let mut order: Vec<(Vec<u8>, String)> = Vec::with_capacity(items.len());
-            for chunk in items.chunks(BATCH) {
-                let sql = if chunk.len() == BATCH {
-                    std::borrow::Cow::Borrowed(full_clients_sql.as_str())
-                } else {
-                    std::borrow::Cow::Owned(rows::insert_clients_sql(chunk.len()))
-                };
-                let mut st = tx.prepare_cached(&sql)?;
-                for (i, (c, dv)) in chunk.iter().enumerate() {
-                    let json = rows::ClientJson::of(&c.data)?;
-                    rows::bind_client(&mut st, i * rows::CLIENT_NCOLS, c, dv, &json)?;
-                    log.push((self.hlc.tick().to_string(), "clients", &c.id));
-                    for (no, ct) in c.data.contacts.iter().enumerate() {
-                        let json = rows::ContactJson::of(ct)?;
-                        log.push((self.hlc.tick().to_string(), "contacts", &ct.id));
-                        contacts.push((&c.id, no, ct, &c.created_at, json));
+            // The `name_order` keys (collation work) are computed on another thread meanwhile.
+            let written = std::thread::scope(|sc| -> Result<(), StoreError> {
+                let name_keys = &self.name_keys;
+                let order_job = sc.spawn(move || {
+                    let mut order: Vec<(Vec<u8>, String)> = items
+                        .iter()
+                        .filter(|(c, _)| c.deleted_at.is_none())
+                        .map(|(c, _)| {
+                            (
+                                name_keys.key(&rows::display_name(&c.data), &c.id),
+                                c.id.clone(),
+                            )
+                        })
+                        .collect();
+                    order.sort_unstable();
+                    order
+                });
+                for chunk in items.chunks(BATCH) {
+                    let sql = if chunk.len() == BATCH {
+                        std::borrow::Cow::Borrowed(full_clients_sql.as_str())
+                    } else {
+                        std::borrow::Cow::Owned(rows::insert_clients_sql(chunk.len()))
+                    };
+                    let mut st = tx.prepare_cached(&sql)?;
+                    for (i, (c, dv)) in chunk.iter().enumerate() {
+                        let json = rows::ClientJson::of(&c.data)?;
+                        rows::bind_client(&mut st, i * rows::CLIENT_NCOLS, c, dv, &json)?;
+                        log.push((self.hlc.tick().to_string(), "clients", &c.id));
+                        for (no, ct) in c.data.contacts.iter().enumerate() {
+                            let json = rows::ContactJson::of(ct)?;
+                            log.push((self.hlc.tick().to_string(), "contacts", &ct.id));
+                            contacts.push((&c.id, no, ct, &c.created_at, json));
+                        }
+                        keys.extend(
+                            rows::lookup_keys(dv, &c.data)
+                                .into_iter()
+                                .map(|k| (k, c.id.as_str())),
+                        );
                     }
-                    keys.extend(
-                        rows::lookup_keys(dv, &c.data)
-                            .into_iter()
-                            .map(|k| (k, c.id.as_str())),
-                    );
-                    if c.deleted_at.is_none() {
-                        order.push((
-                            self.name_keys.key(&rows::display_name(&c.data), &c.id),
-                            c.id.clone(),
-                        ));
-                    }
+                    st.raw_execute()?;
+                    drop(st);
+                    flush(
+                        &tx,
+                        &mut contacts,
+                        false,
+                        rows::insert_contacts_sql,
+                        rows::CONTACT_NCOLS,
+                        |st, base, r| rows::bind_contact(st, base, r.0, r.1, r.2, r.3, r.3, &r.4),
+                    )?;
+                    flush(&tx, &mut log, false, log_sql, 6, |st, base, r| {
+                        bind_log(st, base, &r.0, &device, r.1, r.2, "null")
+                    })?;
                 }
-                st.raw_execute()?;
-                drop(st);
                 flush(
                     &tx,
                     &mut contacts,
-                    false,
+                    true,
                     rows::insert_contacts_sql,
                     rows::CONTACT_NCOLS,
                     |st, base, r| rows::bind_contact(st, base, r.0, r.1, r.2, r.3, r.3, &r.4),
                 )?;
-                flush(&tx, &mut log, false, log_sql, 6, |st, base, r| {
+                flush(&tx, &mut log, true, log_sql, 6, |st, base, r| {
                     bind_log(st, base, &r.0, &device, r.1, r.2, "null")
                 })?;
-            }
-            flush(
-                &tx,
-                &mut contacts,
-                true,
-                rows::insert_contacts_sql,
-                rows::CONTACT_NCOLS,
-                |st, base, r| rows::bind_contact(st, base, r.0, r.1, r.2, r.3, r.3, &r.4),
-            )?;
-            flush(&tx, &mut log, true, log_sql, 6, |st, base, r| {
-                bind_log(st, base, &r.0, &device, r.1, r.2, "null")
-            })?;
-            keys.sort_unstable();
-            let mut keys: Vec<(&str, &str)> =
-                keys.iter().map(|(k, id)| (k.as_str(), *id)).collect();
-            flush(&tx, &mut keys, true, key_sql, 2, |st, base, (k, id)| {
-                st.raw_bind_parameter(base + 1, k)?;
-                st.raw_bind_parameter(base + 2, id)?;
+                keys.sort_unstable();
+                let mut keys: Vec<(&str, &str)> =
+                    keys.iter().map(|(k, id)| (k.as_str(), *id)).collect();
+                flush(&tx, &mut keys, true, key_sql, 2, |st, base, (k, id)| {
+                    st.raw_bind_parameter(base + 1, k)?;
+                    st.raw_bind_parameter(base + 2, id)?;
+                    Ok(())
+                })?;
+                let mut order = order_job.join().expect("name key worker");
+                super::order::insert_sorted(&tx, &mut order)?;
                 Ok(())
-            })?;
-            super::order::insert_sorted(&tx, &mut order)?;
+            });
+            written?;
         }
         save_clock(&tx, &self.hlc)?;
         lap.mark("sql rows");

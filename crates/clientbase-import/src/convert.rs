@@ -533,6 +533,15 @@ impl<'a> Plan<'a> {
                 }
             }
         }
+        // An organisation has no birthday: in a sheet of companies with a contact person, the
+        // birthday column is the contact's.
+        if kind == ClientKind::Organization {
+            if let Some(c) = b.contacts.values_mut().next() {
+                if c.person.birthday.is_none() {
+                    c.person.birthday = b.input.birthday.take();
+                }
+            }
+        }
         let contacts = std::mem::take(&mut b.contacts);
         for (_, c) in contacts {
             if c.person.first_name.trim().is_empty() && c.person.last_name.trim().is_empty() {

@@ -59,6 +59,8 @@ impl Cell {
         let t = s.trim();
         if t.is_empty() {
             Cell::Empty
+        } else if t.contains('\r') {
+            Cell::Text(t.replace("\r\n", "\n").replace('\r', "\n"))
         } else {
             Cell::Text(t.to_owned())
         }

@@ -133,6 +133,10 @@ pub(crate) fn detect_delimiter(text: &str) -> u8 {
     best.1
 }
 
+fn memchr_count(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| c == b'\n').count()
+}
+
 /// Removes the `'` that export puts before a cell Excel would run as a formula (`'=…`).
 fn unguard(c: Cell) -> Cell {
     match c {
@@ -180,6 +184,9 @@ pub(crate) fn read_delimited(bytes: &[u8], opts: &ReadOptions) -> Result<Table, 
         .from_reader(body.as_bytes());
     let mut rows = Vec::new();
     let mut rec = csv::StringRecord::new();
+    // Line numbers: count new lines up to each record's start (records ascend).
+    let bytes = body.as_bytes();
+    let (mut counted_to, mut line_no) = (0usize, first_line);
     loop {
         match rdr.read_record(&mut rec) {
             Ok(true) => {}
@@ -192,7 +199,18 @@ pub(crate) fn read_delimited(bytes: &[u8], opts: &ReadOptions) -> Result<Table, 
         if cells.iter().all(Cell::is_empty) {
             continue;
         }
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(0) + first_line - 1;
+        let start = rec
+            .position()
+            .map(|p| p.byte() as usize)
+            .unwrap_or(counted_to);
+        let mut start = start.clamp(counted_to, bytes.len());
+        // With CRLF the reader reports a record as starting at the "\n" before it.
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        line_no += memchr_count(&bytes[counted_to..start]);
+        counted_to = start;
+        let line = line_no;
         let mut cells = cells;
         while cells.last().is_some_and(Cell::is_empty) {
             cells.pop();

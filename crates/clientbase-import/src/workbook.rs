@@ -288,7 +288,7 @@ fn read_workbook_inner(
     if sheets.is_empty() {
         return Err(ImportError::NoSheets);
     }
-    let (name, sheet) = match &opts.sheet {
+    let (name, rows) = match &opts.sheet {
         Some(want) => {
             let name = sheets
                 .iter()
@@ -302,31 +302,45 @@ fn read_workbook_inner(
                 })
                 .ok_or_else(|| ImportError::SheetNotFound(want.clone()))?
                 .clone();
-            let s = book.read(&name, format)?;
-            (name, s)
+            let rows = book.read(&name, format)?.into_rows();
+            (name, rows)
         }
         None => {
-            // The first visible sheet with data (else the first sheet).
-            let mut found = None;
+            // The visible sheet that looks most like a client list: the most recognised column
+            // names, then the most rows, then the first (an "Instructions" sheet before the data
+            // is common).
+            let mut best: Option<(usize, String, Vec<Row>)> = None;
             for (n, visible) in &sheets {
                 if !visible {
                     continue;
                 }
-                let s = book.read(n, format)?;
-                if s.cells > 0 {
-                    found = Some((n.clone(), s));
-                    break;
+                let rows = book.read(n, format)?.into_rows();
+                if rows.is_empty() {
+                    continue;
+                }
+                let known = crate::table::detect_header(&rows)
+                    .map(|h| {
+                        rows[h]
+                            .cells
+                            .iter()
+                            .filter(|c| matches!(c, Cell::Text(t) if crate::mapping::recognise(t)))
+                            .count()
+                    })
+                    .unwrap_or(0);
+                let score = known * 10_000_000 + rows.len().min(9_999_999);
+                if best.as_ref().is_none_or(|(b, _, _)| score > *b) {
+                    best = Some((score, n.clone(), rows));
                 }
             }
-            match found {
-                Some(f) => f,
-                None => (sheets[0].0.clone(), Sheet::default()),
+            match best {
+                Some((_, n, rows)) => (n, rows),
+                None => (sheets[0].0.clone(), Vec::new()),
             }
         }
     };
     let mut table = Table::new(format);
     table.sheet_names = sheets.into_iter().map(|(n, _)| n).collect();
     table.sheet = Some(name);
-    table.set_rows(sheet.into_rows(), opts.header);
+    table.set_rows(rows, opts.header);
     Ok(table)
 }

@@ -346,6 +346,14 @@ pub fn export_xlsx(clients: &[Client], ctx: &ExportContext<'_>) -> Result<Vec<u8
     }
 }
 
+/// [`export_xlsx`] built in memory only (no temporary file; uses more memory).
+pub fn export_xlsx_in_memory(
+    clients: &[Client],
+    ctx: &ExportContext<'_>,
+) -> Result<Vec<u8>, ExportError> {
+    export_xlsx_mode(clients, ctx, false)
+}
+
 fn export_xlsx_mode(
     clients: &[Client],
     ctx: &ExportContext<'_>,

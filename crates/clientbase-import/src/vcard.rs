@@ -438,7 +438,12 @@ fn text_of(p: &Prop, default: &'static Encoding, problems: &mut Vec<Problem>) ->
         },
         None => default,
     };
-    enc.decode_without_bom_handling(&bytes).0.into_owned()
+    let text = enc.decode_without_bom_handling(&bytes).0;
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.into_owned()
+    }
 }
 
 /// Decoded size of base64 data (ignoring white space), without decoding it.
@@ -530,15 +535,19 @@ fn card(
     let mut phones: Vec<(String, Option<PhoneKind>)> = Vec::new();
     let mut any = false;
     // Apple/Google label per item group.
-    let labels: HashMap<String, String> = props
+    let raw_labels: HashMap<String, String> = props
         .iter()
         .filter(|p| p.name == "X-ABLABEL" && !p.group.is_empty())
         .map(|p| {
             (
                 p.group.clone(),
-                ab_label(&String::from_utf8_lossy(&p.value)),
+                unescape(&String::from_utf8_lossy(&p.value)),
             )
         })
+        .collect();
+    let labels: HashMap<String, String> = raw_labels
+        .iter()
+        .map(|(g, l)| (g.clone(), ab_label(l)))
         .collect();
     let mut addresses = 0usize;
     for p in &props {
@@ -649,8 +658,13 @@ fn card(
                     .map(|t| values::email_label(t))
                     .find(|l| !l.is_empty() && l != "pref")
                     .unwrap_or_default();
-                if let Some(l) = labels.get(&p.group) {
-                    label = values::email_label(l);
+                if let Some(l) = raw_labels.get(&p.group) {
+                    // Apple wraps its standard labels (`_$!<Work>!$_`); a custom one is plain.
+                    label = if l.trim().starts_with("_$!<") {
+                        values::email_label(&ab_label(l))
+                    } else {
+                        l.trim().to_owned()
+                    };
                 }
                 let address = unescape(vt);
                 if !address.is_empty() {
@@ -1127,14 +1141,24 @@ pub(crate) fn write_card(
         let value = if v4 { "VALUE=text;" } else { "" };
         line(out, &format!("TEL;{value}TYPE={t}:{}", escape(&p.raw)));
     }
-    for e in &d.emails {
+    let internet = if v4 { "" } else { ";TYPE=INTERNET" };
+    for (n, e) in d.emails.iter().enumerate() {
         let t = match e.label.as_str() {
-            "" => String::new(),
-            "work" => ";TYPE=work".to_owned(),
-            "personal" => ";TYPE=home".to_owned(),
-            other => format!(";TYPE={}", param_value(other)),
+            "" => "",
+            "work" => ";TYPE=work",
+            "personal" => ";TYPE=home",
+            custom => {
+                // A label of the user's own: Apple's item-group label, which iOS, macOS and
+                // Google read.
+                let group = format!("email{}", n + 1);
+                line(
+                    out,
+                    &format!("{group}.EMAIL{internet}:{}", escape(&e.address)),
+                );
+                line(out, &format!("{group}.X-ABLabel:{}", escape(custom)));
+                continue;
+            }
         };
-        let internet = if v4 { "" } else { ";TYPE=INTERNET" };
         line(out, &format!("EMAIL{internet}{t}:{}", escape(&e.address)));
     }
     for m in &d.messengers {

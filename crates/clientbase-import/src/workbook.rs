@@ -298,7 +298,7 @@ fn read_workbook_inner(
                     sheets
                         .iter()
                         .map(|(n, _)| n)
-                        .find(|n| n.trim().eq_ignore_ascii_case(want.trim()))
+                        .find(|n| n.trim().to_lowercase() == want.trim().to_lowercase())
                 })
                 .ok_or_else(|| ImportError::SheetNotFound(want.clone()))?
                 .clone();

@@ -13,6 +13,8 @@
 //! file: `db_open`) the app still starts: the error is kept in the state and every command returns it,
 //! so the UI shows it to the user instead of the process dying silently.
 
+mod daily;
+
 use clientbase_core::api::{self, App, AppInfo, ClientCard, Platform};
 use clientbase_core::model::*;
 use clientbase_core::ApiError;
@@ -61,7 +63,7 @@ impl Shell {
     }
 
     /// [`Shell::with`] on the blocking thread pool.
-    async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub(crate) async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&mut App) -> Result<T, ApiError> + Send + 'static,
@@ -323,6 +325,34 @@ pub fn run() {
             load_demo,
             clear_demo,
             stats,
+            daily::list_interaction_kinds,
+            daily::save_interaction_kind,
+            daily::delete_interaction_kind,
+            daily::list_interaction_outcomes,
+            daily::save_interaction_outcome,
+            daily::delete_interaction_outcome,
+            daily::log_interaction,
+            daily::list_interactions,
+            daily::delete_interaction,
+            daily::restore_interaction,
+            daily::list_tasks,
+            daily::get_task,
+            daily::create_task,
+            daily::update_task,
+            daily::delete_task,
+            daily::restore_task,
+            daily::complete_task,
+            daily::uncomplete_task,
+            daily::snooze_task,
+            daily::today,
+            daily::upcoming_reminders,
+            daily::get_reminder_settings,
+            daily::set_reminder_settings,
+            daily::list_greeting_templates,
+            daily::save_greeting_template,
+            daily::greeting_draft,
+            daily::greeting_actions,
+            daily::congratulate,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Clientbase window");

@@ -710,9 +710,7 @@ pub(crate) fn split_emails(s: &str) -> Vec<(Option<String>, String)> {
                 Some((l, a)) if !l.contains('@') && !l.eq_ignore_ascii_case("mailto") => {
                     (Some(l.trim().to_owned()), a.trim())
                 }
-                Some((_, a)) if part[..6.min(part.len())].eq_ignore_ascii_case("mailto") => {
-                    (None, a.trim())
-                }
+                Some((_, a)) if crate::vcard::starts_with_ci(part, "mailto") => (None, a.trim()),
                 _ => (None, part),
             };
             if !addr.is_empty() {

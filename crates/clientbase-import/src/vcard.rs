@@ -468,6 +468,12 @@ fn base64_len(v: &[u8]) -> usize {
     .saturating_sub(pad.min(2))
 }
 
+/// ASCII-case-insensitive `starts_with` that never slices inside a character.
+pub(crate) fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.get(..prefix.len())
+        .is_some_and(|h| h.eq_ignore_ascii_case(prefix))
+}
+
 /// Messenger handle from an IMPP / social-profile value: the URI scheme and `t.me`/`wa.me`
 /// prefixes off, `@` before a Telegram username.
 fn handle_of(kind: MessengerKind, v: &str) -> String {
@@ -495,7 +501,7 @@ fn handle_of(kind: MessengerKind, v: &str) -> String {
         "viber:",
         "tel:",
     ] {
-        if h.len() >= prefix.len() && h[..prefix.len()].eq_ignore_ascii_case(prefix) {
+        if starts_with_ci(h, prefix) {
             h = &h[prefix.len()..];
         }
     }
@@ -623,7 +629,7 @@ fn card(
             "X-CLIENTBASE-KIND" => kind = values::kind(vt),
             "TEL" => {
                 let mut raw = unescape(vt);
-                if raw.len() >= 4 && raw[..4].eq_ignore_ascii_case("tel:") {
+                if starts_with_ci(&raw, "tel:") {
                     raw = raw[4..].to_owned();
                 }
                 let types = p.types();

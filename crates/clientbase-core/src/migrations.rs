@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0004_client_flags_index.sql"),
     include_str!("../../../migrations/0005_name_order.sql"),
     include_str!("../../../migrations/0006_interactions_tasks.sql"),
+    include_str!("../../../migrations/0007_activity_indexes.sql"),
 ];
 
 /// The schema version this binary writes.

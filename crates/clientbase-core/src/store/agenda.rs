@@ -52,12 +52,11 @@ fn first_phone(json: &str) -> Option<String> {
     Some(p.e164.as_deref().map_or(p.raw.clone(), phone::display))
 }
 
-fn md_list(date: NaiveDate) -> String {
-    mds_on(date)
-        .iter()
-        .map(u16::to_string)
-        .collect::<Vec<_>>()
-        .join(",")
+/// The (one or two) `birthday_md` values celebrated on `date`, as two SQL parameters (the same twice
+/// when there is one), so every day uses the same cached statements.
+fn md_pair(date: NaiveDate) -> (u16, u16) {
+    let v = mds_on(date);
+    (v[0], *v.last().unwrap_or(&v[0]))
 }
 
 impl Store {
@@ -68,15 +67,18 @@ impl Store {
         limit: usize,
     ) -> Result<(Vec<TaskRow>, u32), StoreError> {
         const FROM: &str = "FROM tasks t LEFT JOIN clients c ON c.id = t.client_id";
+        // Deleted clients are few: their set (from an index range) filters the tasks' client ids,
+        // so the count reads the covering index `tasks_open_due` only.
         const WHERE: &str = "WHERE t.done_at IS NULL AND t.deleted_at IS NULL AND t.due_at >= ?1 \
-            AND t.due_at < ?2 AND (t.client_id IS NULL OR c.deleted_at IS NULL)";
+            AND t.due_at < ?2 AND (t.client_id IS NULL \
+            OR t.client_id NOT IN (SELECT id FROM clients WHERE deleted_at IS NOT NULL))";
         let count: i64 = self
             .conn
-            .prepare_cached(&format!("SELECT count(*) {FROM} {WHERE}"))?
+            .prepare_cached(&format!("SELECT count(*) FROM tasks t {WHERE}"))?
             .query_row([from, to], |r| r.get(0))?;
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT {TASK_COLS}, {CLIENT_NAME_COLS}, ct.first_name, ct.last_name \
-             {FROM} LEFT JOIN contacts ct ON ct.id = t.contact_id {WHERE} ORDER BY t.due_at, t.id LIMIT ?3"
+             {FROM} LEFT JOIN contacts ct ON ct.id = t.contact_id {WHERE} ORDER BY t.due_at LIMIT ?3"
         ))?;
         let rows = st
             .query_map(params![from, to, limit as i64], |r| {
@@ -103,7 +105,7 @@ impl Store {
         days: u32,
         limit: usize,
     ) -> Result<Vec<BirthdayRow>, StoreError> {
-        let mds = md_list(date);
+        let (md1, md2) = md_pair(date);
         let year = date.year();
         let mut out = Vec::new();
         if limit == 0 {
@@ -131,9 +133,10 @@ impl Store {
             "SELECT c.id, {CLIENT_NAME_COLS}, c.birthday_day, c.birthday_month, c.birthday_year, \
              EXISTS (SELECT 1 FROM interactions i WHERE i.client_id = c.id AND i.greets_year = ?1 \
                      AND i.deleted_at IS NULL AND i.contact_id IS NULL) \
-             FROM clients c WHERE c.birthday_md IN ({mds}) AND c.deleted_at IS NULL ORDER BY c.id LIMIT ?2"
+             FROM clients c INDEXED BY clients_birthday_live \
+             WHERE c.birthday_md IN (?3, ?4) AND c.deleted_at IS NULL LIMIT ?2"
         ))?;
-        let mut rows = st.query(params![year, limit as i64])?;
+        let mut rows = st.query(params![year, limit as i64, md1, md2])?;
         while let Some(r) = rows.next()? {
             let b = Birthday {
                 day: r.get(7)?,
@@ -153,6 +156,7 @@ impl Store {
         drop(rows);
         let left = limit - out.len();
         if left == 0 {
+            out.sort_by(|a, b| a.name.cmp(&b.name));
             return Ok(out);
         }
         let mut st = self.conn.prepare_cached(&format!(
@@ -161,9 +165,9 @@ impl Store {
              EXISTS (SELECT 1 FROM interactions i WHERE i.client_id = ct.client_id AND i.greets_year = ?1 \
                      AND i.deleted_at IS NULL AND i.contact_id = ct.id) \
              FROM contacts ct JOIN clients c ON c.id = ct.client_id \
-             WHERE ct.birthday_md IN ({mds}) AND c.deleted_at IS NULL ORDER BY ct.id LIMIT ?2"
+             WHERE ct.birthday_md IN (?3, ?4) AND c.deleted_at IS NULL LIMIT ?2"
         ))?;
-        let mut rows = st.query(params![year, left as i64])?;
+        let mut rows = st.query(params![year, left as i64, md1, md2])?;
         while let Some(r) = rows.next()? {
             let b = Birthday {
                 day: r.get(4)?,
@@ -184,25 +188,27 @@ impl Store {
                 first_phone(&phones).or(client_phone),
             ));
         }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
 
     /// (all, not yet congratulated) birthdays celebrated on `date`; the second only when `open`.
     fn count_birthdays_on(&self, date: NaiveDate, open: bool) -> Result<(u32, u32), StoreError> {
-        let mds = md_list(date);
+        let (md1, md2) = md_pair(date);
         let all_clients: i64 = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT count(*) FROM clients c WHERE c.birthday_md IN ({mds}) AND c.deleted_at IS NULL"
-            ))?
-            .query_row([], |r| r.get(0))?;
+            .prepare_cached(
+                "SELECT count(*) FROM clients c INDEXED BY clients_birthday_live \
+                 WHERE c.birthday_md IN (?1, ?2) AND c.deleted_at IS NULL",
+            )?
+            .query_row([md1, md2], |r| r.get(0))?;
         let all_contacts: i64 = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT count(*) FROM contacts ct JOIN clients c ON c.id = ct.client_id \
-                 WHERE ct.birthday_md IN ({mds}) AND c.deleted_at IS NULL"
-            ))?
-            .query_row([], |r| r.get(0))?;
+            .prepare_cached(
+                "SELECT count(*) FROM contacts ct WHERE ct.birthday_md IN (?1, ?2) \
+                 AND ct.client_id NOT IN (SELECT id FROM clients WHERE deleted_at IS NOT NULL)",
+            )?
+            .query_row([md1, md2], |r| r.get(0))?;
         let all = (all_clients + all_contacts) as u32;
         if !open {
             return Ok((all, 0));
@@ -210,16 +216,17 @@ impl Store {
         // Greetings logged for that year among these people (few: a scan of the day's greetings).
         let done: i64 = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT (SELECT count(*) FROM clients c WHERE c.birthday_md IN ({mds}) AND c.deleted_at IS NULL \
+            .prepare_cached(
+                "SELECT (SELECT count(*) FROM clients c INDEXED BY clients_birthday_live \
+                   WHERE c.birthday_md IN (?2, ?3) AND c.deleted_at IS NULL \
                    AND EXISTS (SELECT 1 FROM interactions i WHERE i.client_id = c.id AND i.greets_year = ?1 \
                                AND i.deleted_at IS NULL AND i.contact_id IS NULL)) + \
-                 (SELECT count(*) FROM contacts ct JOIN clients c ON c.id = ct.client_id \
-                   WHERE ct.birthday_md IN ({mds}) AND c.deleted_at IS NULL \
+                 (SELECT count(*) FROM contacts ct WHERE ct.birthday_md IN (?2, ?3) \
+                   AND ct.client_id NOT IN (SELECT id FROM clients WHERE deleted_at IS NOT NULL) \
                    AND EXISTS (SELECT 1 FROM interactions i WHERE i.client_id = ct.client_id AND i.greets_year = ?1 \
-                               AND i.deleted_at IS NULL AND i.contact_id = ct.id))"
-            ))?
-            .query_row([date.year()], |r| r.get(0))?;
+                               AND i.deleted_at IS NULL AND i.contact_id = ct.id))",
+            )?
+            .query_row(params![date.year(), md1, md2], |r| r.get(0))?;
         Ok((all, all - done as u32))
     }
 
@@ -239,11 +246,13 @@ impl Store {
                 .collect::<Result<_, _>>()?;
             r
         };
-        let mut rows = Vec::new();
+        // Candidates from the covering index only (rowid and "since"), merged over the categories
+        // by due date; then the rows of the `limit` first.
+        let mut due: Vec<(NaiveDate, i64, usize)> = Vec::new();
         let mut total = 0u32;
-        for (cat, days) in cats {
+        for (k, (cat, days)) in cats.iter().enumerate() {
             // Due when the local date of the last contact (or creation) + cadence ≤ today.
-            let Some(first_ok) = date.checked_sub_days(Days::new(days as u64 - 1)) else {
+            let Some(first_ok) = date.checked_sub_days(Days::new(*days as u64 - 1)) else {
                 continue;
             };
             let cutoff = fmt_utc(today::start_of_day(tz, first_ok));
@@ -255,38 +264,40 @@ impl Store {
                 )?
                 .query_row(params![cat, cutoff], |r| r.get(0))?;
             total += n as u32;
-            let mut st = self.conn.prepare_cached(&format!(
-                "SELECT c.id, {CLIENT_NAME_COLS}, c.last_contact_at, coalesce(c.last_contact_at, c.created_at) \
-                 FROM clients c WHERE c.category_id = ?1 AND c.deleted_at IS NULL \
+            let mut st = self.conn.prepare_cached(
+                "SELECT c.rowid, coalesce(c.last_contact_at, c.created_at) FROM clients c \
+                 WHERE c.category_id = ?1 AND c.deleted_at IS NULL \
                  AND coalesce(c.last_contact_at, c.created_at) < ?2 \
-                 ORDER BY coalesce(c.last_contact_at, c.created_at) LIMIT ?3"
-            ))?;
+                 ORDER BY coalesce(c.last_contact_at, c.created_at) LIMIT ?3",
+            )?;
             let mut q = st.query(params![cat, cutoff, limit as i64])?;
             while let Some(r) = q.next()? {
-                let since: String = r.get(8)?;
-                let since_date =
-                    parse_instant(&since).map_or(date, |t| today::to_local(tz, t).date());
-                let due = since_date + Days::new(days as u64);
-                rows.push((
-                    due,
-                    CadenceRow {
-                        client_id: r.get(0)?,
-                        name: client_name_at(r, 1)?.unwrap_or_default(),
-                        category_id: cat.clone(),
-                        cadence_days: days,
-                        last_contact_at: r.get(7)?,
-                        days_overdue: (date - due).num_days().max(0) as u32,
-                        phone: r.get(6)?,
-                    },
-                ));
+                let since = parse_instant(super::rows::text(r, 1)?)
+                    .map_or(date, |t| today::to_local(tz, t).date());
+                due.push((since + Days::new(*days as u64), r.get(0)?, k));
             }
         }
-        rows.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| a.1.client_id.cmp(&b.1.client_id))
-        });
-        rows.truncate(limit);
-        Ok((rows.into_iter().map(|r| r.1).collect(), total))
+        due.sort_unstable();
+        due.truncate(limit);
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT c.id, {CLIENT_NAME_COLS}, c.last_contact_at FROM clients c WHERE c.rowid = ?1"
+        ))?;
+        let mut rows = Vec::with_capacity(due.len());
+        for (due_date, rowid, k) in due {
+            let (cat, days) = &cats[k];
+            rows.push(st.query_row([rowid], |r| {
+                Ok(CadenceRow {
+                    client_id: r.get(0)?,
+                    name: client_name_at(r, 1)?.unwrap_or_default(),
+                    category_id: cat.clone(),
+                    cadence_days: *days,
+                    last_contact_at: r.get(7)?,
+                    days_overdue: (date - due_date).num_days().max(0) as u32,
+                    phone: r.get(6)?,
+                })
+            })?);
+        }
+        Ok((rows, total))
     }
 
     /// The Today screen at `now` (the device's local time): overdue tasks, tasks due later today,
@@ -353,10 +364,10 @@ impl Store {
         {
             let mut st = self.conn.prepare_cached(&format!(
                 "SELECT {TASK_COLS}, t.remind_at, {CLIENT_NAME_COLS} \
-                 FROM tasks t LEFT JOIN clients c ON c.id = t.client_id \
+                 FROM tasks t INDEXED BY tasks_open_remind LEFT JOIN clients c ON c.id = t.client_id \
                  WHERE t.remind_at IS NOT NULL AND t.done_at IS NULL AND t.deleted_at IS NULL \
                  AND t.remind_at >= ?1 AND t.remind_at < ?2 AND (t.owner = ?3 OR t.owner = '') \
-                 AND (t.client_id IS NULL OR c.deleted_at IS NULL) ORDER BY t.remind_at, t.id LIMIT ?4"
+                 AND (t.client_id IS NULL OR c.deleted_at IS NULL) ORDER BY t.remind_at LIMIT ?4"
             ))?;
             let mut rows = st.query(params![from_s, to_s, self.owner_id(), limit as i64])?;
             while let Some(r) = rows.next()? {

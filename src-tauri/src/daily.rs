@@ -1,5 +1,5 @@
 //! The daily loop's commands (issue 3: interactions, tasks, birthdays, the Today screen, reminders,
-//! greetings): one 3-line `#[tauri::command]` per function of [`clientbase_core::api`], like the
+//! greetings) and the backup commands: one 3-line `#[tauri::command]` per function of [`clientbase_core::api`], like the
 //! ones in `lib.rs`. No logic here.
 
 use crate::Shell;
@@ -244,5 +244,40 @@ pub(crate) async fn congratulate(
 ) -> Result<Congratulation, ApiError> {
     state
         .run(move |app| api::congratulate(app, client, contact, channel, text))
+        .await
+}
+
+#[tauri::command]
+pub(crate) async fn list_backups(state: State<'_, Shell>) -> Result<Vec<BackupInfo>, ApiError> {
+    state.run(api::list_backups).await
+}
+
+#[tauri::command]
+pub(crate) async fn backup_now(state: State<'_, Shell>) -> Result<BackupInfo, ApiError> {
+    state.run(api::backup_now).await
+}
+
+#[tauri::command]
+pub(crate) async fn restore_backup(
+    state: State<'_, Shell>,
+    path: String,
+) -> Result<Stats, ApiError> {
+    state.run(move |app| api::restore_backup(app, path)).await
+}
+
+#[tauri::command]
+pub(crate) async fn get_backup_settings(
+    state: State<'_, Shell>,
+) -> Result<BackupSettings, ApiError> {
+    state.run(api::get_backup_settings).await
+}
+
+#[tauri::command]
+pub(crate) async fn set_backup_settings(
+    state: State<'_, Shell>,
+    settings: BackupSettings,
+) -> Result<BackupSettings, ApiError> {
+    state
+        .run(move |app| api::set_backup_settings(app, settings))
         .await
 }

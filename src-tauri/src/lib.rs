@@ -140,6 +140,21 @@ fn open(handle: &tauri::AppHandle, options: &Options) -> Result<App, ApiError> {
     Ok(app)
 }
 
+/// The daily automatic backup (the core decides whether one is due), checked a while after start-up
+/// — not to compete with the first screen and the search index — and then every hour. It reads
+/// through its own connection, so the rep's work is never blocked.
+fn auto_backups(db: String) {
+    let _ = std::thread::Builder::new()
+        .name("auto-backup".into())
+        .spawn(move || loop {
+            std::thread::sleep(std::time::Duration::from_secs(30));
+            if let Err(e) = clientbase_core::store::backup::run_auto_backup(&db) {
+                eprintln!("clientbase: automatic backup failed: {e}");
+            }
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        });
+}
+
 #[tauri::command]
 async fn app_info(state: State<'_, Shell>) -> Result<AppInfo, ApiError> {
     state.run(api::app_info).await
@@ -298,7 +313,11 @@ pub fn run() {
                 if let Err(e) = &opened {
                     eprintln!("clientbase: cannot open the database: {e}");
                 }
+                let db = opened.as_ref().ok().map(|app| app.store.path().to_owned());
                 shell.set(opened);
+                if let Some(db) = db {
+                    auto_backups(db);
+                }
             });
             Ok(())
         })
@@ -353,6 +372,11 @@ pub fn run() {
             daily::greeting_draft,
             daily::greeting_actions,
             daily::congratulate,
+            daily::list_backups,
+            daily::backup_now,
+            daily::restore_backup,
+            daily::get_backup_settings,
+            daily::set_backup_settings,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Clientbase window");

@@ -19,10 +19,13 @@
 //! `get_reminder_settings`, `set_reminder_settings(settings)`, `list_greeting_templates`,
 //! `save_greeting_template(template)`, `greeting_draft(client, contact, language)`,
 //! `greeting_actions(client, contact, text)`, `congratulate(client, contact, channel, text)`.
+//!
+//! Backups (files beside the base, in `backups/`): `list_backups`, `backup_now`,
+//! `restore_backup(path)`, `get_backup_settings`, `set_backup_settings(settings)`.
 
 use crate::error::ApiError;
 use crate::model::*;
-use crate::store::Store;
+use crate::store::{backup, Store};
 use crate::{greeting, links, phone};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -460,6 +463,56 @@ pub fn congratulate(
     Ok(Congratulation { logged, url })
 }
 
+// ---- backups --------------------------------------------------------------------------------
+
+fn backups_of(app: &App) -> std::path::PathBuf {
+    backup::backup_dir(app.store.path())
+}
+
+/// The backups beside the base, newest first.
+pub fn list_backups(app: &mut App) -> R<Vec<BackupInfo>> {
+    Ok(backup::list_backups(&backups_of(app))?)
+}
+
+/// A backup now (kept until deleted by hand).
+pub fn backup_now(app: &mut App) -> R<BackupInfo> {
+    let dir = backups_of(app);
+    Ok(backup::backup_database(
+        app.store.path(),
+        &dir,
+        BackupKind::Manual,
+        chrono::Utc::now(),
+    )?)
+}
+
+/// Replaces the base with the backup at `path` after checking it (`backup_invalid` with the reason
+/// as a `file` field error otherwise); the current base is saved as a `before_restore` backup first.
+/// Returns the restored base's counts.
+pub fn restore_backup(app: &mut App, path: String) -> R<Stats> {
+    let src = std::path::PathBuf::from(&path);
+    backup::validate_backup(&src)?;
+    let dir = backups_of(app);
+    backup::backup_database(
+        app.store.path(),
+        &dir,
+        BackupKind::BeforeRestore,
+        chrono::Utc::now(),
+    )?;
+    app.store.overwrite_from(&src)?;
+    // Reopen: settings, device clock, migrations of an older backup, name order and index.
+    let db = app.store.path().to_owned();
+    app.store = Store::open(&db)?;
+    Ok(app.store.stats()?)
+}
+
+pub fn get_backup_settings(app: &mut App) -> R<BackupSettings> {
+    Ok(app.store.backup_settings()?)
+}
+
+pub fn set_backup_settings(app: &mut App, settings: BackupSettings) -> R<BackupSettings> {
+    Ok(app.store.set_backup_settings(settings)?)
+}
+
 /// Names of every command [`dispatch`] knows.
 pub const COMMANDS: &[&str] = &[
     "app_info",
@@ -512,6 +565,11 @@ pub const COMMANDS: &[&str] = &[
     "greeting_draft",
     "greeting_actions",
     "congratulate",
+    "list_backups",
+    "backup_now",
+    "restore_backup",
+    "get_backup_settings",
+    "set_backup_settings",
 ];
 
 fn arg<T: serde::de::DeserializeOwned>(args: &Value, name: &str) -> R<T> {
@@ -620,6 +678,11 @@ pub fn dispatch(app: &mut App, cmd: &str, args: Value) -> R<Value> {
             arg(&a, "channel")?,
             arg(&a, "text")?,
         )),
+        "list_backups" => out(list_backups(app)),
+        "backup_now" => out(backup_now(app)),
+        "restore_backup" => out(restore_backup(app, arg(&a, "path")?)),
+        "get_backup_settings" => out(get_backup_settings(app)),
+        "set_backup_settings" => out(set_backup_settings(app, arg(&a, "settings")?)),
         _ => Err(ApiError::new(
             "bad_request",
             format!("unknown command `{cmd}`"),

@@ -49,6 +49,11 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("stored data is malformed: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("the backup could not be written: {0}")]
+    Backup(String),
+    /// `reason`: `not_sqlite`, `corrupt`, `schema_too_new`, `not_clientbase`.
+    #[error("this file is not a backup that can be restored ({reason}): {detail}")]
+    BackupInvalid { reason: String, detail: String },
 }
 
 /// What every command returns on failure, serialised to the UI as `{code, message, fields}`.
@@ -56,7 +61,8 @@ pub enum StoreError {
 #[error("{code}: {message}")]
 #[ts(export)]
 pub struct ApiError {
-    /// `schema_too_new`, `db_open`, `not_found`, `validation`, `conflict`, `db`, `bad_request`, `internal`.
+    /// `schema_too_new`, `db_open`, `not_found`, `validation`, `conflict`, `db`, `bad_request`, `internal`,
+    /// `backup_failed`, `backup_invalid` (the reason as the code of a `file` field error).
     pub code: String,
     pub message: String,
     pub fields: Vec<FieldError>,
@@ -87,6 +93,12 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(_) => ApiError::new("conflict", message),
             StoreError::Sqlite(_) => ApiError::new("db", message),
             StoreError::Json(_) => ApiError::new("db", message),
+            StoreError::Backup(_) => ApiError::new("backup_failed", message),
+            StoreError::BackupInvalid { reason, .. } => ApiError {
+                code: "backup_invalid".into(),
+                message,
+                fields: vec![FieldError::new("file", &reason)],
+            },
         }
     }
 }

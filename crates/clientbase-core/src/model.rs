@@ -720,3 +720,38 @@ pub struct Reminder {
     pub days_before: u32,
     pub target: ReminderTarget,
 }
+
+/// Why a backup was made (part of its file name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum BackupKind {
+    /// The daily automatic backup (the newest `keep` are kept).
+    Auto,
+    /// Made on demand.
+    Manual,
+    /// The base as it was just before a restore replaced it.
+    BeforeRestore,
+}
+
+/// A backup file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BackupInfo {
+    pub path: String,
+    pub file_name: String,
+    pub kind: BackupKind,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+    pub size_bytes: f64,
+}
+
+/// This device's backup settings (device-local: not synced).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BackupSettings {
+    /// A backup a day, made in the background at start-up.
+    pub auto: bool,
+    /// How many automatic backups to keep (1–60).
+    pub keep: u32,
+}

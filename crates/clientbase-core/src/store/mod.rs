@@ -14,6 +14,7 @@
 //! by the store and never logged. The seeded default categories have fixed ids and are not logged.
 
 pub mod activity;
+pub mod backup;
 mod agenda;
 mod bulk;
 mod catalog;

@@ -6,6 +6,7 @@ import type { FieldError } from "./FieldError";
  */
 export type ApiError = { 
 /**
- * `schema_too_new`, `db_open`, `not_found`, `validation`, `conflict`, `db`, `bad_request`, `internal`.
+ * `schema_too_new`, `db_open`, `not_found`, `validation`, `conflict`, `db`, `bad_request`, `internal`,
+ * `backup_failed`, `backup_invalid` (the reason as the code of a `file` field error).
  */
 code: string, message: string, fields: Array<FieldError>, };

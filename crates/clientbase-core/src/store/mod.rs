@@ -2,16 +2,17 @@
 //! hybrid logical clock.
 //!
 //! # Change log (sync)
-//! Every write to a domain table (`clients`, `contacts`, `categories`, `custom_fields`, `settings`)
-//! appends one `change_log` row per written row IN THE SAME TRANSACTION: `op` is
+//! Every write to a domain table (`clients`, `contacts`, `categories`, `custom_fields`, `settings`,
+//! `interaction_kinds`, `interaction_outcomes`, `interactions`, `tasks`, `greeting_templates`) appends one `change_log` row per written row IN THE SAME TRANSACTION: `op` is
 //! `insert | update | delete | restore`, `fields` is a JSON object `{column: new value}` holding every
 //! column for an insert and only the changed columns (plus `updated_at`) for an update — except the
 //! inserts of a bulk load, whose `fields` is JSON `null`: "the row as stored" (see `bulk.rs`). Each row carries
 //! the HLC timestamp of the write. The per-field clock of a row's field is therefore the `hlc` of the
 //! latest change-log row for that row naming the field (last-writer-wins per field on merge).
-//! The derived table `client_keys` and derived columns of `clients`
-//! (`city`, `phone_display`, `subtitle`, `phone_digits`, `search_extra`, `search_notes`, `birthday_md`) are recomputed
-//! by the store and never logged. The seeded default categories have fixed ids and are not logged.
+//! The derived tables `client_keys` and `name_order`, the derived columns of `clients` (`city`,
+//! `phone_display`, `subtitle`, `phone_digits`, `search_extra`, `search_notes`, `birthday_md`,
+//! `last_contact_at`) and `tasks.remind_at` are recomputed by the store and never logged; neither is
+//! `meta` (device-local: device id, clock, backup settings). The seeded default categories have fixed ids and are not logged.
 
 pub mod activity;
 pub mod backup;

@@ -54,6 +54,8 @@ test('rep flow at 360×740', { timeout: 240_000 }, async (t) => {
 
   await t.test('"Try with demo clients" fills the list', async () => {
     await tid('demo-load').tap();
+    // The app opens on Today; the demo base fills the client list.
+    await page.locator('nav.bottomnav [data-testid="nav-clients"]').tap();
     await page.locator('[data-testid="client-row"]').nth(4).waitFor({ timeout: 60_000 });
     const stats = await server.api('stats');
     assert.ok(stats.clients >= 100 && stats.demo_clients === stats.clients, JSON.stringify(stats));
@@ -226,7 +228,7 @@ test('rep flow at 360×740', { timeout: 240_000 }, async (t) => {
       what: 'the category to be stored',
     });
     await shot(page, 'flow-10-settings');
-    await page.locator('nav.bottomnav a').first().tap();
+    await page.locator('nav.bottomnav [data-testid="nav-clients"]').tap();
     await page.getByRole('button', { name: 'VIP buyers' }).waitFor();
   });
 

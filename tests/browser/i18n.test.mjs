@@ -34,7 +34,7 @@ const CATEGORY_B = {
 };
 
 test('the language follows the system until one is picked in Settings', { timeout: 120_000 }, async (t) => {
-  const { page, context, errors } = await openPage(browser, server.url, { locale: 'uk-UA' });
+  const { page, context, errors } = await openPage(browser, `${server.url}#/clients`, { locale: 'uk-UA' });
   try {
     await t.test('a Ukrainian system shows Ukrainian', async () => {
       const nav = page.locator('nav.bottomnav');
@@ -49,7 +49,7 @@ test('the language follows the system until one is picked in Settings', { timeou
         await page.locator('nav.bottomnav').getByText(LABELS[lang].settings).waitFor();
         assert.equal(await page.evaluate(() => document.documentElement.lang.slice(0, 2)), lang);
         await shot(page, `i18n-settings-${lang}`);
-        await page.locator('nav.bottomnav a').first().tap();
+        await page.locator('nav.bottomnav [data-testid="nav-clients"]').tap();
         await page.getByTestId('client-row').first().waitFor();
         assert.equal(await page.getByTestId('search-input').getAttribute('placeholder'), LABELS[lang].search);
         const count = await page.getByTestId('count').innerText();
@@ -75,7 +75,7 @@ test('the language follows the system until one is picked in Settings', { timeou
     await t.test('Russian plural forms', async () => {
       await page.locator('[data-testid="nav-settings"]:visible').tap();
       await page.getByTestId('language').selectOption('ru');
-      await page.locator('nav.bottomnav a').first().tap();
+      await page.locator('nav.bottomnav [data-testid="nav-clients"]').tap();
       const count = await page.getByTestId('count').innerText();
       // 400 → "400 клиентов" (many); a fragment with 1 hit → "1 клиент".
       assert.match(count, /^400 клиентов$/);
@@ -105,7 +105,7 @@ async function fixture(script, makeFragment) {
 }
 
 test('search finds demo clients by Cyrillic, Greek and Chinese fragments', { timeout: 120_000 }, async (t) => {
-  const { page, context, errors } = await openPage(browser, server.url);
+  const { page, context, errors } = await openPage(browser, `${server.url}#/clients`);
   try {
     await page.getByTestId('client-row').first().waitFor();
     const cases = [
@@ -168,7 +168,7 @@ test('search finds demo clients by Cyrillic, Greek and Chinese fragments', { tim
 });
 
 test('desktop 1280×800: list and card side by side', { timeout: 60_000 }, async () => {
-  const { page, context, errors } = await openPage(browser, server.url, { device: DESKTOP });
+  const { page, context, errors } = await openPage(browser, `${server.url}#/clients`, { device: DESKTOP });
   try {
     const first = page.getByTestId('client-row').first();
     await first.waitFor();

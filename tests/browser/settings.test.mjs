@@ -81,7 +81,7 @@ test('custom fields and demo data from Settings', { timeout: 120_000 }, async (t
     const stats = await server.api('stats');
     assert.equal(stats.demo_clients, 0);
     assert.equal(stats.clients, 1);
-    await page.locator('nav.bottomnav a').first().tap();
+    await page.locator('nav.bottomnav [data-testid="nav-clients"]').tap();
     await page.getByTestId('client-row').first().waitFor();
     assert.equal(await page.getByTestId('client-row').count(), 1);
     assert.equal(await page.getByTestId('count').innerText(), '1 client');

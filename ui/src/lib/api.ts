@@ -3,20 +3,38 @@
 // `clientbase-devserver`) it is `POST /api/<cmd>` with the same JSON arguments.
 // Every failure rejects with an `ApiError` ({code, message, fields}).
 
-import { invoke } from '@tauri-apps/api/core';
+import { addPluginListener, invoke } from '@tauri-apps/api/core';
 import type { ApiError } from './bindings/ApiError';
 import type { AppInfo } from './bindings/AppInfo';
 import type { Category } from './bindings/Category';
+import type { Channel } from './bindings/Channel';
 import type { Client } from './bindings/Client';
 import type { ClientCard } from './bindings/ClientCard';
 import type { ClientInput } from './bindings/ClientInput';
+import type { Congratulation } from './bindings/Congratulation';
 import type { CustomFieldDef } from './bindings/CustomFieldDef';
 import type { DuplicateMatch } from './bindings/DuplicateMatch';
+import type { GreetingAction } from './bindings/GreetingAction';
+import type { GreetingDraft } from './bindings/GreetingDraft';
+import type { GreetingTemplate } from './bindings/GreetingTemplate';
+import type { Interaction } from './bindings/Interaction';
+import type { InteractionInput } from './bindings/InteractionInput';
+import type { InteractionPage } from './bindings/InteractionPage';
+import type { ListItem } from './bindings/ListItem';
 import type { ListPage } from './bindings/ListPage';
 import type { ListQuery } from './bindings/ListQuery';
+import type { LoggedInteraction } from './bindings/LoggedInteraction';
 import type { PhoneCheck } from './bindings/PhoneCheck';
+import type { Platform } from './bindings/Platform';
+import type { Reminder } from './bindings/Reminder';
+import type { ReminderSettings } from './bindings/ReminderSettings';
 import type { Settings } from './bindings/Settings';
 import type { Stats } from './bindings/Stats';
+import type { Task } from './bindings/Task';
+import type { TaskInput } from './bindings/TaskInput';
+import type { TaskPage } from './bindings/TaskPage';
+import type { TaskQuery } from './bindings/TaskQuery';
+import type { Today } from './bindings/Today';
 
 export type { ApiError };
 
@@ -98,6 +116,41 @@ export const api = {
   loadDemo: (count: number) => call<Stats>('load_demo', { count }),
   clearDemo: () => call<Stats>('clear_demo'),
   stats: () => call<Stats>('stats'),
+
+  // The daily loop (issue 3). Times are RFC 3339; "now" and the time zone are the device's.
+  listInteractionKinds: () => call<ListItem[]>('list_interaction_kinds'),
+  saveInteractionKind: (item: ListItem) => call<ListItem>('save_interaction_kind', { item }),
+  deleteInteractionKind: (id: string) => call<ListItem>('delete_interaction_kind', { id }),
+  listInteractionOutcomes: () => call<ListItem[]>('list_interaction_outcomes'),
+  saveInteractionOutcome: (item: ListItem) => call<ListItem>('save_interaction_outcome', { item }),
+  deleteInteractionOutcome: (id: string) => call<ListItem>('delete_interaction_outcome', { id }),
+  logInteraction: (input: InteractionInput) => call<LoggedInteraction>('log_interaction', { input }),
+  listInteractions: (client: string, offset = 0, limit = 20) =>
+    call<InteractionPage>('list_interactions', { client, offset, limit }),
+  deleteInteraction: (id: string) => call<Interaction>('delete_interaction', { id }),
+  restoreInteraction: (id: string) => call<Interaction>('restore_interaction', { id }),
+  listTasks: (query: TaskQuery) => call<TaskPage>('list_tasks', { query }),
+  getTask: (id: string) => call<Task>('get_task', { id }),
+  createTask: (input: TaskInput) => call<Task>('create_task', { input }),
+  updateTask: (id: string, input: TaskInput) => call<Task>('update_task', { id, input }),
+  deleteTask: (id: string) => call<Task>('delete_task', { id }),
+  restoreTask: (id: string) => call<Task>('restore_task', { id }),
+  completeTask: (id: string) => call<Task>('complete_task', { id }),
+  uncompleteTask: (id: string) => call<Task>('uncomplete_task', { id }),
+  snoozeTask: (id: string, to: string) => call<Task>('snooze_task', { id, to }),
+  today: () => call<Today>('today'),
+  upcomingReminders: (from: string, to: string, limit: number) =>
+    call<Reminder[]>('upcoming_reminders', { from, to, limit }),
+  getReminderSettings: () => call<ReminderSettings>('get_reminder_settings'),
+  setReminderSettings: (settings: ReminderSettings) => call<ReminderSettings>('set_reminder_settings', { settings }),
+  listGreetingTemplates: () => call<GreetingTemplate[]>('list_greeting_templates'),
+  saveGreetingTemplate: (template: GreetingTemplate) => call<GreetingTemplate>('save_greeting_template', { template }),
+  greetingDraft: (client: string, contact?: string, language?: string) =>
+    call<GreetingDraft>('greeting_draft', { client, contact: contact ?? null, language: language ?? null }),
+  greetingActions: (client: string, text: string, contact?: string) =>
+    call<GreetingAction[]>('greeting_actions', { client, contact: contact ?? null, text }),
+  congratulate: (client: string, text: string, channel: Channel | null, contact?: string) =>
+    call<Congratulation>('congratulate', { client, contact: contact ?? null, channel, text }),
 };
 
 /**
@@ -116,4 +169,120 @@ export async function openUrl(url: string): Promise<void> {
   }
   if (/^https?:/i.test(url)) window.open(url, '_blank', 'noopener');
   else window.location.href = url;
+}
+
+// ---- notifications -------------------------------------------------------------------------------
+// tauri-plugin-notification through its IPC commands (no npm package: see platform-facts). Desktop
+// shows a notification at once (no schedule, pending or cancel there: reminders.ts runs the timers);
+// Android/iOS schedule with `schedule.at` and fire with the app closed.
+//
+// In a plain browser (the devserver tests) nothing reaches an OS: every call is recorded in
+// `window.__clientbaseNotifications` (the one test double of the UI), and the permission answer is
+// `window.__clientbaseNotificationPermission` ('granted' unless a test sets 'denied' or 'prompt').
+
+/** A notification for the plugin: `num` is its integer id, `extra` says what tapping it opens. */
+export type OsNotification = { id: number; title: string; body: string; extra: Record<string, string> };
+export type NotifyPermission = 'granted' | 'denied' | 'prompt';
+export type NotificationRecord =
+  | { op: 'permission_state' | 'request_permission'; result: NotifyPermission }
+  | { op: 'show'; notification: OsNotification; time: string }
+  | { op: 'schedule'; notification: OsNotification; at: string }
+  | { op: 'cancel'; ids: number[] };
+
+type TestWindow = Window & {
+  __clientbaseNotifications?: NotificationRecord[];
+  __clientbaseNotificationPermission?: NotifyPermission;
+  __clientbasePlatform?: Platform;
+  __clientbasePending?: Map<number, OsNotification & { at: string }>;
+};
+const tw = (): TestWindow => window as TestWindow;
+
+function record(r: NotificationRecord): void {
+  (tw().__clientbaseNotifications ??= []).push(r);
+  window.dispatchEvent(new CustomEvent('clientbase-notification', { detail: r }));
+}
+
+/**
+ * The platform the notifications run on: the core's answer (`app_info`). A browser test may set
+ * `window.__clientbasePlatform` to exercise the mobile scheduling path against the recorder.
+ */
+export async function notifyPlatform(): Promise<Platform> {
+  if (!inTauri && tw().__clientbasePlatform) return tw().__clientbasePlatform as Platform;
+  return (await api.appInfo()).platform;
+}
+
+export async function notifyPermissionState(): Promise<NotifyPermission> {
+  if (!inTauri) {
+    const result = tw().__clientbaseNotificationPermission ?? 'prompt';
+    record({ op: 'permission_state', result });
+    return result;
+  }
+  const granted = await invoke<boolean | null>('plugin:notification|is_permission_granted');
+  return granted === true ? 'granted' : granted === false ? 'denied' : 'prompt';
+}
+
+/** Asks the OS (Android 13+ / iOS show their dialog; desktop always grants). */
+export async function requestNotifyPermission(): Promise<NotifyPermission> {
+  if (!inTauri) {
+    let result = tw().__clientbaseNotificationPermission ?? 'prompt';
+    if (result === 'prompt') result = 'granted';
+    tw().__clientbaseNotificationPermission = result;
+    record({ op: 'request_permission', result });
+    return result;
+  }
+  const state = await invoke<string>('plugin:notification|request_permission');
+  return state === 'granted' ? 'granted' : state === 'denied' ? 'denied' : 'prompt';
+}
+
+/** Shows a notification now. */
+export async function showNotification(n: OsNotification): Promise<void> {
+  if (!inTauri) {
+    record({ op: 'show', notification: n, time: new Date().toISOString() });
+    return;
+  }
+  await invoke('plugin:notification|notify', { options: { ...n, autoCancel: true } });
+}
+
+/** Android/iOS: has the OS fire it at `at` (RFC 3339), also with the app closed. */
+export async function scheduleNotification(n: OsNotification, at: string): Promise<void> {
+  if (!inTauri) {
+    (tw().__clientbasePending ??= new Map()).set(n.id, { ...n, at });
+    record({ op: 'schedule', notification: n, at });
+    return;
+  }
+  const date = new Date(at).toISOString();
+  await invoke('plugin:notification|notify', {
+    options: { ...n, autoCancel: true, schedule: { at: { date, repeating: false, allowWhileIdle: true } } },
+  });
+}
+
+/** Android/iOS: the ids of the notifications scheduled and not yet delivered. */
+export async function pendingNotifications(): Promise<number[]> {
+  if (!inTauri) return [...(tw().__clientbasePending?.keys() ?? [])];
+  const pending = await invoke<{ id: number }[]>('plugin:notification|get_pending');
+  return pending.map((p) => p.id);
+}
+
+/** Android/iOS: cancels scheduled notifications. */
+export async function cancelNotifications(ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  if (!inTauri) {
+    for (const id of ids) tw().__clientbasePending?.delete(id);
+    record({ op: 'cancel', ids });
+    return;
+  }
+  await invoke('plugin:notification|cancel', { notifications: ids });
+}
+
+/** Android/iOS: calls `handler` with a tapped notification's `extra`. */
+export async function onNotificationTap(handler: (extra: Record<string, unknown>) => void): Promise<void> {
+  if (!inTauri) {
+    window.addEventListener('clientbase-notification-tap', (e) =>
+      handler(((e as CustomEvent).detail ?? {}) as Record<string, unknown>),
+    );
+    return;
+  }
+  await addPluginListener<{ notification?: { extra?: Record<string, unknown> } }>('notification', 'actionPerformed', (e) =>
+    handler(e.notification?.extra ?? {}),
+  );
 }

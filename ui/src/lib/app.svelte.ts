@@ -4,8 +4,12 @@ import { api } from './api';
 import type { ApiError } from './bindings/ApiError';
 import type { Category } from './bindings/Category';
 import type { CustomFieldDef } from './bindings/CustomFieldDef';
+import type { ListItem } from './bindings/ListItem';
+import type { Platform } from './bindings/Platform';
+import type { Reminder } from './bindings/Reminder';
 import type { Settings } from './bindings/Settings';
 import type { Stats } from './bindings/Stats';
+import type { Today } from './bindings/Today';
 import { applyLangSetting, t } from './i18n/index.svelte';
 
 export type Snack = { id: number; text: string; actionLabel?: string; action?: () => void; error?: ApiError };
@@ -17,7 +21,27 @@ export const app = $state({
   categories: [] as Category[],
   customFields: [] as CustomFieldDef[],
   stats: null as Stats | null,
-  /** Bumped whenever clients change, so lists and cards refetch. */
+  /** The Today screen's data (also the tab badge); refetched after every change and on return. */
+  today: null as Today | null,
+  todayError: null as ApiError | null,
+  /** Interaction kinds and outcomes, archived ones included (pickers hide those). */
+  kinds: [] as ListItem[],
+  outcomes: [] as ListItem[],
+  /** Reminders that came due while the app was closed (desktop) or could not be shown. */
+  missed: [] as Reminder[],
+  /** Notifications on this device (reminders.ts). */
+  notify: {
+    platform: 'desktop' as Platform,
+    /** The OS's answer; 'prompt' until asked. */
+    permission: 'prompt' as 'granted' | 'denied' | 'prompt',
+    /** The explanation was shown once (we never ask at start-up, and ask once). */
+    asked: false,
+    /** Birthday reminders as notifications on this device. */
+    birthdays: false,
+  },
+  /** "Try with demo clients" is running. */
+  demoLoading: false,
+  /** Bumped whenever clients, tasks or interactions change, so lists and cards refetch. */
   dataVersion: 0,
   snack: null as Snack | null,
   confirm: null as { text: string; okLabel: string; resolve: (ok: boolean) => void } | null,
@@ -82,9 +106,35 @@ export async function reloadStats(): Promise<void> {
   app.stats = await api.stats();
 }
 
+let todaySeq = 0;
+export async function reloadToday(): Promise<void> {
+  const seq = ++todaySeq;
+  try {
+    const today = await api.today();
+    if (seq !== todaySeq) return;
+    app.today = today;
+    app.todayError = null;
+  } catch (e) {
+    if (seq === todaySeq) app.todayError = e as ApiError;
+  }
+}
+
+export async function reloadLists(): Promise<void> {
+  [app.kinds, app.outcomes] = await Promise.all([api.listInteractionKinds(), api.listInteractionOutcomes()]);
+}
+
+const changeListeners: (() => void)[] = [];
+/** Runs `fn` after every change of the data (the reminders reschedule from here). */
+export function onDataChanged(fn: () => void): void {
+  changeListeners.push(fn);
+}
+
+/** Something was written: lists, cards, Today and its badge, and the reminders refetch. */
 export function dataChanged(): void {
   app.dataVersion++;
   void reloadStats().catch(() => {});
+  void reloadToday();
+  for (const fn of changeListeners) fn();
 }
 
 /** The region of the system locale ("uk-UA" → "UA"), for reading numbers typed without +code. */
@@ -103,7 +153,7 @@ export async function boot(): Promise<void> {
     if (!app.settings.default_country) app.settings.default_country = systemCountry();
     applyLangSetting(settings.language);
     app.stats = stats;
-    await Promise.all([reloadCategories(), reloadCustomFields()]);
+    await Promise.all([reloadCategories(), reloadCustomFields(), reloadToday(), reloadLists()]);
     app.bootError = null;
   } catch (e) {
     app.bootError = e as ApiError;

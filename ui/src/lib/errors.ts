@@ -31,6 +31,19 @@ const FIELD_CODES: Record<string, TextKey> = {
   required: 'fe_required',
   too_long: 'fe_too_long',
   color_invalid: 'fe_color_invalid',
+  phone_required: 'fe_required',
+  date_invalid: 'fe_date_invalid',
+  date_in_future: 'fe_date_in_future',
+  kind_invalid: 'fe_choice_invalid',
+  outcome_invalid: 'fe_choice_invalid',
+  category_invalid: 'fe_choice_invalid',
+  language_invalid: 'fe_choice_invalid',
+  client_invalid: 'fe_client_invalid',
+  contact_invalid: 'fe_client_invalid',
+  offset_invalid: 'fe_offset_invalid',
+  days_invalid: 'fe_days_invalid',
+  time_invalid: 'fe_time_invalid',
+  cadence_invalid: 'fe_cadence_invalid',
 };
 
 /** True when the code has its own translation (so the details need not be offered). */

@@ -101,7 +101,7 @@ export function notificationFor(r: Reminder): OsNotification {
   let body: string;
   if (r.kind === 'task') {
     title = taskTitle({ title: r.title, kind: r.task_kind ?? 'other' }, r.client_name);
-    const when = r.due_at ? t('rem_due', { when: formatWhen(r.due_at, new Date(r.at), { todayWord: true }) }) : '';
+    const when = r.due_at ? t('rem_due', { when: formatWhen(r.due_at, new Date(r.at), { todayWord: true, capital: false }) }) : '';
     body = [r.title.trim() && r.client_name ? r.client_name : '', when].filter(Boolean).join(' · ');
   } else {
     const name = r.client_name ? `${r.title} (${r.client_name})` : r.title;

@@ -91,13 +91,13 @@ export function formatLongDay(d: Date): string {
 }
 
 /** A moment near today: "15:00" (today), "Tomorrow, 15:00", "Yesterday, 15:00", else "Mon, 24 Nov, 15:00". */
-export function formatWhen(iso: string, now = new Date(), { todayWord = false } = {}): string {
+export function formatWhen(iso: string, now = new Date(), { todayWord = false, capital = true } = {}): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const days = daysFromToday(d, now);
   const time = formatTime(d);
-  if (days === 0) return todayWord ? `${relativeDay(0)}, ${time}` : time;
-  if (Math.abs(days) === 1) return `${relativeDay(days)}, ${time}`;
+  if (days === 0) return todayWord ? `${relativeDay(0, capital)}, ${time}` : time;
+  if (Math.abs(days) === 1) return `${relativeDay(days, capital)}, ${time}`;
   return `${formatDay(d, now)}, ${time}`;
 }
 

@@ -602,3 +602,114 @@ test('desktop 1280×800: Today beside the card', { timeout: 60_000 }, async () =
     await context.close();
   }
 });
+
+test('Settings of the daily loop: birthday notifications, reminder days, greeting template, cadence, outcomes', { timeout: 120_000 }, async (t) => {
+  const { page, context, errors } = await openPage(browser, `${server.url}#/settings`);
+  const tid = (id) => page.getByTestId(id);
+  try {
+    await t.test('switching birthday notifications on explains first, then asks the OS', async () => {
+      await tid('reminder-settings').waitFor();
+      assert.equal(await tid('notify-status').innerText(), 'Notifications are off');
+      await tid('birthday-notifications').check();
+      const sheet = tid('permission-sheet');
+      await sheet.waitFor();
+      assert.match(await sheet.innerText(), /birthdays in the morning/);
+      assert.equal((await recorded(page)).filter((r) => r.op === 'request_permission').length, 0);
+      await tid('perm-allow').tap();
+      await tid('notify-status').getByText('Notifications are on').waitFor();
+      assert.equal((await recorded(page)).filter((r) => r.op === 'request_permission').length, 1);
+      const prefs = await page.evaluate(() => JSON.parse(localStorage.getItem('clientbase.notifications')));
+      assert.deepEqual(prefs, { asked: true, birthdays: true });
+    });
+
+    await t.test('birthday reminder days are saved in the core', async () => {
+      await tid('birthday-days-before').selectOption('3');
+      await until(async () => (await server.api('get_reminder_settings')).birthday_days_before === 3, { what: 'the setting' });
+      await tid('reminder-settings').scrollIntoViewIfNeeded();
+      await shot(page, 'today-16-settings-reminders');
+      await layoutOk(page);
+      await tid('birthday-days-before').selectOption('1');
+      await until(async () => (await server.api('get_reminder_settings')).birthday_days_before === 1, { what: 'the setting back' });
+    });
+
+    await t.test('an edited greeting template is what the next draft says', async () => {
+      const box = tid('greeting-templates');
+      await tid('template-lang-en').tap();
+      await tid('template-text').fill('Dear {first_name}, happy birthday!\n');
+      // Placeholders are inserted where the cursor is.
+      await tid('template-text').press('End');
+      await box.getByRole('button', { name: 'Insert {rep_name}' }).tap();
+      assert.equal(await tid('template-text').inputValue(), 'Dear {first_name}, happy birthday!\n{rep_name}');
+      await tid('template-save').tap();
+      await until(async () => (await server.api('list_greeting_templates')).find((x) => x.language === 'en').text.startsWith('Dear'), {
+        what: 'the template to be stored',
+      });
+      const draft = await server.api('greeting_draft', { client: olena.id });
+      assert.equal(draft.text, 'Dear Olena, happy birthday!\nIvan Rep');
+      await box.scrollIntoViewIfNeeded();
+      await shot(page, 'today-17-settings-template');
+      await layoutOk(page);
+      await box.getByRole('button', { name: 'Reset to default' }).tap();
+      await tid('template-save').tap();
+      await until(async () => (await server.api('list_greeting_templates')).find((x) => x.language === 'en').text.startsWith('Happy'), {
+        what: 'the default back',
+      });
+    });
+
+    await t.test('a category cadence brings its clients not contacted for that long to Today', async () => {
+      const cats = await server.api('list_categories');
+      const c = cats.find((x) => x.code === 'C');
+      const client = await server.api('create_client', {
+        input: person('Marta', 'Lysenko', { category_id: c.id, phones: [{ kind: 'mobile', raw: '+380631234567' }] }),
+      });
+      const kinds = await server.api('list_interaction_kinds');
+      await server.api('log_interaction', {
+        input: {
+          client_id: client.id,
+          kind_id: kinds.find((k) => k.code === 'visit').id,
+          at: new Date(Date.now() - 10 * 24 * HOUR).toISOString(),
+          note: '',
+          next_step: '',
+          complete_calls: false,
+        },
+      });
+      const row = page.locator('.cat').nth(cats.indexOf(c));
+      await row.getByTestId('cat-cadence').fill('7');
+      await row.getByRole('button', { name: 'Save' }).tap();
+      await until(async () => (await server.api('list_categories')).find((x) => x.id === c.id).cadence_days === 7, {
+        what: 'the cadence to be stored',
+      });
+      await page.locator('nav.bottomnav [data-testid="nav-today"]').tap();
+      const cad = tid('section-cadence').locator(`[data-testid="cadence-row"][data-client="${client.id}"]`);
+      await cad.waitFor();
+      assert.match(await cad.innerText(), /Lysenko Marta/);
+      assert.match(await cad.innerText(), /last contact 10 days ago · every 7 days/);
+      assert.equal(await cad.getByTestId('cadence-call').getAttribute('href'), 'tel:+380631234567');
+      await tid('section-cadence').scrollIntoViewIfNeeded();
+      await shot(page, 'today-18-cadence');
+      await layoutOk(page);
+    });
+
+    await t.test('a renamed outcome is what the sheets show', async () => {
+      await page.locator('nav.bottomnav [data-testid="nav-settings"]').tap();
+      const editor = tid('list-editor-outcomes');
+      const first = editor.locator('.item').first();
+      assert.equal(await first.locator('input').inputValue(), 'Reached');
+      await first.locator('input').fill('Spoke with them');
+      await first.getByRole('button', { name: 'Save' }).tap();
+      await until(async () => (await server.api('list_interaction_outcomes')).some((o) => o.code === 'reached' && o.name === 'Spoke with them'), {
+        what: 'the outcome to be renamed',
+      });
+      await page.goto(`${server.url}#/c/${petro.id}`);
+      await tid('log-open').tap();
+      await tid('log-sheet').getByText('Spoke with them').waitFor();
+      await tid('sheet-close').tap();
+    });
+
+    await t.test('no uncaught page errors', () => {
+      assert.deepEqual(errors.map(String), []);
+    });
+  } finally {
+    await context.close();
+  }
+});

@@ -352,6 +352,8 @@ export const zh: Dict = {
   set_cyrillic: '西里尔字母姓名的祝福语言',
   set_cyrillic_auto: '自动',
   set_cat_cadence: '联系周期（天）',
+  set_cat_cadence_before: '每',
+  set_cat_cadence_after: '天联系一次',
   set_cat_cadence_none: '无',
   set_cat_cadence_hint: '设置联系周期后，超过该天数未联系的客户会出现在“今天”页面。',
   set_kinds: '联系类型',

@@ -7,6 +7,7 @@ import type { FieldError } from "./FieldError";
 export type ApiError = { 
 /**
  * `schema_too_new`, `db_open`, `not_found`, `validation`, `conflict`, `db`, `bad_request`, `internal`,
- * `backup_failed`, `backup_invalid` (the reason as the code of a `file` field error).
+ * `backup_failed`, `backup_invalid` (the reason as the code of a `file` field error), `cancelled`
+ * (an import the user cancelled: nothing was written), `busy` (an import is already running).
  */
 code: string, message: string, fields: Array<FieldError>, };

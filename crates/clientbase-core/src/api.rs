@@ -22,6 +22,11 @@
 //!
 //! Backups (files beside the base, in `backups/`): `list_backups`, `backup_now`,
 //! `restore_backup(path)`, `get_backup_settings`, `set_backup_settings(settings)`.
+//!
+//! Duplicates: `duplicate_groups(limit)`, `merge_preview(keep, others)`,
+//! `merge_clients(keep, others, choices)`. (Import and export — file formats — are the
+//! `clientbase-import` crate's commands; its `dispatch` falls back to this one. Their import jobs
+//! run on threads of their own, registered in [`App::jobs`].)
 
 use crate::error::ApiError;
 use crate::model::*;
@@ -117,10 +122,12 @@ pub struct AppInfo {
     pub platform: Platform,
 }
 
-/// Everything a command needs: the open store and what platform we run on.
+/// Everything a command needs: the open store, what platform we run on, and the long-running
+/// jobs (imports) on threads of their own.
 pub struct App {
     pub platform: Platform,
     pub store: Store,
+    pub jobs: crate::jobs::Jobs,
 }
 
 impl App {
@@ -129,6 +136,7 @@ impl App {
         Ok(App {
             platform,
             store: Store::open(path)?,
+            jobs: Default::default(),
         })
     }
 }
@@ -242,7 +250,39 @@ pub fn clear_demo(app: &mut App) -> R<Stats> {
 }
 
 pub fn stats(app: &mut App) -> R<Stats> {
+    // An import committed on its own thread: count what it added.
+    app.store.apply_background()?;
     Ok(app.store.stats()?)
+}
+
+// ---- duplicates -------------------------------------------------------------------------------
+
+/// Groups of likely duplicates across the base (shared phone, e-mail, or name + company);
+/// `limit` groups (absent/0 = 50, at most 200), those sharing a phone or e-mail first.
+pub fn duplicate_groups(app: &mut App, limit: Option<u32>) -> R<DuplicateGroups> {
+    Ok(app.store.duplicate_groups(limit.unwrap_or(0))?)
+}
+
+/// What merging the cards `others` into `keep` gives and which fields differ, without writing.
+pub fn merge_preview(app: &mut App, keep: Id, others: Vec<Id>) -> R<MergePreview> {
+    Ok(app.store.merge_preview(&keep, &others)?)
+}
+
+/// Merges the cards `others` into `keep` (one transaction, logged for sync): every phone, e-mail,
+/// messenger, tag, contact person, note, custom value, interaction and task is kept; `choices`
+/// maps a differing field (`MergeConflict.field`) to the client whose value wins (default: the
+/// kept card's, else the first other's). The others are soft-deleted. Returns the merged card.
+pub fn merge_clients(
+    app: &mut App,
+    keep: Id,
+    others: Vec<Id>,
+    choices: Option<std::collections::BTreeMap<String, Id>>,
+) -> R<ClientCard> {
+    let client = app
+        .store
+        .merge_clients(&keep, &others, &choices.unwrap_or_default())?;
+    let actions = links::actions(&client, app.platform, &app.store.settings().default_country);
+    Ok(ClientCard { client, actions })
 }
 
 // ---- interactions, tasks, birthdays, Today ----------------------------------------------------
@@ -489,6 +529,9 @@ pub fn backup_now(app: &mut App) -> R<BackupInfo> {
 /// as a `file` field error otherwise); the current base is saved as a `before_restore` backup first.
 /// Returns the restored base's counts.
 pub fn restore_backup(app: &mut App, path: String) -> R<Stats> {
+    if app.jobs.running() {
+        return Err(ApiError::new("busy", "an import is running"));
+    }
     let src = std::path::PathBuf::from(&path);
     backup::validate_backup(&src)?;
     let dir = backups_of(app);
@@ -570,6 +613,9 @@ pub const COMMANDS: &[&str] = &[
     "restore_backup",
     "get_backup_settings",
     "set_backup_settings",
+    "duplicate_groups",
+    "merge_preview",
+    "merge_clients",
 ];
 
 fn arg<T: serde::de::DeserializeOwned>(args: &Value, name: &str) -> R<T> {
@@ -683,6 +729,14 @@ pub fn dispatch(app: &mut App, cmd: &str, args: Value) -> R<Value> {
         "restore_backup" => out(restore_backup(app, arg(&a, "path")?)),
         "get_backup_settings" => out(get_backup_settings(app)),
         "set_backup_settings" => out(set_backup_settings(app, arg(&a, "settings")?)),
+        "duplicate_groups" => out(duplicate_groups(app, arg(&a, "limit")?)),
+        "merge_preview" => out(merge_preview(app, arg(&a, "keep")?, arg(&a, "others")?)),
+        "merge_clients" => out(merge_clients(
+            app,
+            arg(&a, "keep")?,
+            arg(&a, "others")?,
+            arg(&a, "choices")?,
+        )),
         _ => Err(ApiError::new(
             "bad_request",
             format!("unknown command `{cmd}`"),

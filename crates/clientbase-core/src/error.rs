@@ -54,6 +54,9 @@ pub enum StoreError {
     /// `reason`: `not_sqlite`, `corrupt`, `schema_too_new`, `not_clientbase`.
     #[error("this file is not a backup that can be restored ({reason}): {detail}")]
     BackupInvalid { reason: String, detail: String },
+    /// A long write (an import) was cancelled by the user: nothing was written.
+    #[error("cancelled")]
+    Cancelled,
 }
 
 /// What every command returns on failure, serialised to the UI as `{code, message, fields}`.
@@ -62,7 +65,8 @@ pub enum StoreError {
 #[ts(export)]
 pub struct ApiError {
     /// `schema_too_new`, `db_open`, `not_found`, `validation`, `conflict`, `db`, `bad_request`, `internal`,
-    /// `backup_failed`, `backup_invalid` (the reason as the code of a `file` field error).
+    /// `backup_failed`, `backup_invalid` (the reason as the code of a `file` field error), `cancelled`
+    /// (an import the user cancelled: nothing was written), `busy` (an import is already running).
     pub code: String,
     pub message: String,
     pub fields: Vec<FieldError>,
@@ -94,6 +98,7 @@ impl From<StoreError> for ApiError {
             StoreError::Sqlite(_) => ApiError::new("db", message),
             StoreError::Json(_) => ApiError::new("db", message),
             StoreError::Backup(_) => ApiError::new("backup_failed", message),
+            StoreError::Cancelled => ApiError::new("cancelled", message),
             StoreError::BackupInvalid { reason, .. } => ApiError {
                 code: "backup_invalid".into(),
                 message,

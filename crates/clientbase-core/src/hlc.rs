@@ -81,10 +81,16 @@ impl FromStr for Timestamp {
     }
 }
 
-/// The clock of one device.
+/// The clock of one device. [`Hlc::share`] gives another handle on the same clock (a writer on
+/// another thread and connection, e.g. an import job): every handle's timestamps are strictly
+/// greater than every one issued before by any handle.
 pub struct Hlc {
-    clock: Box<dyn Clock>,
     device: String,
+    state: std::sync::Arc<std::sync::Mutex<State>>,
+}
+
+struct State {
+    clock: Box<dyn Clock>,
     last_ms: i64,
     counter: u32,
 }
@@ -94,11 +100,26 @@ impl Hlc {
     pub fn new(clock: Box<dyn Clock>, device: String, last: Option<&Timestamp>) -> Self {
         let (last_ms, counter) = last.map(|t| (t.ms, t.counter)).unwrap_or((0, 0));
         Self {
-            clock,
             device,
-            last_ms,
-            counter,
+            state: std::sync::Arc::new(std::sync::Mutex::new(State {
+                clock,
+                last_ms,
+                counter,
+            })),
         }
+    }
+
+    /// Another handle on this clock (same device, same state).
+    pub fn share(&self) -> Hlc {
+        Hlc {
+            device: self.device.clone(),
+            state: std::sync::Arc::clone(&self.state),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        // The state is two integers: a panic elsewhere cannot leave it half-written.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub fn device(&self) -> &str {
@@ -107,38 +128,51 @@ impl Hlc {
 
     /// Wall-clock time (ms) of the injected clock.
     pub fn wall_ms(&self) -> i64 {
-        self.clock.now_ms()
+        self.state().clock.now_ms()
     }
 
     /// A new timestamp, strictly greater than every one issued or observed before.
     pub fn tick(&mut self) -> Timestamp {
-        let now = self.clock.now_ms();
-        if now > self.last_ms {
-            self.last_ms = now;
-            self.counter = 0;
-        } else if self.counter >= MAX_COUNTER {
-            self.last_ms += 1;
-            self.counter = 0;
+        let mut s = self.state();
+        let now = s.clock.now_ms();
+        if now > s.last_ms {
+            s.last_ms = now;
+            s.counter = 0;
+        } else if s.counter >= MAX_COUNTER {
+            s.last_ms += 1;
+            s.counter = 0;
         } else {
-            self.counter += 1;
+            s.counter += 1;
         }
-        self.current()
+        let (ms, counter) = (s.last_ms, s.counter);
+        drop(s);
+        self.stamp(ms, counter)
     }
 
     /// Merge a timestamp received from another device (sync), then tick.
     pub fn observe(&mut self, remote: &Timestamp) -> Timestamp {
-        if (remote.ms, remote.counter) > (self.last_ms, self.counter) {
-            self.last_ms = remote.ms;
-            self.counter = remote.counter;
+        {
+            let mut s = self.state();
+            if (remote.ms, remote.counter) > (s.last_ms, s.counter) {
+                s.last_ms = remote.ms;
+                s.counter = remote.counter;
+            }
         }
         self.tick()
     }
 
     /// The last issued timestamp.
     pub fn current(&self) -> Timestamp {
+        let s = self.state();
+        let (ms, counter) = (s.last_ms, s.counter);
+        drop(s);
+        self.stamp(ms, counter)
+    }
+
+    fn stamp(&self, ms: i64, counter: u32) -> Timestamp {
         Timestamp {
-            ms: self.last_ms,
-            counter: self.counter,
+            ms,
+            counter,
             device: self.device.clone(),
         }
     }
@@ -190,5 +224,20 @@ mod tests {
             device: "b".into(),
         });
         assert_eq!((t.ms, t.counter), (99, 4));
+    }
+
+    #[test]
+    fn shared_handles_never_repeat_a_timestamp() {
+        let clock = FixedClock::new(10);
+        let mut a = Hlc::new(Box::new(clock), "d".into(), None);
+        let mut b = a.share();
+        let t = std::thread::spawn(move || (0..50_000).map(|_| b.tick()).collect::<Vec<_>>());
+        let mut all: Vec<Timestamp> = (0..50_000).map(|_| a.tick()).collect();
+        all.extend(t.join().unwrap());
+        let n = all.len();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), n);
+        assert_eq!(a.current(), *all.last().unwrap());
     }
 }

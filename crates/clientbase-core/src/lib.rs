@@ -12,6 +12,7 @@ pub use error::{ApiError, FieldError, StoreError};
 pub mod demo;
 pub mod greeting;
 pub mod hlc;
+pub mod jobs;
 pub mod links;
 pub mod migrations;
 pub mod phone;

@@ -755,3 +755,183 @@ pub struct BackupSettings {
     /// How many automatic backups to keep (1–60).
     pub keep: u32,
 }
+
+// ---- Import, duplicates, merging cards ---------------------------------------------------------
+
+/// What to do with an imported row that looks like a client already in the base (or like an
+/// earlier row of the same file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum DuplicateAction {
+    /// Leave the row out.
+    #[default]
+    Skip,
+    /// Merge it into the client it matches: that client's values are kept, new phones, e-mails,
+    /// messengers, tags and contact persons are added, empty fields filled, notes appended.
+    Merge,
+    /// Import it as a new client anyway.
+    New,
+}
+
+/// The user's choice for one row of the file (by its row number).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RowDecision {
+    pub line: u32,
+    pub action: DuplicateAction,
+    /// `merge`: the client to merge into, when the row matches several (default: the first match).
+    #[serde(default)]
+    #[ts(optional)]
+    pub target: Option<Id>,
+}
+
+/// A client an imported row looks like.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportMatch {
+    pub reason: DuplicateReason,
+    /// The phone (E.164), e-mail or display name that matched.
+    pub value: String,
+    /// A client of the base (absent: an earlier row of the file that is not in the base yet).
+    #[ts(optional)]
+    pub client_id: Option<Id>,
+    /// The earlier row of the file it matched (absent: a client that was in the base before).
+    #[ts(optional)]
+    pub line: Option<u32>,
+    /// The matched client's display name.
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RowOutcome {
+    Added,
+    Merged,
+    Skipped,
+}
+
+/// What became of one row of an import.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportRowResult {
+    /// The row number in the file (the sheet's row, the text line, a vCard's first line).
+    pub line: u32,
+    pub outcome: RowOutcome,
+    /// Why it was skipped: `duplicate` (see `matched`), `invalid` (see `fields`); empty otherwise.
+    pub code: String,
+    /// The client or earlier row it duplicates (skipped and merged rows).
+    #[ts(optional)]
+    pub matched: Option<ImportMatch>,
+    /// An invalid row's validation errors (codes, paths into the client).
+    pub fields: Vec<crate::error::FieldError>,
+    /// The client the row became or was merged into (absent when skipped).
+    #[ts(optional)]
+    pub client_id: Option<Id>,
+}
+
+/// The end of an import. `results` lists the merged and skipped rows (by row number; at most
+/// 1,000 of `results_total` in a command's answer); added rows are only counted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportSummary {
+    /// Rows given (file rows that converted to a client).
+    pub rows: u32,
+    pub added: u32,
+    /// Rows merged into a client (of the base, or created by an earlier row).
+    pub merged: u32,
+    /// Distinct clients of the base that received merged rows.
+    pub merged_clients: u32,
+    pub skipped: u32,
+    /// Of `skipped`: rows that failed validation.
+    pub invalid: u32,
+    /// Custom fields the import created (text fields named after unmapped columns).
+    pub new_fields: Vec<CustomFieldDef>,
+    pub results: Vec<ImportRowResult>,
+    pub results_total: u32,
+    pub elapsed_ms: f64,
+}
+
+/// Where a long import is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ImportPhase {
+    /// Reading the file (not interruptible; cancel takes effect after it).
+    Reading,
+    /// Converting rows with the mapping.
+    Converting,
+    /// Validating and looking for duplicates.
+    Checking,
+    /// Writing (one transaction).
+    Writing,
+    /// Committed; updating the search index.
+    Indexing,
+    Done,
+    Failed,
+    /// Cancelled by the user: nothing was written.
+    Cancelled,
+}
+
+/// Two or more clients that share a phone, an e-mail or a name (+ company).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DuplicateGroup {
+    /// Oldest first (at most 50; `size` is the whole group).
+    pub clients: Vec<ClientSummary>,
+    pub size: u32,
+    /// What they share.
+    pub keys: Vec<DuplicateKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DuplicateKey {
+    pub reason: DuplicateReason,
+    /// The phone (E.164), e-mail, or the first client's display name.
+    pub value: String,
+    pub client_ids: Vec<Id>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DuplicateGroups {
+    /// Groups in the base.
+    pub total: u32,
+    /// Groups sharing a phone or an e-mail first, then name-only ones; larger groups first.
+    pub groups: Vec<DuplicateGroup>,
+}
+
+/// A single-value field whose values differ between the cards being merged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MergeConflict {
+    /// `name` (kind and name parts together), `website`, `address`, `birthday`, `category_id`,
+    /// `source`, `preferred_channel`, `call_time`, `custom.<field id>`.
+    pub field: String,
+    /// Each card that has a value: (client id, the value as text).
+    pub values: Vec<MergeValue>,
+    /// The client whose value the merge takes without a choice (the kept card when it has one).
+    pub chosen: Id,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MergeValue {
+    pub client_id: Id,
+    /// The value as text: a name as displayed, a birthday `YYYY-MM-DD` / `--MM-DD`, an address
+    /// joined with ", ", a custom value as written.
+    pub value: String,
+}
+
+/// What merging cards gives, before it is done.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MergePreview {
+    pub merged: ClientInput,
+    pub conflicts: Vec<MergeConflict>,
+    /// Interactions and tasks that will move to the kept card.
+    pub interactions: u32,
+    pub tasks: u32,
+}

@@ -21,6 +21,41 @@ fn parse(raw: &str, default_country: &str) -> Option<PhoneNumber> {
 /// `kind` is what the user said the number is: a `Mobile` that is a valid fixed line gets
 /// `phone_not_mobile` (with `e164` still filled: the number is usable).
 pub fn check(raw: &str, default_country: &str, kind: PhoneKind) -> PhoneCheck {
+    check_parsed(raw, default_country, kind).0
+}
+
+/// A number checked once for everything the store derives from it: the [`check`] result and, for
+/// a valid number, its [`search_digits`] (what `derive` would parse it again for).
+pub(crate) struct Analysis {
+    pub check: PhoneCheck,
+    pub search_digits: Vec<String>,
+}
+
+/// [`check`] and the search digits of a valid number from one parse (the import's fast path).
+pub(crate) fn analyze(raw: &str, default_country: &str, kind: PhoneKind) -> Analysis {
+    let (check, number) = check_parsed(raw, default_country, kind);
+    let search_digits = match (&check.e164, number) {
+        (Some(e164), Some(n)) => {
+            let mut out = vec![digits(e164)];
+            let national = digits(&n.format().mode(Mode::National).to_string());
+            if !national.is_empty() && !out.contains(&national) {
+                out.push(national);
+            }
+            out
+        }
+        _ => Vec::new(),
+    };
+    Analysis {
+        check,
+        search_digits,
+    }
+}
+
+fn check_parsed(
+    raw: &str,
+    default_country: &str,
+    kind: PhoneKind,
+) -> (PhoneCheck, Option<PhoneNumber>) {
     let country = default_country.trim().to_ascii_uppercase();
     let mut out = PhoneCheck {
         e164: None,
@@ -33,21 +68,21 @@ pub fn check(raw: &str, default_country: &str, kind: PhoneKind) -> PhoneCheck {
     let d = digits(raw);
     if d.is_empty() {
         out.error = Some(FieldError::new(field, "phone_required"));
-        return out;
+        return (out, None);
     }
     if d.len() < 5 {
         out.error = Some(FieldError::new(field, "phone_too_short").with("country", country));
-        return out;
+        return (out, None);
     }
     let Some(number) = parse(raw, &country) else {
         out.error = Some(FieldError::new(field, "phone_invalid").with("country", country));
-        return out;
+        return (out, None);
     };
     let found = number.country().id().map(|c| c.as_ref().to_owned());
     if !number.is_valid() {
         let c = found.unwrap_or(country);
         out.error = Some(FieldError::new(field, "phone_invalid").with("country", c));
-        return out;
+        return (out, None);
     }
     let ty = number.number_type(&phonenumber::metadata::DATABASE);
     out.e164 = Some(number.format().mode(Mode::E164).to_string());
@@ -58,7 +93,7 @@ pub fn check(raw: &str, default_country: &str, kind: PhoneKind) -> PhoneCheck {
         out.error = Some(FieldError::new(field, "phone_not_mobile").with("country", c));
     }
     out.country = found;
-    out
+    (out, Some(number))
 }
 
 /// E.164 of `raw` if it is a valid number, else `None`.
@@ -146,6 +181,33 @@ mod tests {
             "phone_required"
         );
         assert_eq!(check("hello", "UA", PhoneKind::Mobile).e164, None);
+    }
+
+    #[test]
+    fn analysis_agrees_with_check_and_search_digits() {
+        for (raw, c) in [
+            ("067 123 45 67", "UA"),
+            ("044 123 45 67", "UA"),
+            ("+79123456789", "UA"),
+            ("69 1234 5678", "GR"),
+            ("138 0013 8000", "CN"),
+            ("(201) 555-0123", "US"),
+            ("067 123", "UA"),
+            ("12", "UA"),
+        ] {
+            let a = analyze(raw, c, PhoneKind::Mobile);
+            assert_eq!(a.check, check(raw, c, PhoneKind::Mobile), "{raw}");
+            let want = a
+                .check
+                .e164
+                .as_deref()
+                .map(search_digits)
+                .unwrap_or_default();
+            assert_eq!(a.search_digits, want, "{raw}");
+            if let Some(e) = &a.check.e164 {
+                assert_eq!(a.check.formatted.as_deref(), Some(display(e).as_str()));
+            }
+        }
     }
 
     #[test]

@@ -58,6 +58,19 @@ pub fn validate(
     default_country: &str,
     custom_defs: &[CustomFieldDef],
 ) -> Vec<FieldError> {
+    validate_with(input, custom_defs, &mut |raw, kind| {
+        phone::check(raw, default_country, kind)
+    })
+}
+
+/// [`validate`] with the phone check supplied by the caller: `check(raw, kind)` is called once per
+/// phone, the client's phones first, then each contact person's in order (the import keeps the
+/// results, so each number is parsed once).
+pub(crate) fn validate_with(
+    input: &ClientInput,
+    custom_defs: &[CustomFieldDef],
+    check: &mut dyn FnMut(&str, PhoneKind) -> PhoneCheck,
+) -> Vec<FieldError> {
     let mut errs = Vec::new();
     match input.kind {
         ClientKind::Person => {
@@ -71,7 +84,7 @@ pub fn validate(
             }
         }
     }
-    phones(&mut errs, "", &input.phones, default_country);
+    phones(&mut errs, "", &input.phones, check);
     emails(&mut errs, "", &input.emails);
     if let Some(b) = &input.birthday {
         if !birthday_ok(b) {
@@ -86,7 +99,7 @@ pub fn validate(
         if c.first_name.is_empty() && c.last_name.is_empty() {
             errs.push(FieldError::new(format!("{p}first_name"), "name_required"));
         }
-        phones(&mut errs, &p, &c.phones, default_country);
+        phones(&mut errs, &p, &c.phones, check);
         emails(&mut errs, &p, &c.emails);
         if let Some(b) = &c.birthday {
             if !birthday_ok(b) {
@@ -125,9 +138,14 @@ pub fn validate(
     errs
 }
 
-fn phones(errs: &mut Vec<FieldError>, prefix: &str, phones: &[Phone], country: &str) {
+fn phones(
+    errs: &mut Vec<FieldError>,
+    prefix: &str,
+    phones: &[Phone],
+    check: &mut dyn FnMut(&str, PhoneKind) -> PhoneCheck,
+) {
     for (i, p) in phones.iter().enumerate() {
-        if let Some(mut e) = phone::check(&p.raw, country, p.kind).error {
+        if let Some(mut e) = check(&p.raw, p.kind).error {
             e.field = format!("{prefix}phones.{i}.raw");
             errs.push(e);
         }

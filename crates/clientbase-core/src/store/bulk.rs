@@ -1,5 +1,6 @@
 //! Bulk paths: loading demo clients (one transaction, prepared statements, change-log rows and the
-//! search index written alongside) and clearing them.
+//! search index written alongside) and clearing them. [`insert_rows`] is the multi-row insert that
+//! demo loads and imports (`import.rs`) share.
 //!
 //! # Change-log rows of a bulk insert carry no image
 //! A single insert logs the full row image in `fields`; a bulk insert logs `fields` = JSON `null`,
@@ -12,7 +13,10 @@
 use super::rows::{self, Derived};
 use super::{log_change, save_clock, Store};
 use crate::error::StoreError;
+use crate::hlc::Hlc;
 use crate::model::*;
+use clientbase_search::NameKeys;
+use rusqlite::Transaction;
 
 impl Store {
     /// Inserts already validated clients (with derived values) in one transaction.
@@ -89,96 +93,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        {
-            // Multi-row INSERTs (BATCH rows per statement): far less per-statement overhead than one
-            // statement per row. Change-log rows keep the order (and HLC order) of the writes.
-            let device = self.hlc.device().to_owned();
-            let full_clients_sql = rows::insert_clients_sql(BATCH);
-            let mut contacts: Vec<(&str, usize, &ContactPerson, &str, rows::ContactJson)> =
-                Vec::new();
-            // Insert changes without an image (`fields` = JSON null): see the module doc.
-            let mut log: Vec<(String, &'static str, &str)> = Vec::new();
-            // Lookup keys are written after the rows, sorted: in-order B-tree inserts instead of
-            // random ones into `client_keys`.
-            let mut keys: Vec<(String, &str)> = Vec::with_capacity(items.len() * 3);
-            // The `name_order` keys (collation work) are computed on another thread meanwhile.
-            let written = std::thread::scope(|sc| -> Result<(), StoreError> {
-                let name_keys = &self.name_keys;
-                let order_job = sc.spawn(move || {
-                    let mut order: Vec<(Vec<u8>, String)> = items
-                        .iter()
-                        .filter(|(c, _)| c.deleted_at.is_none())
-                        .map(|(c, _)| {
-                            (
-                                name_keys.key(&rows::display_name(&c.data), &c.id),
-                                c.id.clone(),
-                            )
-                        })
-                        .collect();
-                    order.sort_unstable();
-                    order
-                });
-                for chunk in items.chunks(BATCH) {
-                    let sql = if chunk.len() == BATCH {
-                        std::borrow::Cow::Borrowed(full_clients_sql.as_str())
-                    } else {
-                        std::borrow::Cow::Owned(rows::insert_clients_sql(chunk.len()))
-                    };
-                    let mut st = tx.prepare_cached(&sql)?;
-                    for (i, (c, dv)) in chunk.iter().enumerate() {
-                        let json = rows::ClientJson::of(&c.data)?;
-                        rows::bind_client(&mut st, i * rows::CLIENT_NCOLS, c, dv, &json)?;
-                        log.push((self.hlc.tick().to_string(), "clients", &c.id));
-                        for (no, ct) in c.data.contacts.iter().enumerate() {
-                            let json = rows::ContactJson::of(ct)?;
-                            log.push((self.hlc.tick().to_string(), "contacts", &ct.id));
-                            contacts.push((&c.id, no, ct, &c.created_at, json));
-                        }
-                        keys.extend(
-                            rows::lookup_keys(dv, &c.data)
-                                .into_iter()
-                                .map(|k| (k, c.id.as_str())),
-                        );
-                    }
-                    st.raw_execute()?;
-                    drop(st);
-                    flush(
-                        &tx,
-                        &mut contacts,
-                        false,
-                        rows::insert_contacts_sql,
-                        rows::CONTACT_NCOLS,
-                        |st, base, r| rows::bind_contact(st, base, r.0, r.1, r.2, r.3, r.3, &r.4),
-                    )?;
-                    flush(&tx, &mut log, false, log_sql, 6, |st, base, r| {
-                        bind_log(st, base, &r.0, &device, r.1, r.2, "null")
-                    })?;
-                }
-                flush(
-                    &tx,
-                    &mut contacts,
-                    true,
-                    rows::insert_contacts_sql,
-                    rows::CONTACT_NCOLS,
-                    |st, base, r| rows::bind_contact(st, base, r.0, r.1, r.2, r.3, r.3, &r.4),
-                )?;
-                flush(&tx, &mut log, true, log_sql, 6, |st, base, r| {
-                    bind_log(st, base, &r.0, &device, r.1, r.2, "null")
-                })?;
-                keys.sort_unstable();
-                let mut keys: Vec<(&str, &str)> =
-                    keys.iter().map(|(k, id)| (k.as_str(), *id)).collect();
-                flush(&tx, &mut keys, true, key_sql, 2, |st, base, (k, id)| {
-                    st.raw_bind_parameter(base + 1, k)?;
-                    st.raw_bind_parameter(base + 2, id)?;
-                    Ok(())
-                })?;
-                let mut order = order_job.join().expect("name key worker");
-                super::order::insert_sorted(&tx, &mut order)?;
-                Ok(())
-            });
-            written?;
-        }
+        insert_rows(&tx, &mut self.hlc, &self.name_keys, items, &mut |_| true)?;
         save_clock(&tx, &self.hlc)?;
         lap.mark("sql rows");
         tx.commit()?;
@@ -192,17 +107,7 @@ impl Store {
     /// the job if this one is interrupted. Errors are ignored: a checkpoint is an optimisation, not
     /// durability.
     pub(super) fn checkpoint_in_background(&self) {
-        let path = self.path.clone();
-        let _ = std::thread::Builder::new()
-            .name("wal-checkpoint".into())
-            .spawn(move || {
-                if let Ok(conn) = rusqlite::Connection::open(&path) {
-                    let _ = conn.busy_timeout(std::time::Duration::from_millis(100));
-                    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
-                    let _ = conn.busy_timeout(std::time::Duration::from_secs(2));
-                    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
-                }
-            });
+        checkpoint_in_background(self.path.clone());
     }
 
     /// Adds `count` demo clients (deterministic: the seed follows the number already loaded).
@@ -281,6 +186,123 @@ impl Store {
         }
         self.stats()
     }
+}
+
+/// Writes new clients inside `tx`: their rows and contact persons (multi-row INSERTs, `BATCH` rows
+/// per statement), one change-log row per written row (insert, `fields` = null: see the module
+/// doc), their lookup keys and `name_order` keys. The bulk path of demo loads and imports.
+/// `progress(rows written)` is called after each batch; when it returns false the write stops with
+/// [`StoreError::Cancelled`] (the caller drops the transaction: nothing is kept).
+pub(crate) fn insert_rows(
+    tx: &Transaction<'_>,
+    hlc: &mut Hlc,
+    name_keys: &NameKeys,
+    items: &[(Client, Derived)],
+    progress: &mut dyn FnMut(usize) -> bool,
+) -> Result<(), StoreError> {
+    // Multi-row INSERTs (BATCH rows per statement): far less per-statement overhead than one
+    // statement per row. Change-log rows keep the order (and HLC order) of the writes.
+    let device = hlc.device().to_owned();
+    let full_clients_sql = rows::insert_clients_sql(BATCH);
+    let mut contacts: Vec<(&str, usize, &ContactPerson, &str, rows::ContactJson)> = Vec::new();
+    // Insert changes without an image (`fields` = JSON null): see the module doc.
+    let mut log: Vec<(String, &'static str, &str)> = Vec::new();
+    // Lookup keys are written after the rows, sorted: in-order B-tree inserts instead of
+    // random ones into `client_keys`.
+    let mut keys: Vec<(String, &str)> = Vec::with_capacity(items.len() * 3);
+    // The `name_order` keys (collation work) are computed on another thread meanwhile.
+    std::thread::scope(|sc| -> Result<(), StoreError> {
+        let order_job = sc.spawn(move || {
+            let mut order: Vec<(Vec<u8>, String)> = items
+                .iter()
+                .filter(|(c, _)| c.deleted_at.is_none())
+                .map(|(c, _)| {
+                    (
+                        name_keys.key(&rows::display_name(&c.data), &c.id),
+                        c.id.clone(),
+                    )
+                })
+                .collect();
+            order.sort_unstable();
+            order
+        });
+        let mut done = 0;
+        for chunk in items.chunks(BATCH) {
+            let sql = if chunk.len() == BATCH {
+                std::borrow::Cow::Borrowed(full_clients_sql.as_str())
+            } else {
+                std::borrow::Cow::Owned(rows::insert_clients_sql(chunk.len()))
+            };
+            let mut st = tx.prepare_cached(&sql)?;
+            for (i, (c, dv)) in chunk.iter().enumerate() {
+                let json = rows::ClientJson::of(&c.data)?;
+                rows::bind_client(&mut st, i * rows::CLIENT_NCOLS, c, dv, &json)?;
+                log.push((hlc.tick().to_string(), "clients", &c.id));
+                for (no, ct) in c.data.contacts.iter().enumerate() {
+                    let json = rows::ContactJson::of(ct)?;
+                    log.push((hlc.tick().to_string(), "contacts", &ct.id));
+                    contacts.push((&c.id, no, ct, &c.created_at, json));
+                }
+                keys.extend(
+                    rows::lookup_keys(dv, &c.data)
+                        .into_iter()
+                        .map(|k| (k, c.id.as_str())),
+                );
+            }
+            st.raw_execute()?;
+            drop(st);
+            flush(
+                tx,
+                &mut contacts,
+                false,
+                rows::insert_contacts_sql,
+                rows::CONTACT_NCOLS,
+                |st, base, r| rows::bind_contact(st, base, r.0, r.1, r.2, r.3, r.3, &r.4),
+            )?;
+            flush(tx, &mut log, false, log_sql, 6, |st, base, r| {
+                bind_log(st, base, &r.0, &device, r.1, r.2, "null")
+            })?;
+            done += chunk.len();
+            if !progress(done) {
+                return Err(StoreError::Cancelled);
+            }
+        }
+        flush(
+            tx,
+            &mut contacts,
+            true,
+            rows::insert_contacts_sql,
+            rows::CONTACT_NCOLS,
+            |st, base, r| rows::bind_contact(st, base, r.0, r.1, r.2, r.3, r.3, &r.4),
+        )?;
+        flush(tx, &mut log, true, log_sql, 6, |st, base, r| {
+            bind_log(st, base, &r.0, &device, r.1, r.2, "null")
+        })?;
+        keys.sort_unstable();
+        let mut keys: Vec<(&str, &str)> = keys.iter().map(|(k, id)| (k.as_str(), *id)).collect();
+        flush(tx, &mut keys, true, key_sql, 2, |st, base, (k, id)| {
+            st.raw_bind_parameter(base + 1, k)?;
+            st.raw_bind_parameter(base + 2, id)?;
+            Ok(())
+        })?;
+        let mut order = order_job.join().expect("name key worker");
+        super::order::insert_sorted(tx, &mut order)?;
+        Ok(())
+    })
+}
+
+/// See [`Store::checkpoint_in_background`].
+pub(crate) fn checkpoint_in_background(path: String) {
+    let _ = std::thread::Builder::new()
+        .name("wal-checkpoint".into())
+        .spawn(move || {
+            if let Ok(conn) = rusqlite::Connection::open(&path) {
+                let _ = conn.busy_timeout(std::time::Duration::from_millis(100));
+                let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                let _ = conn.busy_timeout(std::time::Duration::from_secs(2));
+                let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+            }
+        });
 }
 
 /// Rows per multi-row INSERT statement in the bulk path.

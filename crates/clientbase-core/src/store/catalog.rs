@@ -3,8 +3,9 @@
 
 use super::{log_change, new_id, rows, save_clock, Store};
 use crate::error::{FieldError, StoreError};
+use crate::hlc::Hlc;
 use crate::model::*;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 /// The longest contact cadence a category may have (ten years).
 pub const MAX_CADENCE_DAYS: u32 = 3650;
@@ -172,23 +173,7 @@ impl Store {
     }
 
     pub fn custom_fields(&self) -> Result<Vec<CustomFieldDef>, StoreError> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT id, name, kind, options, position FROM custom_fields ORDER BY position, name",
-        )?;
-        let mut rows = st.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let kind: String = r.get(2)?;
-            let options: String = r.get(3)?;
-            out.push(CustomFieldDef {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                kind: kind_from(&kind),
-                options: serde_json::from_str(&options)?,
-                position: r.get(4)?,
-            });
-        }
-        Ok(out)
+        read_custom_fields(&self.conn)
     }
 
     pub fn save_custom_field(
@@ -232,18 +217,7 @@ impl Store {
         match &old {
             None => {
                 f.id = new_id();
-                tx.execute(
-                    "INSERT INTO custom_fields (id, name, kind, options, position) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![f.id, f.name, kind_str(f.kind), options, f.position],
-                )?;
-                log_change(
-                    &tx,
-                    &mut self.hlc,
-                    "custom_fields",
-                    &f.id,
-                    "insert",
-                    &full.to_string(),
-                )?;
+                insert_custom_field(&tx, &mut self.hlc, &f)?;
             }
             Some(o) => {
                 tx.execute(
@@ -305,4 +279,40 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// The custom-field definitions, in order.
+pub(crate) fn read_custom_fields(conn: &Connection) -> Result<Vec<CustomFieldDef>, StoreError> {
+    let mut st = conn.prepare_cached(
+        "SELECT id, name, kind, options, position FROM custom_fields ORDER BY position, name",
+    )?;
+    let mut rows = st.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(2)?;
+        let options: String = r.get(3)?;
+        out.push(CustomFieldDef {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            kind: kind_from(&kind),
+            options: serde_json::from_str(&options)?,
+            position: r.get(4)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Writes a new custom-field definition (id filled by the caller) and its change-log row.
+pub(crate) fn insert_custom_field(
+    tx: &Transaction<'_>,
+    hlc: &mut Hlc,
+    f: &CustomFieldDef,
+) -> Result<(), StoreError> {
+    let options = serde_json::to_string(&f.options)?;
+    tx.execute(
+        "INSERT INTO custom_fields (id, name, kind, options, position) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![f.id, f.name, kind_str(f.kind), options, f.position],
+    )?;
+    let full = serde_json::json!({"name": f.name, "kind": kind_str(f.kind), "options": f.options, "position": f.position});
+    log_change(tx, hlc, "custom_fields", &f.id, "insert", &full.to_string())
 }

@@ -4,10 +4,12 @@
 use super::rows::{self, Derived};
 use super::{log_change, new_id, save_clock, Store};
 use crate::error::{FieldError, StoreError};
+use crate::hlc::Hlc;
 use crate::model::*;
 use crate::{phone, validate};
+use clientbase_search::NameKeys;
 use clientbase_search::{Filter, Sort};
-use rusqlite::params;
+use rusqlite::{params, Transaction};
 use std::collections::HashSet;
 
 impl Store {
@@ -125,91 +127,10 @@ impl Store {
         }
         new.updated_at = self.now();
         let dv = rows::derive(&new.data);
-        let (old_key, new_key) = (self.order_key(&old.data, id), self.order_key(&new.data, id));
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        rows::exec_client(
-            &mut tx.prepare_cached(&rows::update_client_sql())?,
-            &new,
-            &dv,
-            &rows::ClientJson::of(&new.data)?,
-        )?;
-        let mut changed = rows::diff(
-            &rows::client_cols(&old, None),
-            &rows::client_cols(&new, None),
-        )?;
-        changed.insert(
-            "updated_at".into(),
-            serde_json::Value::String(new.updated_at.clone()),
-        );
-        log_change(
-            &tx,
-            &mut self.hlc,
-            "clients",
-            id,
-            "update",
-            &serde_json::Value::Object(changed).to_string(),
-        )?;
-        for (no, ct) in new.data.contacts.iter().enumerate() {
-            match old.data.contacts.iter().position(|o| o.id == ct.id) {
-                Some(ono) => {
-                    let before = rows::contact_cols(id, ono, &old.data.contacts[ono], None);
-                    let after = rows::contact_cols(id, no, ct, None);
-                    let changed = rows::diff(&before, &after)?;
-                    if !changed.is_empty() {
-                        let created: String = tx.query_row(
-                            "SELECT created_at FROM contacts WHERE id = ?1",
-                            [&ct.id],
-                            |r| r.get(0),
-                        )?;
-                        rows::exec_contact(
-                            &mut tx.prepare_cached(rows::UPDATE_CONTACT)?,
-                            id,
-                            no,
-                            ct,
-                            &created,
-                            &new.updated_at,
-                            &rows::ContactJson::of(ct)?,
-                        )?;
-                        log_change(
-                            &tx,
-                            &mut self.hlc,
-                            "contacts",
-                            &ct.id,
-                            "update",
-                            &serde_json::Value::Object(changed).to_string(),
-                        )?;
-                    }
-                }
-                None => {
-                    let json = rows::ContactJson::of(ct)?;
-                    rows::exec_contact(
-                        &mut tx.prepare_cached(rows::INSERT_CONTACT)?,
-                        id,
-                        no,
-                        ct,
-                        &new.updated_at,
-                        &new.updated_at,
-                        &json,
-                    )?;
-                    let f = serde_json::to_string(&rows::contact_cols(id, no, ct, Some(&json)))?;
-                    log_change(&tx, &mut self.hlc, "contacts", &ct.id, "insert", &f)?;
-                }
-            }
-        }
-        for o in &old.data.contacts {
-            if !new.data.contacts.iter().any(|c| c.id == o.id) {
-                tx.execute("DELETE FROM contacts WHERE id = ?1", [&o.id])?;
-                log_change(&tx, &mut self.hlc, "contacts", &o.id, "delete", "{}")?;
-            }
-        }
-        let old_keys = rows::lookup_keys(&rows::derive_base(&old.data), &old.data);
-        rows::write_keys(&tx, id, &rows::lookup_keys(&dv, &new.data), &old_keys)?;
-        if old_key != new_key {
-            super::order::remove(&tx, &old_key)?;
-            super::order::put(&tx, &new_key, id)?;
-        }
+        write_update(&tx, &mut self.hlc, &self.name_keys, &old, &new, &dv)?;
         save_clock(&tx, &self.hlc)?;
         tx.commit()?;
         self.index()?.upsert(super::docs::doc_of(&new, &dv));
@@ -269,22 +190,7 @@ impl Store {
 
     /// One page of the client list: text search (all scripts, phone fragments), filters, order.
     pub fn list_clients(&mut self, q: &ListQuery) -> Result<ListPage, StoreError> {
-        let filter = Filter {
-            categories: q.category_ids.clone(),
-            tag: q.tag.clone(),
-            city: q.city.clone(),
-        };
-        let sort = match q.sort {
-            SortOrder::Name => Sort::Name,
-            SortOrder::Recent => Sort::Recent,
-            SortOrder::NextBirthday => {
-                use chrono::Datelike;
-                let today = chrono::Local::now().date_naive();
-                Sort::NextBirthday {
-                    today_md: today.month() as u16 * 100 + today.day() as u16,
-                }
-            }
-        };
+        let (filter, sort) = filter_sort(q);
         let limit = match q.limit {
             0 => 50,
             n => n.min(1000),
@@ -300,6 +206,24 @@ impl Store {
             offset: q.offset,
             rows: page.items.into_iter().cloned().collect(),
         })
+    }
+
+    /// Every client the list shows for `q` (text, filters, order; `offset` and `limit` ignored),
+    /// whole: what "export the current list" exports.
+    pub fn query_clients(&mut self, q: &ListQuery) -> Result<Vec<Client>, StoreError> {
+        let (filter, sort) = filter_sort(q);
+        let ids: Vec<String> = self
+            .index()?
+            .query(&q.text, &filter, sort, 0, usize::MAX)
+            .items
+            .into_iter()
+            .map(|s| s.id.clone())
+            .collect();
+        if ids.len() <= 2_000 {
+            return ids.iter().map(|id| self.get_client(id)).collect();
+        }
+        let mut all = rows::read_live_clients(&self.conn)?;
+        Ok(ids.iter().filter_map(|id| all.remove(id)).collect())
     }
 
     pub fn tags(&mut self) -> Result<Vec<String>, StoreError> {
@@ -387,4 +311,122 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Writes an edit of a live client inside `tx`: the row, one `update` change-log row with the
+/// changed columns (and `updated_at`), its contact persons (kept by id: updated when changed,
+/// inserted when new, deleted when gone; each logged), its lookup keys and `name_order` key.
+/// `new.updated_at` is set by the caller; `dv` is derived from `new`. Shared by edits, import
+/// merges and merging duplicate cards.
+pub(crate) fn write_update(
+    tx: &Transaction<'_>,
+    hlc: &mut Hlc,
+    name_keys: &NameKeys,
+    old: &Client,
+    new: &Client,
+    dv: &Derived,
+) -> Result<(), StoreError> {
+    let id = old.id.as_str();
+    rows::exec_client(
+        &mut tx.prepare_cached(&rows::update_client_sql())?,
+        new,
+        dv,
+        &rows::ClientJson::of(&new.data)?,
+    )?;
+    let mut changed = rows::diff(&rows::client_cols(old, None), &rows::client_cols(new, None))?;
+    changed.insert(
+        "updated_at".into(),
+        serde_json::Value::String(new.updated_at.clone()),
+    );
+    log_change(
+        tx,
+        hlc,
+        "clients",
+        id,
+        "update",
+        &serde_json::Value::Object(changed).to_string(),
+    )?;
+    for (no, ct) in new.data.contacts.iter().enumerate() {
+        match old.data.contacts.iter().position(|o| o.id == ct.id) {
+            Some(ono) => {
+                let before = rows::contact_cols(id, ono, &old.data.contacts[ono], None);
+                let after = rows::contact_cols(id, no, ct, None);
+                let changed = rows::diff(&before, &after)?;
+                if !changed.is_empty() {
+                    let created: String = tx.query_row(
+                        "SELECT created_at FROM contacts WHERE id = ?1",
+                        [&ct.id],
+                        |r| r.get(0),
+                    )?;
+                    rows::exec_contact(
+                        &mut tx.prepare_cached(rows::UPDATE_CONTACT)?,
+                        id,
+                        no,
+                        ct,
+                        &created,
+                        &new.updated_at,
+                        &rows::ContactJson::of(ct)?,
+                    )?;
+                    log_change(
+                        tx,
+                        hlc,
+                        "contacts",
+                        &ct.id,
+                        "update",
+                        &serde_json::Value::Object(changed).to_string(),
+                    )?;
+                }
+            }
+            None => {
+                let json = rows::ContactJson::of(ct)?;
+                rows::exec_contact(
+                    &mut tx.prepare_cached(rows::INSERT_CONTACT)?,
+                    id,
+                    no,
+                    ct,
+                    &new.updated_at,
+                    &new.updated_at,
+                    &json,
+                )?;
+                let f = serde_json::to_string(&rows::contact_cols(id, no, ct, Some(&json)))?;
+                log_change(tx, hlc, "contacts", &ct.id, "insert", &f)?;
+            }
+        }
+    }
+    for o in &old.data.contacts {
+        if !new.data.contacts.iter().any(|c| c.id == o.id) {
+            tx.execute("DELETE FROM contacts WHERE id = ?1", [&o.id])?;
+            log_change(tx, hlc, "contacts", &o.id, "delete", "{}")?;
+        }
+    }
+    let old_keys = rows::lookup_keys(&rows::derive_base(&old.data), &old.data);
+    rows::write_keys(tx, id, &rows::lookup_keys(dv, &new.data), &old_keys)?;
+    let old_key = name_keys.key(&rows::display_name(&old.data), id);
+    let new_key = name_keys.key(&rows::display_name(&new.data), id);
+    if old_key != new_key {
+        super::order::remove(tx, &old_key)?;
+        super::order::put(tx, &new_key, id)?;
+    }
+    Ok(())
+}
+
+/// The search index's filter and order for a list query.
+fn filter_sort(q: &ListQuery) -> (Filter, Sort) {
+    let filter = Filter {
+        categories: q.category_ids.clone(),
+        tag: q.tag.clone(),
+        city: q.city.clone(),
+    };
+    let sort = match q.sort {
+        SortOrder::Name => Sort::Name,
+        SortOrder::Recent => Sort::Recent,
+        SortOrder::NextBirthday => {
+            use chrono::Datelike;
+            let today = chrono::Local::now().date_naive();
+            Sort::NextBirthday {
+                today_md: today.month() as u16 * 100 + today.day() as u16,
+            }
+        }
+    };
+    (filter, sort)
 }

@@ -15,12 +15,14 @@
 //! `meta` (device-local: device id, clock, backup settings). The seeded default categories have fixed ids and are not logged.
 
 pub mod activity;
-pub mod backup;
 mod agenda;
+pub mod backup;
 mod bulk;
 mod catalog;
 mod clients;
 pub(crate) mod docs;
+pub mod import;
+pub mod merge;
 mod order;
 pub(crate) mod rows;
 mod tasks;
@@ -62,6 +64,9 @@ pub struct Store {
     pub open_index_ms: f64,
     /// Milliseconds per phase of the last bulk load (generation, SQL rows, commit, index).
     pub bulk_phases_ms: Vec<(&'static str, f64)>,
+    /// Index changes committed by background writers (imports on their own thread), installed at
+    /// the next index access ([`Store::apply_background`]).
+    inbox: std::sync::Arc<std::sync::Mutex<Vec<import::IndexUpdate>>>,
 }
 
 /// The locale the search index collates names in for a UI language ("" → "en").
@@ -106,6 +111,25 @@ pub(crate) fn save_clock(tx: &Transaction<'_>, hlc: &Hlc) -> Result<(), StoreErr
     Ok(())
 }
 
+/// A connection to the base with the store's settings (WAL, foreign keys, cache, busy timeout).
+pub(crate) fn open_connection(path: &str) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path).map_err(|e| StoreError::Open(format!("{path}: {e}")))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Page size of a NEW database (no effect on an existing file; must precede the WAL switch,
+    // which creates the file): larger pages mean fewer B-tree levels and splits on bulk loads
+    // and faster scans at open.
+    conn.pragma_update(None, "page_size", PAGE_SIZE)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "cache_size", CACHE_SIZE)?;
+    // Once checkpointed, the WAL file is cut back to this size (otherwise it keeps the size of
+    // the largest transaction ever written — hundreds of MB after a bulk load).
+    conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `path`, migrates it and loads the search index.
     pub fn open(path: &str) -> Result<Self, StoreError> {
@@ -113,21 +137,7 @@ impl Store {
     }
 
     pub fn open_with_clock(path: &str, clock: Box<dyn Clock>) -> Result<Self, StoreError> {
-        let mut conn =
-            Connection::open(path).map_err(|e| StoreError::Open(format!("{path}: {e}")))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        // Page size of a NEW database (no effect on an existing file; must precede the WAL switch,
-        // which creates the file): larger pages mean fewer B-tree levels and splits on bulk loads
-        // and faster scans at open.
-        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.pragma_update(None, "cache_size", CACHE_SIZE)?;
-        // Once checkpointed, the WAL file is cut back to this size (otherwise it keeps the size of
-        // the largest transaction ever written — hundreds of MB after a bulk load).
-        conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)?;
-        conn.set_prepared_statement_cache_capacity(64);
+        let mut conn = open_connection(path)?;
         let before = migrations::migrate(&mut conn)?;
 
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -171,6 +181,7 @@ impl Store {
             open_read_ms: 0.0,
             open_index_ms: 0.0,
             bulk_phases_ms: Vec::new(),
+            inbox: Default::default(),
         };
         if before == 1 {
             store.rebuild_keys()?;

@@ -179,6 +179,7 @@ impl Store {
                 self.install(loaded);
             }
         }
+        self.apply_background()?;
         if let Some(e) = &self.index_error {
             return Err(StoreError::Open(e.clone()));
         }

@@ -674,17 +674,11 @@ pub(crate) fn birthday_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Birt
     })
 }
 
-/// Reads one client with its contact persons (deleted ones too).
-pub(crate) fn read_client(conn: &Connection, id: &str) -> Result<Option<Client>, StoreError> {
-    let mut st =
-        conn.prepare_cached(&format!("SELECT {CLIENT_COLS} FROM clients WHERE id = ?1"))?;
-    let mut rows = st.query([id])?;
-    let Some(r) = rows.next()? else {
-        return Ok(None);
-    };
+/// A client row of `SELECT {CLIENT_COLS}` (contact persons not read).
+fn client_at(r: &Row<'_>) -> rusqlite::Result<Client> {
     let kind: String = r.get(1)?;
     let channel: Option<String> = r.get(20)?;
-    let mut c = Client {
+    Ok(Client {
         id: r.get(0)?,
         data: ClientInput {
             kind: kind_from(&kind),
@@ -718,31 +712,74 @@ pub(crate) fn read_client(conn: &Connection, id: &str) -> Result<Option<Client>,
         created_at: r.get(25)?,
         updated_at: r.get(26)?,
         deleted_at: r.get(27)?,
+    })
+}
+
+const CONTACT_COLS: &str =
+    "id, first_name, last_name, middle_name, position, phones, emails, messengers, \
+    birthday_day, birthday_month, birthday_year, notes, hobbies";
+
+/// A contact person of `SELECT {CONTACT_COLS}` starting at column `at`.
+fn contact_at(r: &Row<'_>, at: usize) -> rusqlite::Result<ContactPerson> {
+    Ok(ContactPerson {
+        id: r.get(at)?,
+        first_name: r.get(at + 1)?,
+        last_name: r.get(at + 2)?,
+        middle_name: r.get(at + 3)?,
+        position: r.get(at + 4)?,
+        phones: json(r, at + 5)?,
+        emails: json(r, at + 6)?,
+        messengers: json(r, at + 7)?,
+        birthday: birthday_at(r, at + 8)?,
+        notes: r.get(at + 11)?,
+        hobbies: r.get(at + 12)?,
+    })
+}
+
+/// Reads one client with its contact persons (deleted ones too).
+pub(crate) fn read_client(conn: &Connection, id: &str) -> Result<Option<Client>, StoreError> {
+    let mut st =
+        conn.prepare_cached(&format!("SELECT {CLIENT_COLS} FROM clients WHERE id = ?1"))?;
+    let mut rows = st.query([id])?;
+    let Some(r) = rows.next()? else {
+        return Ok(None);
     };
+    let mut c = client_at(r)?;
     drop(rows);
-    let mut st = conn.prepare_cached(
-        "SELECT id, first_name, last_name, middle_name, position, phones, emails, messengers, birthday_day, \
-         birthday_month, birthday_year, notes, hobbies FROM contacts WHERE client_id = ?1 ORDER BY position_no, id",
-    )?;
-    let contacts = st.query_map([id], |r| {
-        Ok(ContactPerson {
-            id: r.get(0)?,
-            first_name: r.get(1)?,
-            last_name: r.get(2)?,
-            middle_name: r.get(3)?,
-            position: r.get(4)?,
-            phones: json(r, 5)?,
-            emails: json(r, 6)?,
-            messengers: json(r, 7)?,
-            birthday: birthday_at(r, 8)?,
-            notes: r.get(11)?,
-            hobbies: r.get(12)?,
-        })
-    })?;
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {CONTACT_COLS} FROM contacts WHERE client_id = ?1 ORDER BY position_no, id"
+    ))?;
+    let contacts = st.query_map([id], |r| contact_at(r, 0))?;
     for ct in contacts {
         c.data.contacts.push(ct?);
     }
     Ok(Some(c))
+}
+
+/// Every live client with its contact persons, by id (two scans: for exports of large lists).
+pub(crate) fn read_live_clients(
+    conn: &Connection,
+) -> Result<std::collections::HashMap<String, Client>, StoreError> {
+    let mut out = std::collections::HashMap::new();
+    let mut st = conn.prepare(&format!(
+        "SELECT {CLIENT_COLS} FROM clients WHERE deleted_at IS NULL"
+    ))?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let c = client_at(r)?;
+        out.insert(c.id.clone(), c);
+    }
+    drop(rows);
+    let mut st = conn.prepare(&format!(
+        "SELECT client_id, {CONTACT_COLS} FROM contacts ORDER BY client_id, position_no, id"
+    ))?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(c) = out.get_mut(text(r, 0)?) {
+            c.data.contacts.push(contact_at(r, 1)?);
+        }
+    }
+    Ok(out)
 }
 
 pub(crate) fn text<'a>(r: &'a Row<'_>, i: usize) -> rusqlite::Result<&'a str> {

@@ -1,0 +1,1039 @@
+//! Importing converted rows into the base: all or nothing, with duplicates resolved.
+//!
+//! The file formats, the column mapping and the conversion to [`ClientInput`]s are the
+//! `clientbase-import` crate's (it sits above this one); this module takes its rows and writes them.
+//!
+//! # One transaction
+//! [`Store::import_clients`] (and [`BackgroundWriter::import_clients`], the same on a connection
+//! of its own for an import that runs on another thread) does everything in one `BEGIN IMMEDIATE`
+//! transaction: the custom fields the rows need, every new client through the bulk path
+//! (`bulk::insert_rows`: multi-row inserts, change-log rows with `fields` = null as for a demo
+//! load), every merge as an update like any edit (`clients::write_update`: the changed columns
+//! logged). A row that fails validation is skipped with its codes and never half-written; a
+//! database error, or the progress callback returning false (cancel), drops the transaction: the
+//! base is as it was. The search index and `name_order` reflect the import once it is committed.
+//!
+//! # Duplicates
+//! A row's keys are those of `client_keys` (`p:<E.164>` of every phone, the client's and its
+//! contact persons', `e:<e-mail>`, `n:<folded name (+ company)>`: the ones `check_duplicates`
+//! probes). Rows are taken in file order; a row is compared with the live clients of the base and
+//! with the rows before it as they will be in the base (added, or merged into a client), never with
+//! a row that was skipped. A duplicate is skipped, merged or imported as new by its
+//! [`RowDecision`] or the policy's default. Against a large base the base's keys are read by one
+//! merge-join over `client_keys` (both sides sorted), against a small import by index lookups.
+//!
+//! # Speed
+//! Validation parses each phone once (`phone::analyze`: the check, the E.164, the display form and
+//! the search digits) and runs on two threads; the search index of an import into an empty base
+//! is built on another thread while the rows are written (as a demo load does); a large import
+//! into a non-empty base rebuilds the index after the commit, a small one upserts.
+
+use super::rows::{self, Derived};
+use super::{bulk, catalog, clients, docs, merge, new_id, now_rfc3339, save_clock, Store};
+use crate::error::{FieldError, StoreError};
+use crate::hlc::Hlc;
+use crate::model::*;
+use crate::{phone, validate};
+use clientbase_search::{Index, NameKeys, SearchDoc};
+use rusqlite::Connection;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// One converted row of a file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportRow {
+    /// The row number in the file (reported back in the summary; decisions name rows by it).
+    pub line: u32,
+    pub input: ClientInput,
+    /// Values for custom fields that do not exist yet, by field name: the import creates a text
+    /// field of that name (or uses the existing one with that name) in the same transaction.
+    pub new_custom: BTreeMap<String, String>,
+}
+
+/// What to do with duplicates: `default` for every row without its own decision.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportPolicy {
+    pub default: DuplicateAction,
+    pub decisions: Vec<RowDecision>,
+}
+
+/// Progress of an import: `done` of `total` rows of `phase` ([`ImportPhase::Checking`]: rows
+/// validated and compared; [`ImportPhase::Writing`]: clients written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportProgress {
+    pub phase: ImportPhase,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// A row's validation errors and the clients it looks like (the import preview).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowCheck {
+    pub fields: Vec<FieldError>,
+    pub matches: Vec<ImportMatch>,
+}
+
+/// Above this many written clients the index is rebuilt instead of upserted (an upsert costs an
+/// insertion into three sorted orders: ~n × a few ns each at n clients).
+const UPSERT_MAX: usize = 5_000;
+/// Below this many keys to look up, the base is probed key by key; above, read by a merge-join.
+const PROBE_MAX: usize = 2_000;
+/// Rows per progress report while checking.
+const CHECK_STEP: usize = 1_024;
+
+/// How the search index learns about a committed import.
+pub(crate) enum IndexUpdate {
+    Upsert(Vec<SearchDoc<ClientSummary>>),
+    /// A whole new index and the change-log `seq` it reflects: installed when nothing was written
+    /// since, else the index is reloaded.
+    Replace(Box<Index<ClientSummary>>, i64),
+    /// Reload from the database.
+    Reload,
+}
+
+/// What an import needs besides the connection.
+pub(crate) struct Ctx<'a> {
+    pub hlc: &'a mut Hlc,
+    pub name_keys: &'a NameKeys,
+    pub country: &'a str,
+    /// The index locale (for an index built alongside the write).
+    pub locale: &'a str,
+}
+
+impl Store {
+    /// Imports `rows` in one transaction (see the module doc): returns what became of each row.
+    /// `progress` is called while checking and writing; returning false cancels (nothing written,
+    /// [`StoreError::Cancelled`]).
+    pub fn import_clients(
+        &mut self,
+        rows: Vec<ImportRow>,
+        policy: &ImportPolicy,
+        progress: &mut dyn FnMut(ImportProgress) -> bool,
+    ) -> Result<ImportSummary, StoreError> {
+        self.apply_background()?;
+        self.index()?;
+        let locale = super::index_locale(&self.settings.language).to_owned();
+        let ctx = Ctx {
+            hlc: &mut self.hlc,
+            name_keys: &self.name_keys,
+            country: &self.settings.default_country,
+            locale: &locale,
+        };
+        let (summary, update, _) = run_import(&mut self.conn, ctx, rows, policy, progress)?;
+        self.checkpoint_in_background();
+        progress(ImportProgress {
+            phase: ImportPhase::Indexing,
+            done: 0,
+            total: 1,
+        });
+        match update {
+            IndexUpdate::Upsert(docs) => {
+                let index = self.index()?;
+                for d in docs {
+                    index.upsert(d);
+                }
+            }
+            IndexUpdate::Replace(index, _) => self.index = super::IndexSlot::Ready(index),
+            IndexUpdate::Reload => self.reload_index()?,
+        }
+        Ok(summary)
+    }
+
+    /// Validates `rows` and finds what each looks like in the base and among the rows before it
+    /// (as if every earlier valid row were added), without writing: the import preview.
+    pub fn check_import_rows(&self, rows: &[ImportRow]) -> Result<Vec<RowCheck>, StoreError> {
+        let defs = catalog::read_custom_fields(&self.conn)?;
+        let cats = category_ids(&self.conn)?;
+        let country = self.settings.default_country.as_str();
+        let mut out = Vec::with_capacity(rows.len());
+        let prepared: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                let mut input = r.input.clone();
+                // Values of fields to be created validate as text.
+                for k in r.new_custom.keys() {
+                    if let Some(d) = defs.iter().find(|d| same_name(&d.name, k)) {
+                        input
+                            .custom
+                            .entry(d.id.clone())
+                            .or_insert_with(|| CustomValue::Text(r.new_custom[k].clone()));
+                    }
+                }
+                prepare_row(input, country, &defs, &cats)
+            })
+            .collect();
+        let mut base = BaseKeys::read(&self.conn, &prepared)?;
+        let mut seen: HashMap<String, (u32, String)> = HashMap::new();
+        for (row, p) in rows.iter().zip(prepared) {
+            match p {
+                Err(fields) => out.push(RowCheck {
+                    fields,
+                    matches: Vec::new(),
+                }),
+                Ok((input, dv)) => {
+                    let mut matches = Vec::new();
+                    for (reason, key, value) in ordered_keys(&dv, &input) {
+                        if let Some((line, name)) = seen.get(&key) {
+                            if !matches.iter().any(|m: &ImportMatch| m.line == Some(*line)) {
+                                matches.push(ImportMatch {
+                                    reason,
+                                    value: value.clone(),
+                                    client_id: None,
+                                    line: Some(*line),
+                                    name: name.clone(),
+                                });
+                            }
+                        }
+                        for id in base.lookup(&key)? {
+                            if !matches
+                                .iter()
+                                .any(|m| m.client_id.as_deref() == Some(id.as_str()))
+                            {
+                                matches.push(ImportMatch {
+                                    reason,
+                                    value: value.clone(),
+                                    client_id: Some(id),
+                                    line: None,
+                                    name: String::new(),
+                                });
+                            }
+                        }
+                    }
+                    let name = rows::display_name(&input);
+                    for (_, key, _) in ordered_keys(&dv, &input) {
+                        seen.entry(key).or_insert_with(|| (row.line, name.clone()));
+                    }
+                    for m in matches
+                        .iter_mut()
+                        .filter(|m| m.reason == DuplicateReason::Name)
+                    {
+                        m.value = name.clone();
+                    }
+                    out.push(RowCheck {
+                        fields: Vec::new(),
+                        matches,
+                    });
+                }
+            }
+        }
+        let mut names = Names::default();
+        for c in &mut out {
+            for m in &mut c.matches {
+                if let Some(id) = &m.client_id {
+                    m.name = names.get(&self.conn, id)?;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// A writer on a connection of its own for an import on another thread (the app stays usable:
+    /// reads go on in WAL mode; other writes wait for its commit). It shares this store's clock;
+    /// after its commit this store picks up the index changes at its next request.
+    pub fn background_writer(&mut self) -> Result<BackgroundWriter, StoreError> {
+        self.apply_background()?;
+        self.index()?;
+        if self.path.is_empty() || self.path == ":memory:" {
+            return Err(StoreError::Open(
+                "an in-memory base has no second connection".into(),
+            ));
+        }
+        let conn = super::open_connection(&self.path)?;
+        Ok(BackgroundWriter {
+            conn,
+            path: self.path.clone(),
+            hlc: self.hlc.share(),
+            name_keys: NameKeys::new(super::index_locale(&self.settings.language)),
+            locale: super::index_locale(&self.settings.language).to_owned(),
+            country: self.settings.default_country.clone(),
+            inbox: Arc::clone(&self.inbox),
+        })
+    }
+
+    /// Installs what background writers committed (their index changes). Every index access does
+    /// it; commands that read counts without the index call it.
+    pub fn apply_background(&mut self) -> Result<(), StoreError> {
+        let pending: Vec<IndexUpdate> = {
+            let mut inbox = self.inbox.lock().unwrap_or_else(|p| p.into_inner());
+            if inbox.is_empty() {
+                return Ok(());
+            }
+            std::mem::take(&mut *inbox)
+        };
+        // The index is ready whenever a writer exists (`background_writer` waits for it).
+        let mut reload = false;
+        for u in pending {
+            match u {
+                IndexUpdate::Upsert(docs) => {
+                    if let super::IndexSlot::Ready(ix) = &mut self.index {
+                        for d in docs {
+                            ix.upsert(d);
+                        }
+                    }
+                }
+                IndexUpdate::Replace(ix, seq) => {
+                    if !reload && last_seq(&self.conn)? == seq {
+                        self.index = super::IndexSlot::Ready(ix);
+                    } else {
+                        reload = true;
+                    }
+                }
+                IndexUpdate::Reload => reload = true,
+            }
+        }
+        if reload {
+            self.reload_index()?;
+        }
+        Ok(())
+    }
+}
+
+/// An import writer on its own connection (see [`Store::background_writer`]). `Send`: move it to
+/// the import's thread.
+pub struct BackgroundWriter {
+    conn: Connection,
+    path: String,
+    hlc: Hlc,
+    name_keys: NameKeys,
+    locale: String,
+    country: String,
+    inbox: Arc<Mutex<Vec<IndexUpdate>>>,
+}
+
+impl BackgroundWriter {
+    /// [`Store::import_clients`] on this writer's connection. A large import's new index is built
+    /// here after the commit (phase [`ImportPhase::Indexing`]) and handed to the store.
+    pub fn import_clients(
+        &mut self,
+        rows: Vec<ImportRow>,
+        policy: &ImportPolicy,
+        progress: &mut dyn FnMut(ImportProgress) -> bool,
+    ) -> Result<ImportSummary, StoreError> {
+        let ctx = Ctx {
+            hlc: &mut self.hlc,
+            name_keys: &self.name_keys,
+            country: &self.country,
+            locale: &self.locale,
+        };
+        let (summary, update, _) = run_import(&mut self.conn, ctx, rows, policy, progress)?;
+        progress(ImportProgress {
+            phase: ImportPhase::Indexing,
+            done: 0,
+            total: 1,
+        });
+        let update = match update {
+            IndexUpdate::Reload => {
+                // Read what was committed (and anything committed since: the seq says which).
+                let tx = self.conn.transaction()?;
+                let seq = last_seq(&tx)?;
+                let docs = docs::load_docs(&tx, "c.deleted_at IS NULL", [])?;
+                drop(tx);
+                let mut index = Index::new(&self.locale);
+                index.bulk_load(docs);
+                IndexUpdate::Replace(Box::new(index), seq)
+            }
+            other => other,
+        };
+        self.inbox
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(update);
+        bulk::checkpoint_in_background(self.path.clone());
+        Ok(summary)
+    }
+}
+
+fn last_seq(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row(
+        "SELECT coalesce((SELECT max(seq) FROM change_log), 0)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+fn category_ids(conn: &Connection) -> Result<HashSet<String>, StoreError> {
+    let mut st = conn.prepare_cached("SELECT id FROM categories")?;
+    let ids = st
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(ids)
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// Tidies and validates a row (phones parsed once each), fills the E.164s and derives the stored
+/// values: what `prepare_input` + `rows::derive` give, faster.
+pub(crate) fn prepare_row(
+    mut input: ClientInput,
+    country: &str,
+    defs: &[CustomFieldDef],
+    categories: &HashSet<String>,
+) -> Result<(ClientInput, Derived), Vec<FieldError>> {
+    validate::tidy(&mut input);
+    let mut checks: Vec<phone::Analysis> = Vec::new();
+    let mut errs = validate::validate_with(&input, defs, &mut |raw, kind| {
+        let a = phone::analyze(raw, country, kind);
+        let c = a.check.clone();
+        checks.push(a);
+        c
+    });
+    if let Some(cat) = &input.category_id {
+        if !categories.contains(cat) {
+            errs.push(FieldError::new("category_id", "category_invalid"));
+        }
+    }
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    let n_phones =
+        input.phones.len() + input.contacts.iter().map(|c| c.phones.len()).sum::<usize>();
+    if checks.len() != n_phones {
+        // Not reached (validation checks every phone once, in this order); the slow path is right.
+        for p in input
+            .phones
+            .iter_mut()
+            .chain(input.contacts.iter_mut().flat_map(|c| c.phones.iter_mut()))
+        {
+            p.e164 = phone::to_e164(&p.raw, country);
+        }
+        let dv = rows::derive(&input);
+        return Ok((input, dv));
+    }
+    let mut dv = rows::derive_base(&input);
+    let mut checks = checks.into_iter();
+    let n_client = input.phones.len();
+    for (i, p) in input
+        .phones
+        .iter_mut()
+        .chain(input.contacts.iter_mut().flat_map(|c| c.phones.iter_mut()))
+        .enumerate()
+    {
+        let a = checks.next().expect("one check per phone");
+        p.e164 = a.check.e164;
+        if let Some(e) = &p.e164 {
+            if i < n_client && dv.phone_display.is_none() {
+                dv.phone_display = a.check.formatted;
+            }
+            if !dv.e164s.contains(e) {
+                dv.e164s.push(e.clone());
+                dv.phone_digits.extend(a.search_digits);
+            }
+        }
+    }
+    Ok((input, dv))
+}
+
+type Prepared = Result<(ClientInput, Derived), Vec<FieldError>>;
+
+/// [`prepare_row`] over every row, on two threads for large imports; `progress(rows done)` is
+/// asked every [`CHECK_STEP`] rows of the calling thread's half (false: stop, `None`).
+fn prepare_all(
+    inputs: Vec<ClientInput>,
+    country: &str,
+    defs: &[CustomFieldDef],
+    cats: &HashSet<String>,
+    progress: &mut dyn FnMut(usize) -> bool,
+) -> Option<Vec<Prepared>> {
+    let n = inputs.len();
+    let stop = AtomicBool::new(false);
+    if n < 2 * CHECK_STEP {
+        return prepare_part(inputs, country, defs, cats, &stop, Some(progress));
+    }
+    let mut first = inputs;
+    let second = first.split_off(n / 2);
+    let (a, b) = std::thread::scope(|s| {
+        let stop = &stop;
+        let h = s.spawn(move || prepare_part(second, country, defs, cats, stop, None));
+        let a = prepare_part(first, country, defs, cats, stop, Some(progress));
+        if a.is_none() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        (a, h.join().expect("validation thread"))
+    });
+    let mut a = a?;
+    a.extend(b?);
+    Some(a)
+}
+
+fn prepare_part(
+    part: Vec<ClientInput>,
+    country: &str,
+    defs: &[CustomFieldDef],
+    cats: &HashSet<String>,
+    stop: &AtomicBool,
+    mut report: Option<&mut dyn FnMut(usize) -> bool>,
+) -> Option<Vec<Prepared>> {
+    let mut out: Vec<Prepared> = Vec::with_capacity(part.len());
+    for (i, input) in part.into_iter().enumerate() {
+        if i % CHECK_STEP == 0 {
+            if let Some(r) = report.as_mut() {
+                // Both halves advance alike: this half's count twice is the rows done.
+                if !r(i * 2) {
+                    stop.store(true, Ordering::Relaxed);
+                }
+            }
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
+        }
+        out.push(prepare_row(input, country, defs, cats));
+    }
+    Some(out)
+}
+
+/// A row's lookup keys, phones first, then e-mails, then the name: (reason, key, shown value).
+fn ordered_keys(dv: &Derived, input: &ClientInput) -> Vec<(DuplicateReason, String, String)> {
+    let mut keys: Vec<(DuplicateReason, String, String)> = rows::lookup_keys(dv, input)
+        .into_iter()
+        .map(|k| {
+            let reason = match &k[..2] {
+                "p:" => DuplicateReason::Phone,
+                "e:" => DuplicateReason::Email,
+                _ => DuplicateReason::Name,
+            };
+            let value = k[2..].to_owned();
+            (reason, k, value)
+        })
+        .collect();
+    keys.sort_by_key(|(r, _, _)| match r {
+        DuplicateReason::Phone => 0,
+        DuplicateReason::Email => 1,
+        DuplicateReason::Name => 2,
+    });
+    keys
+}
+
+/// The live clients of the base by lookup key, for the keys an import needs.
+enum BaseKeys<'c> {
+    /// The base has no live client.
+    Empty,
+    /// The matches read up front (merge-join of the sorted keys with `client_keys`).
+    Read(HashMap<String, Vec<String>>),
+    /// Probed key by key.
+    Probe(rusqlite::CachedStatement<'c>),
+}
+
+impl<'c> BaseKeys<'c> {
+    fn read(conn: &'c Connection, prepared: &[Prepared]) -> Result<Self, StoreError> {
+        let live: i64 = conn.query_row(
+            "SELECT count(*) FROM clients WHERE deleted_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        if live == 0 {
+            return Ok(BaseKeys::Empty);
+        }
+        let mut wanted: Vec<String> = prepared
+            .iter()
+            .flatten()
+            .flat_map(|(input, dv)| rows::lookup_keys(dv, input))
+            .collect();
+        if wanted.len() <= PROBE_MAX {
+            return Ok(BaseKeys::Probe(conn.prepare_cached(
+                "SELECT x.client_id FROM client_keys x JOIN clients c ON c.id = x.client_id \
+                 WHERE x.key = ?1 AND c.deleted_at IS NULL ORDER BY x.client_id",
+            )?));
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        let deleted: HashSet<String> = {
+            let mut st = conn.prepare("SELECT id FROM clients WHERE deleted_at IS NOT NULL")?;
+            let r = st
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect::<Result<_, _>>()?;
+            r
+        };
+        let mut found: HashMap<String, Vec<String>> = HashMap::new();
+        let mut st =
+            conn.prepare("SELECT key, client_id FROM client_keys ORDER BY key, client_id")?;
+        let mut rows = st.query([])?;
+        let mut w = 0;
+        while let Some(r) = rows.next()? {
+            let key = rows::text(r, 0)?;
+            while w < wanted.len() && wanted[w].as_str() < key {
+                w += 1;
+            }
+            if w == wanted.len() {
+                break;
+            }
+            if wanted[w] == key {
+                let id: String = r.get(1)?;
+                if !deleted.contains(&id) {
+                    found.entry(key.to_owned()).or_default().push(id);
+                }
+            }
+        }
+        Ok(BaseKeys::Read(found))
+    }
+
+    fn lookup(&mut self, key: &str) -> Result<Vec<String>, StoreError> {
+        Ok(match self {
+            BaseKeys::Empty => Vec::new(),
+            BaseKeys::Read(m) => m.get(key).cloned().unwrap_or_default(),
+            BaseKeys::Probe(st) => st
+                .query_map([key], |r| r.get::<_, String>(0))?
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+/// Display names of clients by id, read once each.
+#[derive(Default)]
+struct Names(HashMap<String, String>);
+
+impl Names {
+    fn get(&mut self, conn: &Connection, id: &str) -> Result<String, StoreError> {
+        if let Some(n) = self.0.get(id) {
+            return Ok(n.clone());
+        }
+        let mut st = conn.prepare_cached(
+            "SELECT kind, org_name, last_name, first_name, middle_name FROM clients WHERE id = ?1",
+        )?;
+        let name = st
+            .query_row([id], |r| {
+                Ok(if rows::text(r, 0)? == "organization" {
+                    r.get::<_, String>(1)?
+                } else {
+                    rows::join_names(&[rows::text(r, 2)?, rows::text(r, 3)?, rows::text(r, 4)?])
+                })
+            })
+            .unwrap_or_default();
+        self.0.insert(id.to_owned(), name.clone());
+        Ok(name)
+    }
+}
+
+/// Where a row's duplicates go: a client of the base, or a client this import creates.
+#[derive(Clone, PartialEq, Eq)]
+enum Target {
+    Existing(String),
+    New(usize),
+}
+
+/// A client this import creates.
+struct NewClient {
+    id: String,
+    line: u32,
+    input: ClientInput,
+    dv: Derived,
+    /// Merged into since it was derived.
+    dirty: bool,
+}
+
+fn step(
+    p: &mut dyn FnMut(ImportProgress) -> bool,
+    phase: ImportPhase,
+    done: usize,
+    total: usize,
+) -> Result<(), StoreError> {
+    if p(ImportProgress { phase, done, total }) {
+        Ok(())
+    } else {
+        Err(StoreError::Cancelled)
+    }
+}
+
+/// The import itself, inside one transaction on `conn` (see the module doc). Returns the summary,
+/// how to update the search index, and the change-log seq at the commit.
+pub(crate) fn run_import(
+    conn: &mut Connection,
+    ctx: Ctx<'_>,
+    rows_in: Vec<ImportRow>,
+    policy: &ImportPolicy,
+    progress: &mut dyn FnMut(ImportProgress) -> bool,
+) -> Result<(ImportSummary, IndexUpdate, i64), StoreError> {
+    // As for a demo load: a page cache that holds the whole transaction (no spills to the WAL
+    // before the commit), and no automatic checkpoint at the commit (it would copy the whole
+    // import on the caller's path; the caller checkpoints in the background).
+    conn.pragma_update(None, "cache_size", -262_144)?;
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    let r = import_in(conn, ctx, rows_in, policy, progress);
+    let _ = conn.pragma_update(None, "wal_autocheckpoint", 1000);
+    let _ = conn.pragma_update(None, "cache_size", super::CACHE_SIZE);
+    r
+}
+
+fn import_in(
+    conn: &mut Connection,
+    ctx: Ctx<'_>,
+    rows_in: Vec<ImportRow>,
+    policy: &ImportPolicy,
+    progress: &mut dyn FnMut(ImportProgress) -> bool,
+) -> Result<(ImportSummary, IndexUpdate, i64), StoreError> {
+    let started = std::time::Instant::now();
+    let total = rows_in.len();
+    let Ctx {
+        hlc,
+        name_keys,
+        country,
+        locale,
+    } = ctx;
+    let report = step;
+    report(progress, ImportPhase::Checking, 0, 2 * total)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let now = now_rfc3339(hlc.wall_ms());
+    let owner = hlc.device().to_owned();
+
+    // Custom fields the rows name but the base does not have: created here (text fields).
+    let mut defs = catalog::read_custom_fields(&tx)?;
+    let mut new_fields: Vec<CustomFieldDef> = Vec::new();
+    let mut field_ids: HashMap<String, String> = HashMap::new();
+    let mut lines = Vec::with_capacity(total);
+    let mut inputs = Vec::with_capacity(total);
+    for row in rows_in {
+        let mut input = row.input;
+        for (name, value) in row.new_custom {
+            let name = name.trim().to_owned();
+            if name.is_empty() || value.trim().is_empty() {
+                continue;
+            }
+            let id = match field_ids.get(&name.to_lowercase()) {
+                Some(id) => id.clone(),
+                None => {
+                    let id = match defs.iter().find(|d| same_name(&d.name, &name)) {
+                        Some(d) => d.id.clone(),
+                        None => {
+                            let def = CustomFieldDef {
+                                id: new_id(),
+                                name: name.clone(),
+                                kind: CustomFieldKind::Text,
+                                options: Vec::new(),
+                                position: defs.iter().map(|d| d.position + 1).max().unwrap_or(0),
+                            };
+                            catalog::insert_custom_field(&tx, hlc, &def)?;
+                            defs.push(def.clone());
+                            new_fields.push(def.clone());
+                            def.id
+                        }
+                    };
+                    field_ids.insert(name.to_lowercase(), id.clone());
+                    id
+                }
+            };
+            input
+                .custom
+                .entry(id)
+                .or_insert(CustomValue::Text(value.trim().to_owned()));
+        }
+        lines.push(row.line);
+        inputs.push(input);
+    }
+    let cats = category_ids(&tx)?;
+    // Checking counts two steps per row: validating it, then comparing it.
+    let prepared = prepare_all(inputs, country, &defs, &cats, &mut |done| {
+        progress(ImportProgress {
+            phase: ImportPhase::Checking,
+            done: done.min(total),
+            total: 2 * total,
+        })
+    })
+    .ok_or(StoreError::Cancelled)?;
+
+    // Duplicates, in file order.
+    let decisions: HashMap<u32, &RowDecision> =
+        policy.decisions.iter().map(|d| (d.line, d)).collect();
+    let mut base = BaseKeys::read(&tx, &prepared)?;
+    let mut in_file: HashMap<String, Target> = HashMap::new();
+    let mut news: Vec<NewClient> = Vec::new();
+    // Clients of the base that rows merge into: (as stored, merged).
+    let mut merges: Vec<(Client, Client)> = Vec::new();
+    let mut merge_at: HashMap<String, usize> = HashMap::new();
+    let mut results: Vec<ImportRowResult> = Vec::new();
+    let (mut n_merged, mut n_skipped, mut n_invalid) = (0u32, 0u32, 0u32);
+    for (i, (line, p)) in lines.iter().copied().zip(prepared).enumerate() {
+        if i % CHECK_STEP == 0 {
+            report(progress, ImportPhase::Checking, total + i, 2 * total)?;
+        }
+        let (input, dv) = match p {
+            Ok(x) => x,
+            Err(fields) => {
+                n_skipped += 1;
+                n_invalid += 1;
+                results.push(ImportRowResult {
+                    line,
+                    outcome: RowOutcome::Skipped,
+                    code: "invalid".into(),
+                    matched: None,
+                    fields,
+                    client_id: None,
+                });
+                continue;
+            }
+        };
+        let keys = ordered_keys(&dv, &input);
+        // Every distinct target, in key priority order: (target, reason, shown value).
+        let mut matches: Vec<(Target, DuplicateReason, String)> = Vec::new();
+        for (reason, key, value) in &keys {
+            let found: Vec<Target> = match in_file.get(key) {
+                Some(t) => vec![t.clone()],
+                None => base
+                    .lookup(key)?
+                    .into_iter()
+                    .map(Target::Existing)
+                    .collect(),
+            };
+            for t in found {
+                if !matches.iter().any(|(m, _, _)| *m == t) {
+                    matches.push((t, *reason, value.clone()));
+                }
+            }
+        }
+        let decision = decisions.get(&line);
+        let action = if matches.is_empty() {
+            DuplicateAction::New
+        } else {
+            decision.map(|d| d.action).unwrap_or(policy.default)
+        };
+        let target = decision
+            .and_then(|d| d.target.as_deref())
+            .and_then(|id| {
+                matches.iter().position(|(t, _, _)| match t {
+                    Target::Existing(x) => x == id,
+                    Target::New(n) => news[*n].id == id,
+                })
+            })
+            .unwrap_or(0);
+        let matched = matches.get(target).map(|(t, reason, value)| ImportMatch {
+            reason: *reason,
+            value: if *reason == DuplicateReason::Name {
+                rows::display_name(&input)
+            } else {
+                value.clone()
+            },
+            client_id: Some(match t {
+                Target::Existing(id) => id.clone(),
+                Target::New(n) => news[*n].id.clone(),
+            }),
+            line: match t {
+                Target::Existing(_) => None,
+                Target::New(n) => Some(news[*n].line),
+            },
+            name: match t {
+                Target::Existing(_) => String::new(),
+                Target::New(n) => rows::display_name(&news[*n].input),
+            },
+        });
+        match action {
+            DuplicateAction::Skip => {
+                n_skipped += 1;
+                results.push(ImportRowResult {
+                    line,
+                    outcome: RowOutcome::Skipped,
+                    code: "duplicate".into(),
+                    matched,
+                    fields: Vec::new(),
+                    client_id: None,
+                });
+            }
+            DuplicateAction::New => {
+                let t = Target::New(news.len());
+                for (_, key, _) in keys {
+                    in_file.entry(key).or_insert_with(|| t.clone());
+                }
+                news.push(NewClient {
+                    id: new_id(),
+                    line,
+                    input,
+                    dv,
+                    dirty: false,
+                });
+            }
+            DuplicateAction::Merge => {
+                let t = matches[target].0.clone();
+                let client_id = match &t {
+                    Target::New(n) => {
+                        let nc = &mut news[*n];
+                        merge::absorb(&mut nc.input, &input, true);
+                        nc.dirty = true;
+                        nc.id.clone()
+                    }
+                    Target::Existing(id) => {
+                        let at = match merge_at.get(id) {
+                            Some(&at) => at,
+                            None => {
+                                let old = rows::read_client(&tx, id)?
+                                    .ok_or_else(|| StoreError::NotFound(format!("client {id}")))?;
+                                merges.push((old.clone(), old));
+                                merge_at.insert(id.clone(), merges.len() - 1);
+                                merges.len() - 1
+                            }
+                        };
+                        merge::absorb(&mut merges[at].1.data, &input, true);
+                        id.clone()
+                    }
+                };
+                for (_, key, _) in keys {
+                    in_file.entry(key).or_insert_with(|| t.clone());
+                }
+                n_merged += 1;
+                results.push(ImportRowResult {
+                    line,
+                    outcome: RowOutcome::Merged,
+                    code: String::new(),
+                    matched,
+                    fields: Vec::new(),
+                    client_id: Some(client_id),
+                });
+            }
+        }
+    }
+    drop(base);
+    // Names of the matched clients of the base.
+    let mut names = Names::default();
+    for (id, (_, merged)) in merges.iter().map(|m| (m.0.id.clone(), m)) {
+        names.0.insert(id, rows::display_name(&merged.data));
+    }
+    for r in &mut results {
+        if let Some(m) = r.matched.as_mut().filter(|m| m.line.is_none()) {
+            if let Some(id) = &m.client_id {
+                m.name = names.get(&tx, id)?;
+            }
+        }
+    }
+
+    // The new clients, through the bulk path.
+    let items: Vec<(Client, Derived)> = news
+        .into_iter()
+        .map(|mut nc| {
+            for ct in &mut nc.input.contacts {
+                ct.id = new_id();
+            }
+            let dv = if nc.dirty {
+                rows::derive(&nc.input)
+            } else {
+                nc.dv
+            };
+            (
+                Client {
+                    id: nc.id,
+                    data: nc.input,
+                    owner: owner.clone(),
+                    created_at: now.clone(),
+                    updated_at: now.clone(),
+                    deleted_at: None,
+                    is_demo: false,
+                },
+                dv,
+            )
+        })
+        .collect();
+    let n_added = items.len();
+    let to_write = n_added + merges.len();
+    report(progress, ImportPhase::Writing, 0, to_write)?;
+    let live_before: i64 = tx.query_row(
+        "SELECT count(*) FROM clients WHERE deleted_at IS NULL",
+        [],
+        |r| r.get(0),
+    )?;
+    let items = Arc::new(items);
+    // Into an empty base, the new index is built while the rows are written.
+    let index_job = (live_before == 0 && n_added > UPSERT_MAX).then(|| {
+        let items = Arc::clone(&items);
+        let locale = locale.to_owned();
+        std::thread::spawn(move || {
+            let mut index = Index::new(&locale);
+            index.bulk_load(items.iter().map(|(c, dv)| docs::doc_of(c, dv)).collect());
+            index
+        })
+    });
+    bulk::insert_rows(&tx, hlc, name_keys, &items, &mut |done| {
+        progress(ImportProgress {
+            phase: ImportPhase::Writing,
+            done,
+            total: to_write,
+        })
+    })?;
+    let mut merged_docs = Vec::new();
+    for (k, (old, new)) in merges.iter_mut().enumerate() {
+        if new.data == old.data {
+            continue;
+        }
+        for ct in &mut new.data.contacts {
+            if ct.id.is_empty() {
+                ct.id = new_id();
+            }
+        }
+        // The row was validated, the client was when it was stored: the merge needs no check.
+        new.updated_at = now.clone();
+        let dv = rows::derive(&new.data);
+        clients::write_update(&tx, hlc, name_keys, old, new, &dv)?;
+        merged_docs.push(docs::doc_of(new, &dv));
+        report(progress, ImportPhase::Writing, n_added + k + 1, to_write)?;
+    }
+    save_clock(&tx, hlc)?;
+    let seq = last_seq(&tx)?;
+    tx.commit()?;
+
+    let update = match index_job {
+        Some(h) => match h.join() {
+            Ok(mut index) => {
+                for d in merged_docs {
+                    index.upsert(d);
+                }
+                IndexUpdate::Replace(Box::new(index), seq)
+            }
+            Err(_) => IndexUpdate::Reload,
+        },
+        None if to_write > UPSERT_MAX => IndexUpdate::Reload,
+        None => {
+            let mut docs: Vec<_> = items.iter().map(|(c, dv)| docs::doc_of(c, dv)).collect();
+            docs.extend(merged_docs);
+            IndexUpdate::Upsert(docs)
+        }
+    };
+    // Freeing many small strings takes a noticeable time: not on the caller's path.
+    let _ = std::thread::Builder::new()
+        .name("import-free".into())
+        .spawn(move || drop(items));
+    let results_total = results.len() as u32;
+    Ok((
+        ImportSummary {
+            rows: total as u32,
+            added: n_added as u32,
+            merged: n_merged,
+            merged_clients: merges.len() as u32,
+            skipped: n_skipped,
+            invalid: n_invalid,
+            new_fields,
+            results,
+            results_total,
+            elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
+        },
+        update,
+        seq,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prepared_rows_derive_what_the_slow_path_derives() {
+        let cats: HashSet<String> = HashSet::new();
+        for (c, _) in crate::demo::generate(11, 400, 1_700_000_000_000, "me") {
+            let mut input = c.data.clone();
+            input.category_id = None;
+            for p in input
+                .phones
+                .iter_mut()
+                .chain(input.contacts.iter_mut().flat_map(|c| c.phones.iter_mut()))
+            {
+                p.e164 = None;
+            }
+            let (got, dv) = prepare_row(input, "UA", &[], &cats).expect("demo rows are valid");
+            let want = rows::derive(&got);
+            assert_eq!(dv.phone_display, want.phone_display);
+            assert_eq!(dv.phone_digits, want.phone_digits);
+            assert_eq!(dv.e164s, want.e164s);
+            assert_eq!(dv.search_extra, want.search_extra);
+            assert_eq!(dv.name_key, want.name_key);
+            for (a, b) in got.phones.iter().zip(&c.data.phones) {
+                assert_eq!(a.e164, b.e164);
+            }
+        }
+    }
+}

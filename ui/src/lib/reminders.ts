@@ -317,8 +317,13 @@ export function remindersChanged(): Promise<void> {
 /** The app is in the foreground again (or the computer woke up): catch up. */
 export function remindersForeground(): void {
   if (!started) return;
-  if (mobile) void scheduleMobile();
-  else void tick();
+  if (mobile) {
+    // The rep may have allowed or blocked notifications in the system settings meanwhile.
+    void notifyPermissionState()
+      .then((p) => (app.notify.permission = p))
+      .catch(() => {})
+      .then(() => scheduleMobile());
+  } else void tick();
 }
 
 /** Start-up (after boot). Never asks for the permission. */

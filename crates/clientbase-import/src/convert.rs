@@ -9,10 +9,11 @@
 use crate::dates::{self, DateOrder, DayMonth};
 use crate::mapping::{ClientTarget, ContactField};
 use crate::names;
+use crate::phones;
 use crate::table::{Cell, Row, Table};
 use crate::values;
 use clientbase_core::model::*;
-use clientbase_core::{phone, validate};
+use clientbase_core::validate;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -109,23 +110,52 @@ pub(crate) fn problem(
 
 /// Converts every row of `table` (rows in, rows out, same order; see the module doc).
 /// `mapping[i]` is the target of column `i` (shorter mappings leave the other columns unmapped).
-/// Large tables are converted on two threads.
+///
+/// Three phases per chunk of rows: the cells of each row, then every phone number of the chunk in
+/// prefix order (see `phones` for why phone checks cannot run in parallel), then the rest of each
+/// row. Large tables run the three as a pipeline on three threads, so reading cells and finishing
+/// rows hide behind the phone checks.
 pub fn convert(
     table: &Table,
     mapping: &[Option<ClientTarget>],
     opts: &ConvertOptions<'_>,
 ) -> Vec<RowResult> {
+    const CHUNK: usize = 4096;
     let plan = Plan::new(table, mapping, opts);
     let rows = &table.rows;
-    if rows.len() < 4096 {
-        return rows.iter().map(|r| plan.row(r)).collect();
+    if rows.len() <= CHUNK {
+        let mut builders: Vec<Builder> = rows.iter().map(|r| plan.prepare(r)).collect();
+        plan.resolve_phones(&mut builders);
+        return builders.into_iter().map(|b| plan.finish(b)).collect();
     }
-    let mid = rows.len() / 2;
+    use std::sync::mpsc::sync_channel;
     std::thread::scope(|s| {
-        let second = s.spawn(|| rows[mid..].iter().map(|r| plan.row(r)).collect::<Vec<_>>());
-        let mut out: Vec<RowResult> = rows[..mid].iter().map(|r| plan.row(r)).collect();
-        out.extend(second.join().expect("conversion thread"));
-        out
+        let plan = &plan;
+        let (to_phones, prepared) = sync_channel::<Vec<Builder>>(4);
+        let (to_finish, resolved) = sync_channel::<Vec<Builder>>(4);
+        s.spawn(move || {
+            for chunk in rows.chunks(CHUNK) {
+                let b = chunk.iter().map(|r| plan.prepare(r)).collect();
+                if to_phones.send(b).is_err() {
+                    return;
+                }
+            }
+        });
+        let finisher = s.spawn(move || {
+            let mut out = Vec::with_capacity(rows.len());
+            for chunk in resolved {
+                out.extend(chunk.into_iter().map(|b| plan.finish(b)));
+            }
+            out
+        });
+        for mut chunk in prepared {
+            plan.resolve_phones(&mut chunk);
+            if to_finish.send(chunk).is_err() {
+                break;
+            }
+        }
+        drop(to_finish);
+        finisher.join().expect("conversion thread")
     })
 }
 
@@ -139,7 +169,8 @@ struct Plan<'a> {
     /// Other-messenger column → network name to prefix handles with.
     networks: HashMap<usize, &'static str>,
     categories: HashMap<String, Id>,
-    customs: HashMap<String, &'a CustomFieldDef>,
+    /// Custom-field column → its field (`None`: a field to be created).
+    customs: HashMap<usize, Option<&'a CustomFieldDef>>,
     country: String,
 }
 
@@ -196,10 +227,19 @@ impl<'a> Plan<'a> {
             categories.insert(crate::fold::fold(&cat.name), cat.id.clone());
             categories.insert(cat.id.to_lowercase(), cat.id.clone());
         }
-        let customs = opts
-            .custom_fields
+        let customs = columns
             .iter()
-            .map(|d| (crate::fold::fold(&d.name), d))
+            .filter_map(|(c, t)| match t {
+                ClientTarget::Custom(name) => {
+                    let f = crate::fold::fold(name);
+                    let def = opts
+                        .custom_fields
+                        .iter()
+                        .find(|d| crate::fold::fold(&d.name) == f);
+                    Some((*c, def))
+                }
+                _ => None,
+            })
             .collect();
         Plan {
             columns,
@@ -212,8 +252,12 @@ impl<'a> Plan<'a> {
         }
     }
 
-    fn row(&self, row: &Row) -> RowResult {
-        let mut b = Builder::default();
+    /// Phase 1: the row's cells, names, kind and the country its phones are read in.
+    fn prepare(&self, row: &Row) -> Builder {
+        let mut b = Builder {
+            line: row.line,
+            ..Default::default()
+        };
         for (col, target) in &self.columns {
             let cell = row.cell(*col);
             if cell.is_empty() {
@@ -222,7 +266,56 @@ impl<'a> Plan<'a> {
             b.any = true;
             self.cell(&mut b, row, *col, target, cell);
         }
-        self.finish(b, row.line)
+        if b.any {
+            self.names_and_kind(&mut b);
+        }
+        b
+    }
+
+    /// Phase 2: every phone of every row, in prefix order, on this thread.
+    fn resolve_phones(&self, builders: &mut [Builder]) {
+        let mut jobs: Vec<((String, String), usize, usize)> = Vec::new();
+        for (bi, b) in builders.iter().enumerate() {
+            for (pi, ph) in b.phones.iter().enumerate() {
+                jobs.push((phones::sort_key(&ph.raw, &b.row_country), bi, pi));
+            }
+        }
+        jobs.sort();
+        for (_, bi, pi) in jobs {
+            let b = &mut builders[bi];
+            let country = std::mem::take(&mut b.row_country);
+            let ph = &mut b.phones[pi];
+            ph.result = Some(self.normalize(&mut ph.raw, ph.kind, &country));
+            b.row_country = country;
+        }
+    }
+
+    /// Reads a phone in `country`; a number a spreadsheet kept as a number lost its `+`
+    /// (380671234567), and a number read in the row's own country is stored in the international
+    /// form so that it does not depend on the base's default country. Updates `raw` accordingly.
+    fn normalize(
+        &self,
+        raw: &mut String,
+        kind: Option<PhoneKind>,
+        country: &str,
+    ) -> phones::Normalized {
+        let asked = kind.unwrap_or(PhoneKind::Other);
+        let own_country = country != self.country && !raw.trim_start().starts_with('+');
+        let mut n = phones::normalize(raw, country, asked, own_country);
+        if n.e164.is_none() && raw.chars().all(|c| c.is_ascii_digit()) && raw.len() >= 10 {
+            let plus = format!("+{raw}");
+            let again = phones::normalize(&plus, country, asked, false);
+            if again.e164.is_some() {
+                *raw = plus;
+                return again;
+            }
+        }
+        if own_country && n.e164.is_some() {
+            if let Some(f) = n.formatted.take() {
+                *raw = f;
+            }
+        }
+        n
     }
 
     fn date(&self, b: &mut Builder, col: usize, cell: &Cell) -> Option<Birthday> {
@@ -288,7 +381,13 @@ impl<'a> Plan<'a> {
                     k
                 });
                 for raw in split_phones(text) {
-                    b.phones.push((col, raw, kind, None));
+                    b.phones.push(PendingPhone {
+                        col,
+                        raw,
+                        kind,
+                        slot: None,
+                        result: None,
+                    });
                 }
             }
             ClientTarget::Email(label) => {
@@ -386,7 +485,13 @@ impl<'a> Plan<'a> {
                     }
                     ContactField::Phone => {
                         for raw in split_phones(text) {
-                            b.phones.push((col, raw, None, Some(slot)));
+                            b.phones.push(PendingPhone {
+                                col,
+                                raw,
+                                kind: None,
+                                slot: Some(slot),
+                                result: None,
+                            });
                         }
                     }
                     ContactField::Email => {
@@ -400,7 +505,7 @@ impl<'a> Plan<'a> {
                     }
                 }
             }
-            ClientTarget::Custom(name) => match self.customs.get(&crate::fold::fold(name)) {
+            ClientTarget::Custom(name) => match self.customs.get(&col).copied().flatten() {
                 None => {
                     let v = b.input_new_custom.entry(name.clone()).or_default();
                     join(v, text, "\n");
@@ -415,15 +520,9 @@ impl<'a> Plan<'a> {
         }
     }
 
-    fn finish(&self, mut b: Builder, line: usize) -> RowResult {
-        if !b.any {
-            return RowResult {
-                line,
-                input: ClientInput::default(),
-                problems: vec![problem("empty_row", Severity::Error, None, "")],
-                new_custom: BTreeMap::new(),
-            };
-        }
+    /// Whole names split, a contact promoted to client when the row has no client name, the kind,
+    /// and the country phones are read in.
+    fn names_and_kind(&self, b: &mut Builder) {
         // Whole names: an organisation's goes to org_name, a person's is split into empty parts.
         for full in std::mem::take(&mut b.full_names) {
             let inp = &mut b.input;
@@ -472,8 +571,8 @@ impl<'a> Plan<'a> {
                     inp.birthday = p.birthday;
                 }
                 for ph in &mut b.phones {
-                    if ph.3 == Some(first) {
-                        ph.3 = None;
+                    if ph.slot == Some(first) {
+                        ph.slot = None;
                     }
                 }
                 for e in &mut b.emails {
@@ -492,14 +591,29 @@ impl<'a> Plan<'a> {
                 ClientKind::Organization
             });
         b.input.kind = kind;
-        // Phones: read in the row's own country when it has one.
-        let row_country = if b.input.address.country.is_empty() {
+        b.row_country = if b.input.address.country.is_empty() {
             self.country.clone()
         } else {
             b.input.address.country.clone()
         };
-        for (col, raw, kind, slot) in std::mem::take(&mut b.phones) {
-            let phone = self.phone(&mut b, col, raw, kind, &row_country);
+    }
+
+    /// Phase 3: phones, e-mails, website, position, contacts, the row's problems.
+    fn finish(&self, mut b: Builder) -> RowResult {
+        let line = b.line;
+        if !b.any {
+            return RowResult {
+                line,
+                input: ClientInput::default(),
+                problems: vec![problem("empty_row", Severity::Error, None, "")],
+                new_custom: BTreeMap::new(),
+            };
+        }
+        let kind = b.input.kind;
+        let has_person_name = !b.input.first_name.is_empty() || !b.input.last_name.is_empty();
+        for ph in std::mem::take(&mut b.phones) {
+            let slot = ph.slot;
+            let phone = phone_of(&mut b, ph);
             match slot {
                 None => b.input.phones.push(phone),
                 Some(s) => b.contacts.entry(s).or_default().person.phones.push(phone),
@@ -569,55 +683,45 @@ impl<'a> Plan<'a> {
             new_custom: b.input_new_custom,
         }
     }
+}
 
-    fn phone(
-        &self,
-        b: &mut Builder,
-        col: usize,
-        mut raw: String,
-        kind: Option<PhoneKind>,
-        country: &str,
-    ) -> Phone {
-        let asked = kind.unwrap_or(PhoneKind::Other);
-        let mut check = phone::check(&raw, country, asked);
-        // A number stored in a spreadsheet as a number lost its "+": 380671234567.
-        if check.e164.is_none() && raw.chars().all(|c| c.is_ascii_digit()) && raw.len() >= 10 {
-            let plus = format!("+{raw}");
-            let again = phone::check(&plus, country, asked);
-            if again.e164.is_some() {
-                raw = plus;
-                check = again;
-            }
+/// The phone of a pending number, with its problem recorded.
+fn phone_of(b: &mut Builder, ph: PendingPhone) -> Phone {
+    let n = ph.result.unwrap_or_else(|| phones::Normalized {
+        e164: None,
+        is_mobile: false,
+        error: Some("phone_invalid"),
+        country: None,
+        formatted: None,
+    });
+    let mut kind = ph.kind.unwrap_or(if n.is_mobile || n.e164.is_none() {
+        PhoneKind::Mobile
+    } else {
+        PhoneKind::Other
+    });
+    match n.error {
+        Some("phone_not_mobile") => {
+            b.warn("phone_not_mobile", ph.col, &ph.raw);
+            kind = PhoneKind::Other;
         }
-        // Read in the row's country: store it in a form that does not depend on the base's default.
-        if check.e164.is_some() && country != self.country && !raw.trim_start().starts_with('+') {
-            if let Some(f) = &check.formatted {
-                raw = f.clone();
-            }
-        }
-        let mut kind = kind.unwrap_or(if check.is_mobile || check.e164.is_none() {
-            PhoneKind::Mobile
-        } else {
-            PhoneKind::Other
-        });
-        if let Some(err) = &check.error {
-            if err.code == "phone_not_mobile" {
-                b.warn("phone_not_mobile", col, &raw);
-                kind = PhoneKind::Other;
-            } else {
-                let code = match err.code.as_str() {
-                    "phone_too_short" => "phone_too_short",
-                    _ => "phone_invalid",
-                };
-                b.error(code, col, &raw);
-            }
-        }
-        Phone {
-            kind,
-            e164: check.e164,
-            raw,
-        }
+        Some(code) => b.error(code, ph.col, &ph.raw),
+        None => {}
     }
+    Phone {
+        kind,
+        e164: n.e164,
+        raw: ph.raw,
+    }
+}
+
+/// A phone read from a cell, normalised in phase 2.
+struct PendingPhone {
+    col: usize,
+    raw: String,
+    kind: Option<PhoneKind>,
+    /// Contact person slot, `None` for the client.
+    slot: Option<u8>,
+    result: Option<phones::Normalized>,
 }
 
 #[derive(Default)]
@@ -636,8 +740,9 @@ struct Builder {
     kind: Option<ClientKind>,
     full_names: Vec<String>,
     position: String,
-    /// (column, raw, kind, contact slot)
-    phones: Vec<(usize, String, Option<PhoneKind>, Option<u8>)>,
+    phones: Vec<PendingPhone>,
+    line: usize,
+    row_country: String,
     emails: Vec<(usize, Email, Option<u8>)>,
     contacts: BTreeMap<u8, ContactAcc>,
     website_col: Option<usize>,

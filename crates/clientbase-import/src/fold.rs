@@ -17,9 +17,24 @@ fn is_apostrophe(c: char) -> bool {
 
 /// Folds `s` for dictionary matching (see the module doc).
 pub fn fold(s: &str) -> String {
-    let nfkd = icu_normalizer::DecomposingNormalizerBorrowed::new_nfkd();
     let mut out = String::with_capacity(s.len());
     let mut space = false;
+    if s.is_ascii() {
+        // Most cell values folded per row (codes, countries, categories) are ASCII.
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(b.to_ascii_lowercase() as char);
+            } else if !matches!(b, b'\'' | b'`') {
+                space = true;
+            }
+        }
+        return out;
+    }
+    let nfkd = icu_normalizer::DecomposingNormalizerBorrowed::new_nfkd();
     for c in nfkd.normalize(s).chars() {
         if is_combining_mark(c) || is_apostrophe(c) {
             continue;

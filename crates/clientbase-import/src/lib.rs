@@ -41,6 +41,7 @@ pub mod export;
 mod fold;
 pub mod mapping;
 pub mod names;
+mod phones;
 pub mod table;
 mod text;
 mod values;

@@ -495,13 +495,13 @@ pub fn kind(s: &str) -> Option<ClientKind> {
         "自然人",
         "privatperson",
     ];
-    if ORG.iter().any(|w| fold(w) == f) {
-        Some(ClientKind::Organization)
-    } else if PERSON.iter().any(|w| fold(w) == f) {
-        Some(ClientKind::Person)
-    } else {
-        None
-    }
+    static WORDS: OnceLock<HashMap<String, ClientKind>> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        let org = ORG.iter().map(|w| (fold(w), ClientKind::Organization));
+        let person = PERSON.iter().map(|w| (fold(w), ClientKind::Person));
+        org.chain(person).collect()
+    });
+    words.get(&f).copied()
 }
 
 pub fn kind_code(k: ClientKind) -> &'static str {

@@ -18,7 +18,7 @@ use crate::fold::fold;
 use crate::names;
 use crate::values;
 use clientbase_core::model::*;
-use clientbase_core::{phone, validate};
+use clientbase_core::validate;
 use encoding_rs::{Encoding, UTF_8};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -1003,37 +1003,32 @@ fn vcard_phone(
     problems: &mut Vec<Problem>,
 ) -> Phone {
     let asked = kind.unwrap_or(PhoneKind::Other);
-    let check = phone::check(&raw, country, asked);
+    let own_country = !country.eq_ignore_ascii_case(opts.default_country.trim())
+        && !raw.trim_start().starts_with('+');
+    let mut n = crate::phones::normalize(&raw, country, asked, own_country);
     let mut raw = raw;
-    if check.e164.is_some()
-        && !country.eq_ignore_ascii_case(opts.default_country.trim())
-        && !raw.trim_start().starts_with('+')
-    {
-        if let Some(f) = &check.formatted {
-            raw = f.clone();
+    // Read in the card's own country: stored in a form that does not depend on the default.
+    if own_country && n.e164.is_some() {
+        if let Some(f) = n.formatted.take() {
+            raw = f;
         }
     }
-    let mut kind = kind.unwrap_or(if check.is_mobile || check.e164.is_none() {
+    let mut kind = kind.unwrap_or(if n.is_mobile || n.e164.is_none() {
         PhoneKind::Mobile
     } else {
         PhoneKind::Other
     });
-    if let Some(e) = &check.error {
-        if e.code == "phone_not_mobile" {
+    match n.error {
+        Some("phone_not_mobile") => {
             problems.push(problem("phone_not_mobile", Severity::Warning, None, &raw));
             kind = PhoneKind::Other;
-        } else {
-            let code = if e.code == "phone_too_short" {
-                "phone_too_short"
-            } else {
-                "phone_invalid"
-            };
-            problems.push(problem(code, Severity::Error, None, &raw));
         }
+        Some(code) => problems.push(problem(code, Severity::Error, None, &raw)),
+        None => {}
     }
     Phone {
         kind,
-        e164: check.e164,
+        e164: n.e164,
         raw,
     }
 }

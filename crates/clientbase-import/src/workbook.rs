@@ -86,10 +86,12 @@ fn from_data(d: &Data) -> Cell {
     }
 }
 
-/// Sparse sheet being read: row index → cells.
+/// Sparse sheet being read: row index → cells. Readers give cells row by row, so the row being
+/// filled is kept aside and goes into the map when the next row starts.
 #[derive(Default)]
 struct Sheet {
     rows: BTreeMap<u32, Vec<Cell>>,
+    cur: Option<(u32, Vec<Cell>)>,
     cells: usize,
 }
 
@@ -102,7 +104,16 @@ impl Sheet {
         if self.cells > MAX_CELLS {
             return Err(ImportError::TooManyCells { limit: MAX_CELLS });
         }
-        let r = self.rows.entry(row).or_default();
+        if self.cur.as_ref().is_some_and(|(r, _)| *r != row) {
+            self.flush();
+        }
+        let r = match &mut self.cur {
+            Some((_, cells)) => cells,
+            None => {
+                let cells = self.rows.remove(&row).unwrap_or_default();
+                &mut self.cur.insert((row, cells)).1
+            }
+        };
         let col = col as usize;
         if r.len() <= col {
             r.resize(col + 1, Cell::Empty);
@@ -111,8 +122,15 @@ impl Sheet {
         Ok(())
     }
 
+    fn flush(&mut self) {
+        if let Some((r, cells)) = self.cur.take() {
+            self.rows.insert(r, cells);
+        }
+    }
+
     /// Copies the value of each vertically merged region down its first column.
     fn fill_merges(&mut self, merges: &[Dimensions]) -> Result<(), ImportError> {
+        self.flush();
         for m in merges {
             let ((r0, c0), (r1, _)) = (m.start, m.end);
             if r1 <= r0 || r1 - r0 > 1_048_576 {
@@ -125,6 +143,7 @@ impl Sheet {
                 continue;
             }
             for r in r0 + 1..=r1 {
+                self.flush();
                 let empty = self
                     .rows
                     .get(&r)
@@ -138,7 +157,8 @@ impl Sheet {
         Ok(())
     }
 
-    fn into_rows(self) -> Vec<Row> {
+    fn into_rows(mut self) -> Vec<Row> {
+        self.flush();
         self.rows
             .into_iter()
             .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))

@@ -419,3 +419,23 @@ fn xlsx_without_temp_files_is_the_same_workbook() {
     assert_eq!(a.rows, b.rows);
     assert_eq!(a.headers, b.headers);
 }
+
+#[test]
+fn large_tables_convert_in_order() {
+    // Above the pipeline threshold: chunks go through three threads and must come back in order.
+    let clients = base(9_000);
+    let (defs, cats) = (custom_fields(), categories());
+    let labels = HeaderLabels::english();
+    let ctx = ExportContext {
+        categories: &cats,
+        custom_fields: &defs,
+        labels: &labels,
+    };
+    let table = read_table(
+        &export_csv(&clients, &ctx, b','),
+        "big.csv",
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    check_table(&clients, &table, &defs, &cats);
+}

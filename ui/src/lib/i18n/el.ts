@@ -270,7 +270,6 @@ export const el: Dict = {
   log_note: 'Σημείωση',
   log_next_step: 'Επόμενο βήμα',
   log_next_step_hint: 'π.χ. αποστολή προσφοράς',
-  log_save: 'Αποθήκευση στο ιστορικό',
   log_saved: 'Αποθηκεύτηκε στο ιστορικό',
   log_saved_callback: 'Αποθηκεύτηκε· η επανάκληση προγραμματίστηκε',
   log_delete: 'Διαγραφή καταχώρισης',

@@ -276,7 +276,6 @@ export const en = {
   log_note: 'Note',
   log_next_step: 'Next step',
   log_next_step_hint: 'e.g. send the offer',
-  log_save: 'Save to history',
   log_saved: 'Saved to the history',
   log_saved_callback: 'Saved; callback planned',
   log_delete: 'Delete this entry',

@@ -280,7 +280,6 @@ export const ru: Dict = {
   log_note: 'Заметка',
   log_next_step: 'Следующий шаг',
   log_next_step_hint: 'например, отправить предложение',
-  log_save: 'Сохранить в историю',
   log_saved: 'Сохранено в историю',
   log_saved_callback: 'Сохранено, звонок запланирован',
   log_delete: 'Удалить запись',

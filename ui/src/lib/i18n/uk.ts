@@ -280,7 +280,6 @@ export const uk: Dict = {
   log_note: 'Нотатка',
   log_next_step: 'Наступний крок',
   log_next_step_hint: 'наприклад, надіслати пропозицію',
-  log_save: 'Зберегти в історію',
   log_saved: 'Збережено в історію',
   log_saved_callback: 'Збережено, дзвінок заплановано',
   log_delete: 'Видалити запис',

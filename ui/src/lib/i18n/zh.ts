@@ -270,7 +270,6 @@ export const zh: Dict = {
   log_note: '备注',
   log_next_step: '下一步',
   log_next_step_hint: '例如：发送报价',
-  log_save: '保存到历史',
   log_saved: '已保存到历史',
   log_saved_callback: '已保存，并安排了回电',
   log_delete: '删除此条记录',

@@ -27,7 +27,8 @@ async function main() {
   console.log(`devserver with ${CLIENTS} demo clients ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const browser = await launchBrowser();
   try {
-    const { page } = await openPage(browser, server.url);
+    // The app opens on Today; the keystroke bench runs on the client list.
+    const { page } = await openPage(browser, `${server.url}#/clients`);
     await page.getByTestId('client-row').first().waitFor({ timeout: 120_000 });
     const stats = await server.api('stats');
 

@@ -11,7 +11,8 @@
 //!
 //! The loader does not start at once: it would take the CPU (it runs on up to three threads) from
 //! the web view while it loads and paints the first screen — on a 2-core machine that doubled the
-//! time to the first list. It starts [`PAINT_GRACE`] after the first page has been served, at once
+//! time to the first list. It starts [`PAINT_GRACE`] after the first screen (the list's first page
+//! or Today, which needs no index) has been served, at once
 //! when a request needs the index, and at the latest [`MAX_IDLE`] after open.
 //!
 //! `name_order` is derived data: written with every client write, rebuilt in one transaction when
@@ -280,10 +281,16 @@ impl Store {
             return Ok(None);
         }
         let page = self.list_from_name_order(q.offset, limit)?;
+        self.first_screen_served();
+        Ok(Some(page))
+    }
+
+    /// A first screen (the list's first page, or Today) has been answered without the index: the
+    /// loader may start once the UI has painted it.
+    pub(crate) fn first_screen_served(&self) {
         if let IndexSlot::Loading(_, go) = &self.index {
             let _ = go.send(Go::AfterFirstPage);
         }
-        Ok(Some(page))
     }
 
     /// The unfiltered Name order read from `name_order` (what the first screen shows while the

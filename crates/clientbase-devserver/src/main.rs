@@ -1,4 +1,5 @@
-//! DEV/TEST ONLY. Serves the built UI and `POST /api/{cmd}` → `clientbase_core::api::dispatch`, on
+//! DEV/TEST ONLY. Serves the built UI and `POST /api/{cmd}` → `clientbase_import::commands::dispatch`
+//! (the import/export commands; every other command goes on to `clientbase_core::api::dispatch`), on
 //! 127.0.0.1 only, so Playwright can drive the real UI against the real core in Chromium (and
 //! `npm run dev` can proxy to it). Not shipped and not a second API: it adds no routes of its own.
 //!
@@ -13,8 +14,9 @@ use axum::{
     Json, Router,
 };
 use clap::Parser;
-use clientbase_core::api::{dispatch, App, Platform};
+use clientbase_core::api::{App, Platform};
 use clientbase_core::ApiError;
+use clientbase_import::commands::dispatch;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};

@@ -34,6 +34,7 @@
 //! from the caller ([`HeaderLabels`], English by default). An export read back gives the same
 //! clients.
 
+pub mod commands;
 pub mod convert;
 pub mod dates;
 pub mod error;

@@ -16,4 +16,9 @@ export const SEL = {
   save: tid('save-client'),
   duplicateWarning: tid('duplicate-warning'),
   startupError: tid('startup-error'),
+  todayRows: `${tid('task-row')}, ${tid('birthday-row')}, ${tid('cadence-row')}`,
+  todayBadge: tid('today-badge'),
+  taskComplete: tid('task-complete'),
+  navToday: tid('nav-today'),
+  navClients: tid('nav-clients'),
 };

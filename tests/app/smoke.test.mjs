@@ -51,13 +51,24 @@ test('demo → search by phone fragment → card links → add → duplicate war
       await s.screenshot('app-01-empty');
     });
 
-    await t.test('"Try with demo clients" fills the list', async () => {
+    await t.test('"Try with demo clients" fills Today (the start screen) and the list', async () => {
       await (await s.find(SEL.demoButton)).click();
-      await s.waitUntil(async () => (await s.findAll(SEL.row)).length >= 5, { timeout: 30000, what: 'list rows' });
+      // The demo base has tasks and birthdays: Today shows them, with the badge the core counts.
+      await s.waitUntil(async () => (await s.findAll(SEL.todayRows)).length >= 1, { timeout: 30000, what: 'Today rows' });
+      const today = await s.invoke('today');
+      assert.ok(today.overdue.length + today.due_today.length + today.birthdays.length > 0, JSON.stringify(today.counts));
       const stats = await s.invoke('stats');
       assert.ok(stats.clients > 0 && stats.demo_clients === stats.clients, JSON.stringify(stats));
-      await sleep(300); // let the list paint before the screenshot
-      await s.screenshot('app-02-demo-list');
+      if (today.counts.badge > 0) {
+        const badge = await s.waitFor(SEL.todayBadge);
+        assert.equal((await badge.prop('textContent')).trim(), String(today.counts.badge));
+      }
+      await sleep(300); // let it paint before the screenshot
+      await s.screenshot('app-02-today');
+      await (await s.waitFor(SEL.navClients)).click();
+      await s.waitUntil(async () => (await s.findAll(SEL.row)).length >= 5, { timeout: 30000, what: 'list rows' });
+      await sleep(300);
+      await s.screenshot('app-02b-demo-list');
     });
 
     await t.test('a phone fragment finds a known client', async () => {
@@ -109,6 +120,23 @@ test('demo → search by phone fragment → card links → add → duplicate war
         what: 'xdg-open to receive the tel: URL (opener scope)',
       });
       assert.match(readFileSync(opened, 'utf8'), new RegExp(`tel:\\+${digits(callHref)}`));
+    });
+
+    await t.test('completing a task on Today reaches the core over IPC', async () => {
+      await (await s.waitFor(SEL.navToday)).click();
+      const before = await s.invoke('today');
+      const open = before.overdue.length + before.due_today.length;
+      if (open === 0) return; // the demo activity always has some; guard against a date edge
+      const first = await s.waitFor(SEL.taskComplete);
+      await first.click();
+      await s.waitUntil(
+        async () => {
+          const now = await s.invoke('today');
+          return now.counts.overdue + now.counts.due_today === before.counts.overdue + before.counts.due_today - 1;
+        },
+        { timeout: 10000, what: 'one open task fewer' },
+      );
+      await s.screenshot('app-02c-task-done');
     });
 
     await t.test('add a client, then the same phone again shows a duplicate warning', async () => {

@@ -687,7 +687,7 @@ impl<'a> Plan<'a> {
 
 /// The phone of a pending number, with its problem recorded.
 fn phone_of(b: &mut Builder, ph: PendingPhone) -> Phone {
-    let n = ph.result.unwrap_or_else(|| phones::Normalized {
+    let n = ph.result.unwrap_or(phones::Normalized {
         e164: None,
         is_mobile: false,
         error: Some("phone_invalid"),

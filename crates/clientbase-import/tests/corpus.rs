@@ -874,6 +874,7 @@ fn broken_files_give_clear_errors() {
         ("broken/truncated.xlsx", "workbook_unreadable"),
         ("broken/zip_not_workbook.xlsx", "workbook_unreadable"),
         ("broken/malformed.vcf", "vcard_malformed"),
+        ("broken/encrypted.xlsx", "workbook_encrypted"),
     ];
     for (path, code) in cases {
         let e = read_file(

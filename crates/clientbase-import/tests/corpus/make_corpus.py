@@ -3,7 +3,7 @@
 
 The files are committed; run this only to change them:
 
-    python3 -m venv /tmp/venv && /tmp/venv/bin/pip install openpyxl odfpy xlwt
+    python3 -m venv /tmp/venv && /tmp/venv/bin/pip install openpyxl odfpy xlwt msoffcrypto-tool
     /tmp/venv/bin/python crates/clientbase-import/tests/corpus/make_corpus.py
 
 What writes what, and why:
@@ -18,7 +18,7 @@ What writes what, and why:
 - ods/clients.ods: odfpy (dates, a formula with its value, merged cells, empty rows).
 - vCards: written as each exporter writes them (Android 2.1 quoted-printable with soft breaks,
   iOS 3.0 item groups, Google 3.0, Outlook 2.1 windows-1251, 4.0).
-- broken/: a truncated XLSX, a zip that is no workbook, binary garbage, a PNG, an empty file, a
+- broken/: a password-protected XLSX (msoffcrypto-tool), a truncated XLSX, a zip that is no workbook, binary garbage, a PNG, an empty file, a
   truncated and a malformed vCard, a windows-1251 file for a forced-UTF-8 test.
 """
 import io
@@ -258,6 +258,17 @@ try:
     wb.save(os.path.join(HERE, "xlsx/openpyxl_two_sheets.xlsx"))
 except ImportError:
     print("openpyxl missing: xlsx/openpyxl_two_sheets.xlsx not regenerated")
+
+# An encrypted (password-protected) XLSX: msoffcrypto-tool (pip), as Excel encrypts.
+try:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    with open(os.path.join(HERE, "xlsx/openpyxl_two_sheets.xlsx"), "rb") as src:
+        enc = io.BytesIO()
+        OOXMLFile(src).encrypt("secret", enc)
+    out("broken/encrypted.xlsx", enc.getvalue())
+except ImportError:
+    print("msoffcrypto-tool missing: broken/encrypted.xlsx not regenerated")
 
 # ---------------------------------------------------------------------------------------------
 # xlwt: an Excel 97-2003 workbook.

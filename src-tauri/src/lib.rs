@@ -288,6 +288,11 @@ async fn clear_demo(state: State<'_, Shell>) -> Result<Stats, ApiError> {
 }
 
 #[tauri::command]
+async fn screen_ready(state: State<'_, Shell>) -> Result<(), ApiError> {
+    state.run(api::screen_ready).await
+}
+
+#[tauri::command]
 async fn stats(state: State<'_, Shell>) -> Result<Stats, ApiError> {
     state.run(api::stats).await
 }
@@ -344,6 +349,7 @@ pub fn run() {
             load_demo,
             clear_demo,
             stats,
+            screen_ready,
             daily::list_interaction_kinds,
             daily::save_interaction_kind,
             daily::delete_interaction_kind,

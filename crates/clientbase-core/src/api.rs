@@ -7,7 +7,7 @@
 //! `update_client(id, input)`, `delete_client(id)`, `restore_client(id)`, `check_phone(raw, country)`,
 //! `list_categories`, `save_category(category)`, `delete_category(id)`, `list_custom_fields`,
 //! `save_custom_field(field)`, `delete_custom_field(id)`, `list_tags`, `list_cities`,
-//! `load_demo(count)`, `clear_demo`, `stats`.
+//! `load_demo(count)`, `clear_demo`, `stats`, `screen_ready` (the UI's first screen is painted).
 //!
 //! The daily loop (times are RFC 3339; "now" and the time zone are the device's, `chrono::Local`):
 //! `list_interaction_kinds`, `save_interaction_kind(item)`, `delete_interaction_kind(id)`,
@@ -247,6 +247,12 @@ pub fn load_demo(app: &mut App, count: u32) -> R<Stats> {
 
 pub fn clear_demo(app: &mut App) -> R<Stats> {
     Ok(app.store.clear_demo()?)
+}
+
+/// The UI's first screen is painted: background work (building the search index) may start now.
+pub fn screen_ready(app: &mut App) -> R<()> {
+    app.store.screen_ready();
+    Ok(())
 }
 
 pub fn stats(app: &mut App) -> R<Stats> {
@@ -580,6 +586,7 @@ pub const COMMANDS: &[&str] = &[
     "load_demo",
     "clear_demo",
     "stats",
+    "screen_ready",
     "list_interaction_kinds",
     "save_interaction_kind",
     "delete_interaction_kind",
@@ -670,6 +677,7 @@ pub fn dispatch(app: &mut App, cmd: &str, args: Value) -> R<Value> {
         "load_demo" => out(load_demo(app, arg(&a, "count")?)),
         "clear_demo" => out(clear_demo(app)),
         "stats" => out(stats(app)),
+        "screen_ready" => out(screen_ready(app)),
         "list_interaction_kinds" => out(list_interaction_kinds(app)),
         "save_interaction_kind" => out(save_interaction_kind(app, arg(&a, "item")?)),
         "delete_interaction_kind" => out(delete_interaction_kind(app, arg(&a, "id")?)),

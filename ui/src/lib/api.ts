@@ -116,6 +116,8 @@ export const api = {
   loadDemo: (count: number) => call<Stats>('load_demo', { count }),
   clearDemo: () => call<Stats>('clear_demo'),
   stats: () => call<Stats>('stats'),
+  /** The first screen is painted: the core may start its background work (the search index). */
+  screenReady: () => call<null>('screen_ready'),
 
   // The daily loop (issue 3). Times are RFC 3339; "now" and the time zone are the device's.
   listInteractionKinds: () => call<ListItem[]>('list_interaction_kinds'),

@@ -304,8 +304,6 @@ impl Store {
     /// birthdays today and in the next 7 days (clients and contact persons; 29 February on 28
     /// February in non-leap years), clients due for contact by their category's cadence; with counts.
     pub fn today<Tz: TimeZone>(&self, now: &DateTime<Tz>) -> Result<Today, StoreError> {
-        // Today is the screen the app opens on: after it, the search index may be built.
-        self.first_screen_served();
         let tz = now.timezone();
         let date = now.date_naive();
         let now_s = fmt_utc(now.with_timezone(&Utc));

@@ -11,8 +11,8 @@
 //!
 //! The loader does not start at once: it would take the CPU (it runs on up to three threads) from
 //! the web view while it loads and paints the first screen — on a 2-core machine that doubled the
-//! time to the first list. It starts [`PAINT_GRACE`] after the first screen (the list's first page
-//! or Today, which needs no index) has been served, at once
+//! time to the first list. It starts when the UI says its first screen is painted (`screen_ready`),
+//! [`PAINT_GRACE`] after the list's first page has been served from `name_order`, at once
 //! when a request needs the index, and at the latest [`MAX_IDLE`] after open.
 //!
 //! `name_order` is derived data: written with every client write, rebuilt in one transaction when
@@ -285,11 +285,18 @@ impl Store {
         Ok(Some(page))
     }
 
-    /// A first screen (the list's first page, or Today) has been answered without the index: the
-    /// loader may start once the UI has painted it.
+    /// The list's first page has been answered without the index: the loader may start once the UI
+    /// has painted it.
     pub(crate) fn first_screen_served(&self) {
         if let IndexSlot::Loading(_, go) = &self.index {
             let _ = go.send(Go::AfterFirstPage);
+        }
+    }
+
+    /// The UI says its first screen is painted: the loader starts now.
+    pub fn screen_ready(&self) {
+        if let IndexSlot::Loading(_, go) = &self.index {
+            let _ = go.send(Go::Now);
         }
     }
 

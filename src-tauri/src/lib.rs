@@ -14,6 +14,7 @@
 //! so the UI shows it to the user instead of the process dying silently.
 
 mod daily;
+mod files;
 
 use clientbase_core::api::{self, App, AppInfo, ClientCard, Platform};
 use clientbase_core::model::*;
@@ -383,6 +384,16 @@ pub fn run() {
             daily::restore_backup,
             daily::get_backup_settings,
             daily::set_backup_settings,
+            files::import_preview,
+            files::import_start,
+            files::import_status,
+            files::import_cancel,
+            files::import_run,
+            files::import_report,
+            files::export_clients,
+            files::duplicate_groups,
+            files::merge_preview,
+            files::merge_clients,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Clientbase window");

@@ -1,0 +1,135 @@
+//! Issue 4's commands: import and export of files (`clientbase_import::commands`) and finding and
+//! merging duplicate cards (`clientbase_core::api`). 3-line wrappers like the others; no logic.
+
+use crate::Shell;
+use clientbase_core::api;
+use clientbase_core::jobs::ImportJobStatus;
+use clientbase_core::model::*;
+use clientbase_core::ApiError;
+use clientbase_import::commands::{self, ExportFile, ImportOptions, ImportPreview};
+use std::collections::{BTreeMap, HashMap};
+use tauri::State;
+
+type Mapping = Option<Vec<Option<String>>>;
+
+#[tauri::command]
+pub(crate) async fn import_preview(
+    state: State<'_, Shell>,
+    name: String,
+    data: String,
+    options: Option<ImportOptions>,
+    mapping: Mapping,
+) -> Result<ImportPreview, ApiError> {
+    state
+        .run(move |app| commands::import_preview(app, name, data, options, mapping))
+        .await
+}
+
+#[tauri::command]
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn import_start(
+    state: State<'_, Shell>,
+    name: String,
+    data: String,
+    options: Option<ImportOptions>,
+    mapping: Mapping,
+    policy: Option<DuplicateAction>,
+    decisions: Option<Vec<RowDecision>>,
+) -> Result<u32, ApiError> {
+    state
+        .run(move |app| {
+            commands::import_start(app, name, data, options, mapping, policy, decisions)
+        })
+        .await
+}
+
+#[tauri::command]
+pub(crate) async fn import_status(
+    state: State<'_, Shell>,
+    job: u32,
+) -> Result<ImportJobStatus, ApiError> {
+    state
+        .run(move |app| commands::import_status(app, job))
+        .await
+}
+
+#[tauri::command]
+pub(crate) async fn import_cancel(
+    state: State<'_, Shell>,
+    job: u32,
+) -> Result<ImportJobStatus, ApiError> {
+    state
+        .run(move |app| commands::import_cancel(app, job))
+        .await
+}
+
+#[tauri::command]
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn import_run(
+    state: State<'_, Shell>,
+    name: String,
+    data: String,
+    options: Option<ImportOptions>,
+    mapping: Mapping,
+    policy: Option<DuplicateAction>,
+    decisions: Option<Vec<RowDecision>>,
+) -> Result<ImportJobStatus, ApiError> {
+    state
+        .run(move |app| commands::import_run(app, name, data, options, mapping, policy, decisions))
+        .await
+}
+
+#[tauri::command]
+pub(crate) async fn import_report(
+    state: State<'_, Shell>,
+    job: u32,
+) -> Result<ExportFile, ApiError> {
+    state
+        .run(move |app| commands::import_report(app, job))
+        .await
+}
+
+#[tauri::command]
+pub(crate) async fn export_clients(
+    state: State<'_, Shell>,
+    query: Option<ListQuery>,
+    format: String,
+    labels: Option<HashMap<String, String>>,
+) -> Result<ExportFile, ApiError> {
+    state
+        .run(move |app| commands::export_clients(app, query, format, labels))
+        .await
+}
+
+#[tauri::command]
+pub(crate) async fn duplicate_groups(
+    state: State<'_, Shell>,
+    limit: Option<u32>,
+) -> Result<DuplicateGroups, ApiError> {
+    state
+        .run(move |app| api::duplicate_groups(app, limit))
+        .await
+}
+
+#[tauri::command]
+pub(crate) async fn merge_preview(
+    state: State<'_, Shell>,
+    keep: Id,
+    others: Vec<Id>,
+) -> Result<MergePreview, ApiError> {
+    state
+        .run(move |app| api::merge_preview(app, keep, others))
+        .await
+}
+
+#[tauri::command]
+pub(crate) async fn merge_clients(
+    state: State<'_, Shell>,
+    keep: Id,
+    others: Vec<Id>,
+    choices: Option<BTreeMap<String, Id>>,
+) -> Result<api::ClientCard, ApiError> {
+    state
+        .run(move |app| api::merge_clients(app, keep, others, choices))
+        .await
+}

@@ -881,7 +881,7 @@ pub struct DuplicateGroup {
     /// Oldest first (at most 50; `size` is the whole group).
     pub clients: Vec<ClientSummary>,
     pub size: u32,
-    /// What they share.
+    /// What they share (phones and e-mails first; at most 100).
     pub keys: Vec<DuplicateKey>,
 }
 

@@ -21,7 +21,7 @@ fn parse(raw: &str, default_country: &str) -> Option<PhoneNumber> {
 /// `kind` is what the user said the number is: a `Mobile` that is a valid fixed line gets
 /// `phone_not_mobile` (with `e164` still filled: the number is usable).
 pub fn check(raw: &str, default_country: &str, kind: PhoneKind) -> PhoneCheck {
-    check_parsed(raw, default_country, kind).0
+    check_parsed(raw, default_country, kind)
 }
 
 /// A number checked once for everything the store derives from it: the [`check`] result and, for
@@ -31,31 +31,75 @@ pub(crate) struct Analysis {
     pub search_digits: Vec<String>,
 }
 
-/// [`check`] and the search digits of a valid number from one parse (the import's fast path).
-pub(crate) fn analyze(raw: &str, default_country: &str, kind: PhoneKind) -> Analysis {
-    let (check, number) = check_parsed(raw, default_country, kind);
-    let search_digits = match (&check.e164, number) {
-        (Some(e164), Some(n)) => {
-            let mut out = vec![digits(e164)];
-            let national = digits(&n.format().mode(Mode::National).to_string());
-            if !national.is_empty() && !out.contains(&national) {
-                out.push(national);
-            }
-            out
-        }
-        _ => Vec::new(),
+/// [`check`] and the search digits of a number from one parse, for bulk imports: the type is
+/// looked up once (`is_valid` is "its type is known", and `check` asks for the type again), the
+/// E.164 form written directly (the formatter would look for a national format first), the
+/// international form only with `display`, `country` left empty. Invalid numbers and landlines
+/// given as mobiles (rare) take [`check`] itself, for the same error and params.
+///
+/// `checked`: the E.164 a caller already found for this `raw` with [`check`]'s rules (the import
+/// crate's conversion does): when the parse gives the same E.164, the type lookup — the costliest
+/// part — is skipped. The `phonenumber` crate keeps compiled patterns in one global,
+/// mutex-guarded LRU cache: call this for numbers of one country after another (see
+/// [`sort_key`]), on one thread.
+pub(crate) fn analyze(
+    raw: &str,
+    default_country: &str,
+    kind: PhoneKind,
+    display: bool,
+    checked: Option<&str>,
+) -> Analysis {
+    let slow = || Analysis {
+        check: check(raw, default_country, kind),
+        search_digits: Vec::new(),
     };
+    if digits(raw).len() < 5 {
+        return slow();
+    }
+    let Some(number) = parse(raw, default_country) else {
+        return slow();
+    };
+    let e164 = format!("+{}{}", number.country().code(), number.national());
+    let is_mobile = if checked == Some(e164.as_str()) {
+        // Checked by the caller; the kind is not needed to derive anything.
+        kind == PhoneKind::Mobile
+    } else {
+        let ty = number.number_type(&phonenumber::metadata::DATABASE);
+        if ty == Type::Unknown || (kind == PhoneKind::Mobile && ty == Type::FixedLine) {
+            return slow();
+        }
+        matches!(ty, Type::Mobile | Type::FixedLineOrMobile)
+    };
+    let mut search_digits = vec![digits(&e164)];
+    let national = digits(&number.format().mode(Mode::National).to_string());
+    if !national.is_empty() && !search_digits.contains(&national) {
+        search_digits.push(national);
+    }
     Analysis {
-        check,
+        check: PhoneCheck {
+            e164: Some(e164),
+            formatted: display.then(|| number.format().mode(Mode::International).to_string()),
+            country: None,
+            is_mobile,
+            error: None,
+        },
         search_digits,
     }
 }
 
-fn check_parsed(
-    raw: &str,
-    default_country: &str,
-    kind: PhoneKind,
-) -> (PhoneCheck, Option<PhoneNumber>) {
+/// The order to [`analyze`] numbers in: by the country they will be read in (the `+` prefix's
+/// first digits, else the default country).
+pub(crate) fn sort_key(raw: &str) -> (bool, String) {
+    match raw.trim_start().strip_prefix('+') {
+        Some(rest) => (
+            true,
+            rest.chars().filter(char::is_ascii_digit).take(3).collect(),
+        ),
+        None => (false, String::new()),
+    }
+}
+
+fn check_parsed(raw: &str, default_country: &str, kind: PhoneKind) -> PhoneCheck {
     let country = default_country.trim().to_ascii_uppercase();
     let mut out = PhoneCheck {
         e164: None,
@@ -68,21 +112,21 @@ fn check_parsed(
     let d = digits(raw);
     if d.is_empty() {
         out.error = Some(FieldError::new(field, "phone_required"));
-        return (out, None);
+        return out;
     }
     if d.len() < 5 {
         out.error = Some(FieldError::new(field, "phone_too_short").with("country", country));
-        return (out, None);
+        return out;
     }
     let Some(number) = parse(raw, &country) else {
         out.error = Some(FieldError::new(field, "phone_invalid").with("country", country));
-        return (out, None);
+        return out;
     };
     let found = number.country().id().map(|c| c.as_ref().to_owned());
     if !number.is_valid() {
         let c = found.unwrap_or(country);
         out.error = Some(FieldError::new(field, "phone_invalid").with("country", c));
-        return (out, None);
+        return out;
     }
     let ty = number.number_type(&phonenumber::metadata::DATABASE);
     out.e164 = Some(number.format().mode(Mode::E164).to_string());
@@ -93,7 +137,7 @@ fn check_parsed(
         out.error = Some(FieldError::new(field, "phone_not_mobile").with("country", c));
     }
     out.country = found;
-    (out, Some(number))
+    out
 }
 
 /// E.164 of `raw` if it is a valid number, else `None`.
@@ -185,27 +229,63 @@ mod tests {
 
     #[test]
     fn analysis_agrees_with_check_and_search_digits() {
-        for (raw, c) in [
+        let mut cases: Vec<(String, String, PhoneKind)> = [
             ("067 123 45 67", "UA"),
             ("044 123 45 67", "UA"),
             ("+79123456789", "UA"),
+            ("8 (912) 345-67-89", "RU"),
             ("69 1234 5678", "GR"),
+            ("210 123 4567", "GR"),
             ("138 0013 8000", "CN"),
             ("(201) 555-0123", "US"),
+            ("+1 416 555 0123", "UA"),
+            ("+7 727 123 4567", "UA"),
+            ("+44 20 7946 0958", "UA"),
+            ("0151 23456789", "DE"),
             ("067 123", "UA"),
             ("12", "UA"),
-        ] {
-            let a = analyze(raw, c, PhoneKind::Mobile);
-            assert_eq!(a.check, check(raw, c, PhoneKind::Mobile), "{raw}");
-            let want = a
-                .check
-                .e164
-                .as_deref()
-                .map(search_digits)
-                .unwrap_or_default();
-            assert_eq!(a.search_digits, want, "{raw}");
+            ("hello", "UA"),
+            ("+999 123 456 789", "UA"),
+        ]
+        .iter()
+        .flat_map(|(r, c)| {
+            [PhoneKind::Mobile, PhoneKind::Work].map(|k| ((*r).to_owned(), (*c).to_owned(), k))
+        })
+        .collect();
+        // Every country and form the demo base writes.
+        for (c, _) in crate::demo::generate(3, 3000, 1_700_000_000_000, "me") {
+            for p in &c.data.phones {
+                cases.push((p.raw.clone(), "UA".into(), p.kind));
+                cases.push((p.raw.clone(), "DE".into(), PhoneKind::Mobile));
+            }
+        }
+        for (raw, c, kind) in &cases {
+            let a = analyze(raw, c, *kind, true, None);
+            let want = check(raw, c, *kind);
+            assert_eq!(a.check.e164, want.e164, "{raw} in {c}");
+            assert_eq!(a.check.error, want.error, "{raw} in {c}");
+            assert_eq!(a.check.is_mobile, want.is_mobile, "{raw} in {c}");
+            // Given the E.164 a check found, the same derived values without the type lookup;
+            // a wrong one is not taken.
+            if let (Some(e), None) = (&want.e164, &want.error) {
+                let b = analyze(raw, c, *kind, true, Some(e));
+                assert_eq!(
+                    (&b.check.e164, &b.check.formatted),
+                    (&a.check.e164, &a.check.formatted)
+                );
+                assert_eq!(b.search_digits, a.search_digits);
+                let c2 = analyze(raw, c, *kind, true, Some("+380000000000"));
+                assert_eq!(c2.check.e164, a.check.e164);
+            }
+            if want.error.is_none() {
+                assert_eq!(a.check.formatted, want.formatted, "{raw} in {c}");
+            }
+            let digits = want.e164.as_deref().map(search_digits).unwrap_or_default();
+            if a.check.error.is_none() {
+                assert_eq!(a.search_digits, digits, "{raw} in {c}");
+            }
             if let Some(e) = &a.check.e164 {
-                assert_eq!(a.check.formatted.as_deref(), Some(display(e).as_str()));
+                assert_eq!(want.formatted.as_deref(), Some(display(e).as_str()));
             }
         }
     }

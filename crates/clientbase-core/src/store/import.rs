@@ -23,10 +23,14 @@
 //! merge-join over `client_keys` (both sides sorted), against a small import by index lookups.
 //!
 //! # Speed
-//! Validation parses each phone once (`phone::analyze`: the check, the E.164, the display form and
-//! the search digits) and runs on two threads; the search index of an import into an empty base
-//! is built on another thread while the rows are written (as a demo load does); a large import
-//! into a non-empty base rebuilds the index after the commit, a small one upserts.
+//! Every phone is parsed once (`phone::analyze`: the check, the E.164, the display form and the
+//! search digits), all phones of the import in country order on one thread (the `phonenumber`
+//! crate serialises its pattern cache); a phone that arrives with the E.164 its converter found
+//! (the import crate checks every number with `phone::check`'s rules) skips the type lookup when
+//! the parse agrees. The rest of validation runs on two threads. The search index of an import
+//! into an empty base is built on another thread while the rows are written (as a demo load
+//! does); a large import into a non-empty base rebuilds the index after the commit, a small one
+//! upserts.
 
 use super::rows::{self, Derived};
 use super::{bulk, catalog, clients, docs, merge, new_id, now_rfc3339, save_clock, Store};
@@ -37,7 +41,6 @@ use crate::{phone, validate};
 use clientbase_search::{Index, NameKeys, SearchDoc};
 use rusqlite::Connection;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// One converted row of a file.
@@ -45,6 +48,9 @@ use std::sync::{Arc, Mutex};
 pub struct ImportRow {
     /// The row number in the file (reported back in the summary; decisions name rows by it).
     pub line: u32,
+    /// Validated again here. A phone's `e164`, when set, is taken as the converter's finding with
+    /// `phone::check`'s rules (valid, of its kind) if parsing `raw` gives the same E.164; a phone
+    /// without one is checked in full.
     pub input: ClientInput,
     /// Values for custom fields that do not exist yet, by field name: the import creates a text
     /// field of that name (or uses the existing one with that name) in the same transaction.
@@ -79,6 +85,9 @@ pub struct RowCheck {
 const UPSERT_MAX: usize = 5_000;
 /// Below this many keys to look up, the base is probed key by key; above, read by a merge-join.
 const PROBE_MAX: usize = 2_000;
+/// Clients a row is reported to match at most (a company name shared by hundreds of clients
+/// would otherwise make every row's comparison quadratic).
+const MAX_MATCHES: usize = 8;
 /// Rows per progress report while checking.
 const CHECK_STEP: usize = 1_024;
 
@@ -147,7 +156,7 @@ impl Store {
         let cats = category_ids(&self.conn)?;
         let country = self.settings.default_country.as_str();
         let mut out = Vec::with_capacity(rows.len());
-        let prepared: Vec<_> = rows
+        let inputs: Vec<ClientInput> = rows
             .iter()
             .map(|r| {
                 let mut input = r.input.clone();
@@ -160,9 +169,11 @@ impl Store {
                             .or_insert_with(|| CustomValue::Text(r.new_custom[k].clone()));
                     }
                 }
-                prepare_row(input, country, &defs, &cats)
+                input
             })
             .collect();
+        let prepared =
+            prepare_all(inputs, country, &defs, &cats, &mut |_| true).expect("not cancelled");
         let mut base = BaseKeys::read(&self.conn, &prepared)?;
         let mut seen: HashMap<String, (u32, String)> = HashMap::new();
         for (row, p) in rows.iter().zip(prepared) {
@@ -173,12 +184,12 @@ impl Store {
                 }),
                 Ok((input, dv)) => {
                     let mut matches = Vec::new();
-                    for (reason, key, value) in ordered_keys(&dv, &input) {
+                    for (reason, key) in ordered_keys(&dv, &input) {
                         if let Some((line, name)) = seen.get(&key) {
                             if !matches.iter().any(|m: &ImportMatch| m.line == Some(*line)) {
                                 matches.push(ImportMatch {
                                     reason,
-                                    value: value.clone(),
+                                    value: shown(&key, reason, &input),
                                     client_id: None,
                                     line: Some(*line),
                                     name: name.clone(),
@@ -186,13 +197,14 @@ impl Store {
                             }
                         }
                         for id in base.lookup(&key)? {
-                            if !matches
-                                .iter()
-                                .any(|m| m.client_id.as_deref() == Some(id.as_str()))
+                            if matches.len() < MAX_MATCHES
+                                && !matches
+                                    .iter()
+                                    .any(|m| m.client_id.as_deref() == Some(id.as_str()))
                             {
                                 matches.push(ImportMatch {
                                     reason,
-                                    value: value.clone(),
+                                    value: shown(&key, reason, &input),
                                     client_id: Some(id),
                                     line: None,
                                     name: String::new(),
@@ -201,14 +213,8 @@ impl Store {
                         }
                     }
                     let name = rows::display_name(&input);
-                    for (_, key, _) in ordered_keys(&dv, &input) {
+                    for (_, key) in ordered_keys(&dv, &input) {
                         seen.entry(key).or_insert_with(|| (row.line, name.clone()));
-                    }
-                    for m in matches
-                        .iter_mut()
-                        .filter(|m| m.reason == DuplicateReason::Name)
-                    {
-                        m.value = name.clone();
                     }
                     out.push(RowCheck {
                         fields: Vec::new(),
@@ -364,21 +370,78 @@ fn same_name(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
-/// Tidies and validates a row (phones parsed once each), fills the E.164s and derives the stored
-/// values: what `prepare_input` + `rows::derive` give, faster.
+/// The phones of a tidied row in validation order (the client's, then each contact person's) and
+/// whether each is the client's own.
+fn phones_of(input: &ClientInput) -> impl Iterator<Item = (&Phone, bool)> {
+    input.phones.iter().map(|p| (p, true)).chain(
+        input
+            .contacts
+            .iter()
+            .flat_map(|c| c.phones.iter().map(|p| (p, false))),
+    )
+}
+
+/// Checks every phone of the (tidied) rows once, by country (see `phone::analyze`), on this
+/// thread; `progress(phones done, phones)` every few thousand (false: stop, `None`).
+fn analyze_phones(
+    inputs: &[ClientInput],
+    country: &str,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Option<Vec<Vec<phone::Analysis>>> {
+    // (row, phone, the phone, whether its display form may be the list's): the client's first
+    // phone with an E.164 is shown in the list; without E.164s given, any of the client's may be.
+    let mut all: Vec<(usize, usize, &Phone, bool)> = Vec::new();
+    for (r, input) in inputs.iter().enumerate() {
+        let first_checked = input.phones.iter().position(|p| p.e164.is_some());
+        for (k, (p, own)) in phones_of(input).enumerate() {
+            let display = own && (p.e164.is_none() || Some(k) == first_checked);
+            all.push((r, k, p, display));
+        }
+    }
+    all.sort_by_cached_key(|(_, _, p, _)| phone::sort_key(&p.raw));
+    let mut out: Vec<Vec<Option<phone::Analysis>>> = inputs
+        .iter()
+        .map(|i| (0..phones_of(i).count()).map(|_| None).collect())
+        .collect();
+    let n = all.len();
+    for (i, (r, k, p, own)) in all.into_iter().enumerate() {
+        if i % (4 * CHECK_STEP) == 0 && !progress(i, n) {
+            return None;
+        }
+        out[r][k] = Some(phone::analyze(
+            &p.raw,
+            country,
+            p.kind,
+            own,
+            p.e164.as_deref(),
+        ));
+    }
+    Some(
+        out.into_iter()
+            .map(|v| {
+                v.into_iter()
+                    .map(|a| a.expect("every phone analysed"))
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+/// Validates a tidied row with its phones' analyses (in [`phones_of`] order), fills the E.164s
+/// and derives the stored values: what `prepare_input` + `rows::derive` give.
 pub(crate) fn prepare_row(
     mut input: ClientInput,
+    analyses: Vec<phone::Analysis>,
     country: &str,
     defs: &[CustomFieldDef],
     categories: &HashSet<String>,
 ) -> Result<(ClientInput, Derived), Vec<FieldError>> {
-    validate::tidy(&mut input);
-    let mut checks: Vec<phone::Analysis> = Vec::new();
+    let mut checks = analyses.iter();
     let mut errs = validate::validate_with(&input, defs, &mut |raw, kind| {
-        let a = phone::analyze(raw, country, kind);
-        let c = a.check.clone();
-        checks.push(a);
-        c
+        checks
+            .next()
+            .map(|a| a.check.clone())
+            .unwrap_or_else(|| phone::check(raw, country, kind))
     });
     if let Some(cat) = &input.category_id {
         if !categories.contains(cat) {
@@ -388,22 +451,8 @@ pub(crate) fn prepare_row(
     if !errs.is_empty() {
         return Err(errs);
     }
-    let n_phones =
-        input.phones.len() + input.contacts.iter().map(|c| c.phones.len()).sum::<usize>();
-    if checks.len() != n_phones {
-        // Not reached (validation checks every phone once, in this order); the slow path is right.
-        for p in input
-            .phones
-            .iter_mut()
-            .chain(input.contacts.iter_mut().flat_map(|c| c.phones.iter_mut()))
-        {
-            p.e164 = phone::to_e164(&p.raw, country);
-        }
-        let dv = rows::derive(&input);
-        return Ok((input, dv));
-    }
     let mut dv = rows::derive_base(&input);
-    let mut checks = checks.into_iter();
+    let mut analyses = analyses.into_iter();
     let n_client = input.phones.len();
     for (i, p) in input
         .phones
@@ -411,11 +460,13 @@ pub(crate) fn prepare_row(
         .chain(input.contacts.iter_mut().flat_map(|c| c.phones.iter_mut()))
         .enumerate()
     {
-        let a = checks.next().expect("one check per phone");
+        let a = analyses
+            .next()
+            .unwrap_or_else(|| phone::analyze(&p.raw, country, p.kind, true, None));
         p.e164 = a.check.e164;
         if let Some(e) = &p.e164 {
             if i < n_client && dv.phone_display.is_none() {
-                dv.phone_display = a.check.formatted;
+                dv.phone_display = Some(a.check.formatted.unwrap_or_else(|| phone::display(e)));
             }
             if !dv.e164s.contains(e) {
                 dv.e164s.push(e.clone());
@@ -428,65 +479,45 @@ pub(crate) fn prepare_row(
 
 type Prepared = Result<(ClientInput, Derived), Vec<FieldError>>;
 
-/// [`prepare_row`] over every row, on two threads for large imports; `progress(rows done)` is
-/// asked every [`CHECK_STEP`] rows of the calling thread's half (false: stop, `None`).
+/// Tidies, checks the phones (by country, one thread), then validates and derives every row (two
+/// threads for large imports). `progress(done, total)` in rows while the phones are checked.
 fn prepare_all(
-    inputs: Vec<ClientInput>,
+    mut inputs: Vec<ClientInput>,
     country: &str,
     defs: &[CustomFieldDef],
     cats: &HashSet<String>,
     progress: &mut dyn FnMut(usize) -> bool,
 ) -> Option<Vec<Prepared>> {
-    let n = inputs.len();
-    let stop = AtomicBool::new(false);
-    if n < 2 * CHECK_STEP {
-        return prepare_part(inputs, country, defs, cats, &stop, Some(progress));
+    for i in &mut inputs {
+        validate::tidy(i);
     }
-    let mut first = inputs;
-    let second = first.split_off(n / 2);
-    let (a, b) = std::thread::scope(|s| {
-        let stop = &stop;
-        let h = s.spawn(move || prepare_part(second, country, defs, cats, stop, None));
-        let a = prepare_part(first, country, defs, cats, stop, Some(progress));
-        if a.is_none() {
-            stop.store(true, Ordering::Relaxed);
-        }
-        (a, h.join().expect("validation thread"))
+    let rows = inputs.len();
+    let analyses = analyze_phones(&inputs, country, &mut |done, n| {
+        progress((done * rows).checked_div(n).unwrap_or(rows))
+    })?;
+
+    let run = |part: Vec<(ClientInput, Vec<phone::Analysis>)>| -> Vec<Prepared> {
+        part.into_iter()
+            .map(|(input, a)| prepare_row(input, a, country, defs, cats))
+            .collect()
+    };
+    let mut work: Vec<(ClientInput, Vec<phone::Analysis>)> =
+        inputs.into_iter().zip(analyses).collect();
+    if rows < 2 * CHECK_STEP {
+        return Some(run(work));
+    }
+    let second = work.split_off(rows / 2);
+    let (mut a, b) = std::thread::scope(|s| {
+        let h = s.spawn(|| run(second));
+        (run(work), h.join().expect("validation thread"))
     });
-    let mut a = a?;
-    a.extend(b?);
-    Some(a)
+    a.extend(b);
+    progress(rows).then_some(a)
 }
 
-fn prepare_part(
-    part: Vec<ClientInput>,
-    country: &str,
-    defs: &[CustomFieldDef],
-    cats: &HashSet<String>,
-    stop: &AtomicBool,
-    mut report: Option<&mut dyn FnMut(usize) -> bool>,
-) -> Option<Vec<Prepared>> {
-    let mut out: Vec<Prepared> = Vec::with_capacity(part.len());
-    for (i, input) in part.into_iter().enumerate() {
-        if i % CHECK_STEP == 0 {
-            if let Some(r) = report.as_mut() {
-                // Both halves advance alike: this half's count twice is the rows done.
-                if !r(i * 2) {
-                    stop.store(true, Ordering::Relaxed);
-                }
-            }
-            if stop.load(Ordering::Relaxed) {
-                return None;
-            }
-        }
-        out.push(prepare_row(input, country, defs, cats));
-    }
-    Some(out)
-}
-
-/// A row's lookup keys, phones first, then e-mails, then the name: (reason, key, shown value).
-fn ordered_keys(dv: &Derived, input: &ClientInput) -> Vec<(DuplicateReason, String, String)> {
-    let mut keys: Vec<(DuplicateReason, String, String)> = rows::lookup_keys(dv, input)
+/// A row's lookup keys, phones first, then e-mails, then the name.
+fn ordered_keys(dv: &Derived, input: &ClientInput) -> Vec<(DuplicateReason, String)> {
+    let mut keys: Vec<(DuplicateReason, String)> = rows::lookup_keys(dv, input)
         .into_iter()
         .map(|k| {
             let reason = match &k[..2] {
@@ -494,16 +525,23 @@ fn ordered_keys(dv: &Derived, input: &ClientInput) -> Vec<(DuplicateReason, Stri
                 "e:" => DuplicateReason::Email,
                 _ => DuplicateReason::Name,
             };
-            let value = k[2..].to_owned();
-            (reason, k, value)
+            (reason, k)
         })
         .collect();
-    keys.sort_by_key(|(r, _, _)| match r {
+    keys.sort_by_key(|(r, _)| match r {
         DuplicateReason::Phone => 0,
         DuplicateReason::Email => 1,
         DuplicateReason::Name => 2,
     });
     keys
+}
+
+/// What a match shows of the key: the E.164 or e-mail (the row's display name for a name key).
+fn shown(key: &str, reason: DuplicateReason, input: &ClientInput) -> String {
+    match reason {
+        DuplicateReason::Name => rows::display_name(input),
+        _ => key[2..].to_owned(),
+    }
 }
 
 /// The live clients of the base by lookup key, for the keys an import needs.
@@ -569,12 +607,17 @@ impl<'c> BaseKeys<'c> {
         Ok(BaseKeys::Read(found))
     }
 
+    /// The first [`MAX_MATCHES`] live clients with `key`.
     fn lookup(&mut self, key: &str) -> Result<Vec<String>, StoreError> {
         Ok(match self {
             BaseKeys::Empty => Vec::new(),
-            BaseKeys::Read(m) => m.get(key).cloned().unwrap_or_default(),
+            BaseKeys::Read(m) => m
+                .get(key)
+                .map(|ids| ids.iter().take(MAX_MATCHES).cloned().collect())
+                .unwrap_or_default(),
             BaseKeys::Probe(st) => st
                 .query_map([key], |r| r.get::<_, String>(0))?
+                .take(MAX_MATCHES)
                 .collect::<Result<_, _>>()?,
         })
     }
@@ -764,9 +807,9 @@ fn import_in(
             }
         };
         let keys = ordered_keys(&dv, &input);
-        // Every distinct target, in key priority order: (target, reason, shown value).
-        let mut matches: Vec<(Target, DuplicateReason, String)> = Vec::new();
-        for (reason, key, value) in &keys {
+        // Every distinct target, in key priority order: (target, reason, index of the key).
+        let mut matches: Vec<(Target, DuplicateReason, usize)> = Vec::new();
+        for (k, (reason, key)) in keys.iter().enumerate() {
             let found: Vec<Target> = match in_file.get(key) {
                 Some(t) => vec![t.clone()],
                 None => base
@@ -776,8 +819,8 @@ fn import_in(
                     .collect(),
             };
             for t in found {
-                if !matches.iter().any(|(m, _, _)| *m == t) {
-                    matches.push((t, *reason, value.clone()));
+                if matches.len() < MAX_MATCHES && !matches.iter().any(|(m, _, _)| *m == t) {
+                    matches.push((t, *reason, k));
                 }
             }
         }
@@ -796,13 +839,9 @@ fn import_in(
                 })
             })
             .unwrap_or(0);
-        let matched = matches.get(target).map(|(t, reason, value)| ImportMatch {
+        let matched = matches.get(target).map(|(t, reason, k)| ImportMatch {
             reason: *reason,
-            value: if *reason == DuplicateReason::Name {
-                rows::display_name(&input)
-            } else {
-                value.clone()
-            },
+            value: shown(&keys[*k].1, *reason, &input),
             client_id: Some(match t {
                 Target::Existing(id) => id.clone(),
                 Target::New(n) => news[*n].id.clone(),
@@ -830,7 +869,7 @@ fn import_in(
             }
             DuplicateAction::New => {
                 let t = Target::New(news.len());
-                for (_, key, _) in keys {
+                for (_, key) in keys {
                     in_file.entry(key).or_insert_with(|| t.clone());
                 }
                 news.push(NewClient {
@@ -865,7 +904,7 @@ fn import_in(
                         id.clone()
                     }
                 };
-                for (_, key, _) in keys {
+                for (_, key) in keys {
                     in_file.entry(key).or_insert_with(|| t.clone());
                 }
                 n_merged += 1;
@@ -1014,25 +1053,31 @@ mod tests {
     #[test]
     fn prepared_rows_derive_what_the_slow_path_derives() {
         let cats: HashSet<String> = HashSet::new();
-        for (c, _) in crate::demo::generate(11, 400, 1_700_000_000_000, "me") {
-            let mut input = c.data.clone();
-            input.category_id = None;
-            for p in input
-                .phones
-                .iter_mut()
-                .chain(input.contacts.iter_mut().flat_map(|c| c.phones.iter_mut()))
-            {
-                p.e164 = None;
-            }
-            let (got, dv) = prepare_row(input, "UA", &[], &cats).expect("demo rows are valid");
-            let want = rows::derive(&got);
-            assert_eq!(dv.phone_display, want.phone_display);
-            assert_eq!(dv.phone_digits, want.phone_digits);
-            assert_eq!(dv.e164s, want.e164s);
-            assert_eq!(dv.search_extra, want.search_extra);
-            assert_eq!(dv.name_key, want.name_key);
-            for (a, b) in got.phones.iter().zip(&c.data.phones) {
-                assert_eq!(a.e164, b.e164);
+        // Phones without E.164 (checked in full) and with the converter's (type lookup skipped).
+        for keep_e164 in [false, true] {
+            for (c, _) in crate::demo::generate(11, 400, 1_700_000_000_000, "me") {
+                let mut input = c.data.clone();
+                input.category_id = None;
+                if !keep_e164 {
+                    for p in input
+                        .phones
+                        .iter_mut()
+                        .chain(input.contacts.iter_mut().flat_map(|c| c.phones.iter_mut()))
+                    {
+                        p.e164 = None;
+                    }
+                }
+                let mut v = prepare_all(vec![input], "UA", &[], &cats, &mut |_| true).unwrap();
+                let (got, dv) = v.pop().unwrap().expect("demo rows are valid");
+                let want = rows::derive(&got);
+                assert_eq!(dv.phone_display, want.phone_display);
+                assert_eq!(dv.phone_digits, want.phone_digits);
+                assert_eq!(dv.e164s, want.e164s);
+                assert_eq!(dv.search_extra, want.search_extra);
+                assert_eq!(dv.name_key, want.name_key);
+                for (a, b) in got.phones.iter().zip(&c.data.phones) {
+                    assert_eq!(a.e164, b.e164);
+                }
             }
         }
     }

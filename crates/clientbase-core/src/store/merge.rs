@@ -25,6 +25,8 @@ const MAX_GROUPS: u32 = 200;
 const DEFAULT_GROUPS: u32 = 50;
 /// Clients listed per group at most.
 const GROUP_CLIENTS: usize = 50;
+/// Shared keys listed per group at most.
+const GROUP_KEYS: usize = 100;
 
 fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
@@ -576,29 +578,38 @@ impl Store {
                     clients.push(d.payload);
                 }
             }
-            let keys = keys
-                .into_iter()
-                .map(|r| {
-                    let (k, client_ids) = &runs[r];
-                    let (reason, value) = match &k[..2] {
-                        "p:" => (DuplicateReason::Phone, k[2..].to_owned()),
-                        "e:" => (DuplicateReason::Email, k[2..].to_owned()),
-                        _ => (
-                            DuplicateReason::Name,
-                            clients
-                                .iter()
-                                .find(|c| client_ids.contains(&c.id))
-                                .map(|c| c.display_name.clone())
+            let mut out_keys = Vec::with_capacity(keys.len());
+            for r in keys {
+                let (k, client_ids) = &runs[r];
+                let (reason, value) = match &k[..2] {
+                    "p:" => (DuplicateReason::Phone, k[2..].to_owned()),
+                    "e:" => (DuplicateReason::Email, k[2..].to_owned()),
+                    _ => {
+                        let listed = clients
+                            .iter()
+                            .find(|c| client_ids.contains(&c.id))
+                            .map(|c| c.display_name.clone());
+                        let name = match listed {
+                            Some(n) => n,
+                            None => docs::load_docs(&self.conn, "c.id = ?1", [&client_ids[0]])?
+                                .into_iter()
+                                .next()
+                                .map(|d| d.payload.display_name)
                                 .unwrap_or_default(),
-                        ),
-                    };
-                    DuplicateKey {
-                        reason,
-                        value,
-                        client_ids: client_ids.clone(),
+                        };
+                        (DuplicateReason::Name, name)
                     }
-                })
-                .collect();
+                };
+                out_keys.push(DuplicateKey {
+                    reason,
+                    value,
+                    client_ids: client_ids.clone(),
+                });
+            }
+            // Phones and e-mails first; a group chained through many keys lists 100 of them.
+            out_keys.sort_by_key(|k| k.reason == DuplicateReason::Name);
+            out_keys.truncate(GROUP_KEYS);
+            let keys = out_keys;
             out.push(DuplicateGroup {
                 size: ids.len() as u32,
                 clients,

@@ -11,6 +11,6 @@ export type DuplicateGroup = {
  */
 clients: Array<ClientSummary>, size: number, 
 /**
- * What they share.
+ * What they share (phones and e-mails first; at most 100).
  */
 keys: Array<DuplicateKey>, };

@@ -669,3 +669,46 @@ fn preview_checks_report_codes_and_matches_without_writing() {
     assert_eq!(checks[3].matches[0].client_id, None);
     assert_eq!(snapshot(&mut store), before);
 }
+
+#[test]
+fn a_background_import_follows_a_language_changed_after_it_started() {
+    let (_dir, mut store) = open();
+    store.create_client(person("Name", "Zed", "")).unwrap();
+    let mut writer = store.background_writer().unwrap();
+    // Russian collation puts Cyrillic before Latin (English: after).
+    let mut s = store.settings().clone();
+    s.language = "ru".into();
+    store.set_settings(s).unwrap();
+    let mut rows = people_from(3000, "Alpha", 10_000);
+    rows.extend(people_from(3000, "Бета", 20_000));
+    let job =
+        std::thread::spawn(move || writer.import_clients(rows, &ImportPolicy::default(), &mut go));
+    assert_eq!(job.join().unwrap().unwrap().added, 6000);
+    let page = store
+        .list_clients(&ListQuery {
+            limit: 5,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(
+        page.rows[0].display_name.starts_with("Бета"),
+        "{:?}",
+        page.rows[0]
+    );
+    assert_eq!(store.list_from_name_order(0, 5).unwrap(), page);
+    let path = store.path().to_owned();
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    // Reopened: name_order was valid (not rebuilt) and agrees with the index.
+    assert_eq!(store.list_from_name_order(0, 5).unwrap(), page);
+    store.wait_for_index().unwrap();
+    assert_eq!(
+        store
+            .list_clients(&ListQuery {
+                limit: 5,
+                ..Default::default()
+            })
+            .unwrap(),
+        page
+    );
+}

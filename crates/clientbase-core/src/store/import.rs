@@ -39,7 +39,7 @@ use crate::hlc::Hlc;
 use crate::model::*;
 use crate::{phone, validate};
 use clientbase_search::{Index, NameKeys, SearchDoc};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
@@ -334,8 +334,15 @@ impl BackgroundWriter {
                 let tx = self.conn.transaction()?;
                 let seq = last_seq(&tx)?;
                 let docs = docs::load_docs(&tx, "c.deleted_at IS NULL", [])?;
+                let language: Option<String> = tx
+                    .query_row(
+                        "SELECT value FROM settings WHERE key = 'language'",
+                        [],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
                 drop(tx);
-                let mut index = Index::new(&self.locale);
+                let mut index = Index::new(super::index_locale(&language.unwrap_or_default()));
                 index.bulk_load(docs);
                 IndexUpdate::Replace(Box::new(index), seq)
             }
@@ -719,6 +726,26 @@ fn import_in(
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let now = now_rfc3339(hlc.wall_ms());
     let owner = hlc.device().to_owned();
+    // A background writer's settings were read when its job started: the ones in force now (a
+    // language or country changed meanwhile) are in the base.
+    let setting = |key: &str| -> Result<Option<String>, StoreError> {
+        Ok(tx
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    };
+    let country_now = setting("default_country")?.unwrap_or_else(|| country.to_owned());
+    let country = country_now.as_str();
+    let locale_now = super::index_locale(&setting("language")?.unwrap_or_default()).to_owned();
+    let own_keys;
+    let name_keys = if locale_now == locale {
+        name_keys
+    } else {
+        own_keys = NameKeys::new(&locale_now);
+        &own_keys
+    };
+    let locale = locale_now.as_str();
 
     // Custom fields the rows name but the base does not have: created here (text fields).
     let mut defs = catalog::read_custom_fields(&tx)?;

@@ -35,6 +35,11 @@ import type { TaskInput } from './bindings/TaskInput';
 import type { TaskPage } from './bindings/TaskPage';
 import type { TaskQuery } from './bindings/TaskQuery';
 import type { Today } from './bindings/Today';
+import type { ImportPreview } from './bindings/ImportPreview';
+import type { ImportJobStatus } from './bindings/ImportJobStatus';
+import type { ExportFile } from './bindings/ExportFile';
+import type { BackupInfo } from './bindings/BackupInfo';
+import type { BackupSettings } from './bindings/BackupSettings';
 
 export type { ApiError };
 
@@ -153,7 +158,51 @@ export const api = {
     call<GreetingAction[]>('greeting_actions', { client, contact: contact ?? null, text }),
   congratulate: (client: string, text: string, channel: Channel | null, contact?: string) =>
     call<Congratulation>('congratulate', { client, contact: contact ?? null, channel, text }),
+
+  // Files (issue 4): `data` is the file's bytes as base64.
+  importPreview: (name: string, data: string, mapping?: (string | null)[]) =>
+    call<ImportPreview>('import_preview', mapping ? { name, data, mapping } : { name, data }),
+  importStart: (name: string, data: string, mapping: (string | null)[], policy: 'skip' | 'merge' | 'new') =>
+    call<number>('import_start', { name, data, mapping, policy }),
+  importStatus: (job: number) => call<ImportJobStatus>('import_status', { job }),
+  importCancel: (job: number) => call<ImportJobStatus>('import_cancel', { job }),
+  importReport: (job: number) => call<ExportFile>('import_report', { job }),
+  exportClients: (format: string, query?: ListQuery) =>
+    call<ExportFile>('export_clients', query ? { query, format } : { format }),
+  listBackups: () => call<BackupInfo[]>('list_backups'),
+  backupNow: () => call<BackupInfo>('backup_now'),
+  restoreBackup: (path: string) => call<unknown>('restore_backup', { path }),
+  getBackupSettings: () => call<BackupSettings>('get_backup_settings'),
+  setBackupSettings: (settings: BackupSettings) => call<BackupSettings>('set_backup_settings', { settings }),
 };
+
+/** Saves a file the core produced: an <a download> of a Blob made from its base64. */
+export function saveFile(f: ExportFile): void {
+  const bin = atob(f.data);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const url = URL.createObjectURL(new Blob([bytes], { type: f.mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = f.file_name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+/** Reads a picked file as base64. */
+export function readFileBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => {
+      const s = String(r.result);
+      resolve(s.slice(s.indexOf(',') + 1));
+    };
+    r.onerror = () => reject(r.error);
+    r.readAsDataURL(file);
+  });
+}
 
 /**
  * Opens a contact URL (tel:, sms:, mailto:, https://wa.me/…, viber://…) with the system handler.

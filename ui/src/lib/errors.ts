@@ -14,6 +14,29 @@ const API_CODES: Record<string, TextKey> = {
   bad_request: 'err_bad_request',
   internal: 'err_internal',
   unreachable: 'err_unreachable',
+  backup_failed: 'err_backup_failed',
+  cancelled: 'imp_cancelled',
+  export_failed: 'err_export_failed',
+  empty_file: 'err_empty_file',
+  file_too_large: 'err_file_too_large',
+  unknown_format: 'err_unknown_format',
+  workbook_unreadable: 'err_workbook_unreadable',
+  workbook_encrypted: 'err_workbook_encrypted',
+  too_many_cells: 'err_file_too_large',
+  no_sheets: 'err_no_sheets',
+  sheet_not_found: 'err_no_sheets',
+  unknown_encoding: 'err_unknown_encoding',
+  encoding_mismatch: 'err_unknown_encoding',
+  vcard_malformed: 'err_vcard_malformed',
+  no_vcard: 'err_vcard_malformed',
+  wrong_kind: 'err_unknown_format',
+};
+
+const BACKUP_REASONS: Record<string, TextKey> = {
+  not_sqlite: 'err_backup_not_sqlite',
+  corrupt: 'err_backup_corrupt',
+  schema_too_new: 'err_backup_schema_too_new',
+  not_clientbase: 'err_backup_not_clientbase',
 };
 
 const FIELD_CODES: Record<string, TextKey> = {
@@ -48,10 +71,14 @@ const FIELD_CODES: Record<string, TextKey> = {
 
 /** True when the code has its own translation (so the details need not be offered). */
 export function isKnownError(e: ApiError): boolean {
-  return e.code in API_CODES && e.code !== 'internal' && e.code !== 'db';
+  return (e.code in API_CODES || e.code === 'backup_invalid') && e.code !== 'internal' && e.code !== 'db';
 }
 
 export function errorText(e: ApiError): string {
+  if (e.code === 'backup_invalid') {
+    const reason = e.fields?.[0]?.code ?? '';
+    return t(BACKUP_REASONS[reason] ?? 'err_backup_corrupt');
+  }
   const key = API_CODES[e.code];
   return key ? t(key) : t('err_generic');
 }

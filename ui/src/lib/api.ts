@@ -40,6 +40,8 @@ import type { ImportJobStatus } from './bindings/ImportJobStatus';
 import type { ExportFile } from './bindings/ExportFile';
 import type { BackupInfo } from './bindings/BackupInfo';
 import type { BackupSettings } from './bindings/BackupSettings';
+import type { DuplicateGroups } from './bindings/DuplicateGroups';
+import type { MergePreview } from './bindings/MergePreview';
 
 export type { ApiError };
 
@@ -174,6 +176,10 @@ export const api = {
   restoreBackup: (path: string) => call<unknown>('restore_backup', { path }),
   getBackupSettings: () => call<BackupSettings>('get_backup_settings'),
   setBackupSettings: (settings: BackupSettings) => call<BackupSettings>('set_backup_settings', { settings }),
+  duplicateGroups: (limit?: number) => call<DuplicateGroups>('duplicate_groups', limit ? { limit } : {}),
+  mergePreview: (keep: string, others: string[]) => call<MergePreview>('merge_preview', { keep, others }),
+  mergeClients: (keep: string, others: string[], choices: Record<string, string>) =>
+    call<ClientCard>('merge_clients', { keep, others, choices }),
 };
 
 /** Saves a file the core produced: an <a download> of a Blob made from its base64. */

@@ -494,4 +494,12 @@ export const en = {
   bk_restore: "Restore",
   bk_restore_confirm: "Replace the base with the backup of {date}? The current base is saved as a backup first, so you can go back.",
   bk_restored: "The base was restored",
+  dd_title: "Find duplicates",
+  dd_hint: "Cards with the same phone, e-mail or name and company, to merge into one.",
+  dd_find: "Find duplicates",
+  dd_none: "No duplicates found",
+  dd_groups: { one: "{count} group of likely duplicates", other: "{count} groups of likely duplicates" } as PluralForms,
+  dd_keep: "Which card to keep?",
+  dd_merge: { one: "Merge {count} card", other: "Merge {count} cards" } as PluralForms,
+  dd_merged: "Cards merged",
 } satisfies Record<string, string | PluralForms>;

@@ -482,4 +482,12 @@ export const zh: Dict = {
   bk_restore: "恢复",
   bk_restore_confirm: "用 {date} 的备份替换当前数据库？当前数据库会先保存为备份，可随时恢复。",
   bk_restored: "数据库已恢复",
+  dd_title: "查找重复",
+  dd_hint: "电话、邮箱或姓名与公司相同的名片，可合并为一张。",
+  dd_find: "查找重复",
+  dd_none: "未发现重复",
+  dd_groups: { other: "{count} 组疑似重复" },
+  dd_keep: "保留哪张名片？",
+  dd_merge: { other: "合并 {count} 张名片" },
+  dd_merged: "名片已合并",
 };

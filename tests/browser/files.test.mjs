@@ -64,15 +64,19 @@ test('import, export and backups from Settings', { timeout: 180_000 }, async (t)
     await checkLayout();
   });
 
-  await t.test('import with the default policy skips the duplicate row', async () => {
+  await t.test('import: the default policy skips, a per-row choice merges', async () => {
     assert.equal(await page.getByTestId('import-policy').inputValue(), 'skip');
+    // Only the last row (Олена again) is a duplicate; it is merged instead of skipped.
+    assert.equal(await page.getByTestId('import-row-action').count(), 1);
+    await page.getByTestId('import-row-action').selectOption('merge');
     await page.getByTestId('import-start').tap();
     const summary = page.getByTestId('import-summary');
     await summary.waitFor({ timeout: 30_000 });
     await summary.scrollIntoViewIfNeeded();
     await shot(page, 'files-03-summary');
     assert.match(await summary.innerText(), /Added: 3 clients/);
-    assert.match(await summary.innerText(), /Skipped: 1 row/);
+    assert.match(await summary.innerText(), /Merged: 1 row/);
+    assert.match(await summary.innerText(), /Skipped: 0 rows/);
     const stats = await server.api('stats');
     assert.equal(stats.clients, 3);
     await checkLayout();
@@ -102,6 +106,27 @@ test('import, export and backups from Settings', { timeout: 180_000 }, async (t)
     assert.ok(text.includes('Παπαδόπουλος'), 'Greek name in the CSV');
   });
 
+  await t.test('export the current list filter', async () => {
+    await page.locator('nav.bottomnav [data-testid="nav-clients"]').tap();
+    await page.getByTestId('search-input').fill('Ковальчук');
+    await until(async () => (await page.getByText('Παπαδόπουλος').count()) === 0, { what: 'the list to be filtered' });
+    await visible('nav-settings').tap();
+    await page.getByTestId('export-scope').selectOption('current');
+    await page.getByTestId('export-format').selectOption('csv');
+    await page.getByTestId('export-start').scrollIntoViewIfNeeded();
+    await shot(page, 'files-05-export-filtered');
+    await checkLayout();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-start').tap()]);
+    const text = readFileSync(await download.path()).toString('utf-8');
+    assert.ok(text.includes('Ковальчук'));
+    assert.ok(!text.includes('Παπαδόπουλος'), 'only the filtered list is exported');
+    await page.getByTestId('export-scope').selectOption('all');
+    await page.locator('nav.bottomnav [data-testid="nav-clients"]').tap();
+    await page.getByTestId('search-input').fill('');
+    await page.getByText('Παπαδόπουλος').first().waitFor();
+    await visible('nav-settings').tap();
+  });
+
   await t.test('back up now adds a backup to the list', async () => {
     assert.equal(await page.getByTestId('backup-item').count(), 0);
     await page.getByTestId('backup-now').scrollIntoViewIfNeeded();
@@ -109,7 +134,7 @@ test('import, export and backups from Settings', { timeout: 180_000 }, async (t)
     await until(async () => (await page.getByTestId('backup-item').count()) === 1, { what: 'the backup to be listed' });
     assert.equal((await server.api('list_backups')).length, 1);
     await page.getByTestId('backup-item').first().scrollIntoViewIfNeeded();
-    await shot(page, 'files-05-backups');
+    await shot(page, 'files-06-backups');
     await checkLayout();
   });
 
@@ -124,14 +149,14 @@ test('import, export and backups from Settings', { timeout: 180_000 }, async (t)
     await group.getByTestId('dup-keep').first().tap();
     await group.getByTestId('dup-merge').waitFor();
     await group.scrollIntoViewIfNeeded();
-    await shot(page, 'files-06-duplicates');
+    await shot(page, 'files-07-duplicates');
     await checkLayout();
     await group.getByTestId('dup-merge').tap();
     await until(async () => (await server.api('stats')).clients === before - 1, { what: 'the merge' });
     await page.locator('nav.bottomnav [data-testid="nav-clients"]').tap();
     await page.getByText('Doublenko').first().waitFor();
     assert.equal(await page.getByText(/Doublenko/).count(), 1);
-    await shot(page, 'files-07-list-after-merge');
+    await shot(page, 'files-08-list-after-merge');
   });
 
   assert.deepEqual(errors, []);

@@ -42,6 +42,9 @@ import type { BackupInfo } from './bindings/BackupInfo';
 import type { BackupSettings } from './bindings/BackupSettings';
 import type { DuplicateGroups } from './bindings/DuplicateGroups';
 import type { MergePreview } from './bindings/MergePreview';
+import type { DuplicateAction } from './bindings/DuplicateAction';
+import type { ImportOptions } from './bindings/ImportOptions';
+import type { RowDecision } from './bindings/RowDecision';
 
 export type { ApiError };
 
@@ -162,15 +165,21 @@ export const api = {
     call<Congratulation>('congratulate', { client, contact: contact ?? null, channel, text }),
 
   // Files (issue 4): `data` is the file's bytes as base64.
-  importPreview: (name: string, data: string, mapping?: (string | null)[]) =>
-    call<ImportPreview>('import_preview', mapping ? { name, data, mapping } : { name, data }),
-  importStart: (name: string, data: string, mapping: (string | null)[], policy: 'skip' | 'merge' | 'new') =>
-    call<number>('import_start', { name, data, mapping, policy }),
+  importPreview: (name: string, data: string, mapping?: (string | null)[], options?: ImportOptions) =>
+    call<ImportPreview>('import_preview', { name, data, mapping: mapping ?? null, options: options ?? null }),
+  importStart: (
+    name: string,
+    data: string,
+    mapping: (string | null)[],
+    policy: DuplicateAction,
+    decisions: RowDecision[],
+    options?: ImportOptions,
+  ) => call<number>('import_start', { name, data, mapping, policy, decisions, options: options ?? null }),
   importStatus: (job: number) => call<ImportJobStatus>('import_status', { job }),
   importCancel: (job: number) => call<ImportJobStatus>('import_cancel', { job }),
   importReport: (job: number) => call<ExportFile>('import_report', { job }),
-  exportClients: (format: string, query?: ListQuery) =>
-    call<ExportFile>('export_clients', query ? { query, format } : { format }),
+  exportClients: (format: string, query?: Omit<ListQuery, 'offset' | 'limit'>) =>
+    call<ExportFile>('export_clients', query ? { query: { ...query, offset: 0, limit: 0 }, format } : { format }),
   listBackups: () => call<BackupInfo[]>('list_backups'),
   backupNow: () => call<BackupInfo>('backup_now'),
   restoreBackup: (path: string) => call<unknown>('restore_backup', { path }),

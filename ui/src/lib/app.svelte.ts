@@ -10,6 +10,10 @@ import type { Reminder } from './bindings/Reminder';
 import type { Settings } from './bindings/Settings';
 import type { Stats } from './bindings/Stats';
 import type { Today } from './bindings/Today';
+import type { ListQuery } from './bindings/ListQuery';
+
+/** What the client list last showed (text, filters, order): "export the current list" uses it. */
+export const listView = $state<{ query: Omit<ListQuery, 'offset' | 'limit'> | null }>({ query: null });
 import { applyLangSetting, t } from './i18n/index.svelte';
 
 export type Snack = { id: number; text: string; actionLabel?: string; action?: () => void; error?: ApiError };

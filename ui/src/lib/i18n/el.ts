@@ -499,4 +499,5 @@ export const el: Dict = {
   exp_scope: "Πελάτες",
   exp_all: "Όλη η βάση",
   exp_current: "Η τρέχουσα λίστα: {filter}",
+  imp_row: "Γραμμή {n}",
 };

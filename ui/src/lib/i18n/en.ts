@@ -511,4 +511,5 @@ export const en = {
   exp_scope: "Clients",
   exp_all: "The whole base",
   exp_current: "The current list: {filter}",
+  imp_row: "Row {n}",
 } satisfies Record<string, string | PluralForms>;

@@ -509,4 +509,5 @@ export const ru: Dict = {
   exp_scope: "Клиенты",
   exp_all: "Вся база",
   exp_current: "Текущий список: {filter}",
+  imp_row: "Строка {n}",
 };

@@ -509,4 +509,5 @@ export const uk: Dict = {
   exp_scope: "Клієнти",
   exp_all: "Уся база",
   exp_current: "Поточний список: {filter}",
+  imp_row: "Рядок {n}",
 };

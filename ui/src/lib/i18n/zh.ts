@@ -499,4 +499,5 @@ export const zh: Dict = {
   exp_scope: "客户",
   exp_all: "全部客户",
   exp_current: "当前列表：{filter}",
+  imp_row: "第 {n} 行",
 };

@@ -10,6 +10,28 @@
 //! 5-digit counter, device id), so comparing the text compares (clock, device id).
 //!
 //! No I/O, no async, no database: plain functions over plain data.
+//!
+//! # The protocol in brief
+//! - **Login** registers the device (its own `meta.device_id`, the device part of its clocks) for a
+//!   user and returns a short-lived access token and a single-use refresh token.
+//! - **Push** sends the device's change log in `seq` order from `last_seq + 1`. The server checks
+//!   each change ([`merge::check_change`]: clock ≤ 5 min ahead, its own device, a synced table,
+//!   visibility), merges it ([`merge::merge_change`]) and answers per change. A change with
+//!   `seq ≤ last_seq` is a repeat (`superseded`, nothing written); a change after a gap is
+//!   `rejected`/`seq_gap` and NOT consumed; every other rejection is consumed (the queue moves on)
+//!   and kept in the server's conflict log. The device sets its pushed mark to the answer's
+//!   `last_seq` (also when that is lower: the server lost changes in a restore).
+//! - **Pull** returns the entries after the cursor in server-version order; the device merges them
+//!   with the same function and stores the new cursor in the same transaction. A device that had
+//!   changes rejected sends their rows in `refetch` and gets their server image (`reset`) or a
+//!   `remove`. The server may echo a device's own changes (merging them again is a no-op).
+//! - **Server-originated writes** (the owner of a new client, a reassignment) are changes with a
+//!   clock of device [`SERVER_DEVICE`], pulled by every device like any other change.
+//! - **Epochs**: a server restored from a backup gets a new epoch. A pull with a cursor of another
+//!   epoch answers `409 epoch_changed`; the device restarts its cursor at `{new epoch, 0}` (merging
+//!   is idempotent) and re-pushes from the server's `last_seq` for it.
+//! - **Versions**: [`HEADER_PROTOCOL`] and [`HEADER_SCHEMA`] on every request; an older app gets
+//!   `426 update_required`.
 
 pub mod merge;
 pub mod tables;

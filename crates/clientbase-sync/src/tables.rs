@@ -24,73 +24,39 @@ pub struct TableSpec {
 /// The synced tables, parents before children (the order a snapshot is applied in).
 /// `settings` and `meta` are device-local and never sync.
 pub const SYNCED_TABLES: &[TableSpec] = &[
-    TableSpec {
-        name: "categories",
-        kind: TableKind::Mergeable,
-        client_column: None,
-        soft_delete: false,
-    },
-    TableSpec {
-        name: "custom_fields",
-        kind: TableKind::Mergeable,
-        client_column: None,
-        soft_delete: false,
-    },
-    TableSpec {
-        name: "interaction_kinds",
-        kind: TableKind::Mergeable,
-        client_column: None,
-        soft_delete: false,
-    },
-    TableSpec {
-        name: "interaction_outcomes",
-        kind: TableKind::Mergeable,
-        client_column: None,
-        soft_delete: false,
-    },
-    TableSpec {
-        name: "greeting_templates",
-        kind: TableKind::Mergeable,
-        client_column: None,
-        soft_delete: false,
-    },
-    TableSpec {
-        name: "clients",
-        kind: TableKind::Mergeable,
-        client_column: Some("id"),
-        soft_delete: true,
-    },
-    TableSpec {
-        name: "contacts",
-        kind: TableKind::Mergeable,
-        client_column: Some("client_id"),
-        soft_delete: false,
-    },
-    TableSpec {
-        name: "interactions",
-        kind: TableKind::InsertOnly,
-        client_column: Some("client_id"),
-        soft_delete: true,
-    },
-    TableSpec {
-        name: "tasks",
-        kind: TableKind::Mergeable,
-        client_column: Some("client_id"),
-        soft_delete: true,
-    },
-    TableSpec {
-        name: "orders",
-        kind: TableKind::InsertOnly,
-        client_column: Some("client_id"),
-        soft_delete: true,
-    },
-    TableSpec {
-        name: "order_lines",
-        kind: TableKind::InsertOnly,
-        client_column: None,
-        soft_delete: false,
-    },
+    spec("categories", TableKind::Mergeable, None, false),
+    spec("custom_fields", TableKind::Mergeable, None, false),
+    spec("interaction_kinds", TableKind::Mergeable, None, false),
+    spec("interaction_outcomes", TableKind::Mergeable, None, false),
+    spec("greeting_templates", TableKind::Mergeable, None, false),
+    spec("order_statuses", TableKind::Mergeable, None, false),
+    spec("clients", TableKind::Mergeable, Some("id"), true),
+    spec("contacts", TableKind::Mergeable, Some("client_id"), false),
+    spec(
+        "interactions",
+        TableKind::InsertOnly,
+        Some("client_id"),
+        true,
+    ),
+    spec("tasks", TableKind::Mergeable, Some("client_id"), true),
+    // Orders are editable in the app (schema v8 logs `update`s of an order's status, amount, items),
+    // so they merge per field like tasks rather than being insert-only.
+    spec("orders", TableKind::Mergeable, Some("client_id"), true),
 ];
+
+const fn spec(
+    name: &'static str,
+    kind: TableKind,
+    client_column: Option<&'static str>,
+    soft_delete: bool,
+) -> TableSpec {
+    TableSpec {
+        name,
+        kind,
+        client_column,
+        soft_delete,
+    }
+}
 
 /// The spec of a synced table, `None` for a table that does not sync (or is unknown).
 pub fn table_spec(name: &str) -> Option<&'static TableSpec> {

@@ -61,4 +61,6 @@ for dir in "${npm_dirs[@]}"; do
   echo "setup: $dir: npm ci"
   (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 done
+# BG/NBD fit test data (CDNOW sample from the PyPI package lifetimes, MIT): into target/testdata/.
+[[ $mode == all ]] && python3 scripts/fetch_cdnow.py
 echo "setup: done"

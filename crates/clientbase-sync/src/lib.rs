@@ -20,7 +20,8 @@
 //!   `seq ≤ last_seq` is a repeat (`superseded`, nothing written); a change after a gap is
 //!   `rejected`/`seq_gap` and NOT consumed; every other rejection is consumed (the queue moves on)
 //!   and kept in the server's conflict log. The device sets its pushed mark to the answer's
-//!   `last_seq` (also when that is lower: the server lost changes in a restore).
+//!   `last_seq` over the changes the answer covered ([`wire::next_pushed_mark`]; also lower: the
+//!   server lost changes in a restore). A repeat of a rejected change is answered `rejected` again.
 //! - **Pull** returns the entries after the cursor in server-version order; the device merges them
 //!   with the same function and stores the new cursor in the same transaction. A device that had
 //!   changes rejected sends their rows in `refetch` and gets their server image (`reset`) or a

@@ -69,6 +69,9 @@ pub struct Merged {
     pub life_changed: Option<bool>,
     /// The change edited a row that is (and stays) deleted: a delete beat the edit.
     pub while_deleted: bool,
+    /// The life clock moved (also without a visible change, e.g. a delete of a deleted row): the
+    /// merged state changed, so the change is `Applied` and must be passed on.
+    pub life_moved: bool,
 }
 
 impl Merged {
@@ -81,6 +84,7 @@ impl Merged {
             replaced: Vec::new(),
             life_changed: None,
             while_deleted: false,
+            life_moved: false,
         }
     }
     fn rejected(reason: &'static str) -> Self {
@@ -91,7 +95,7 @@ impl Merged {
         }
     }
     fn finish(mut self) -> Self {
-        if !self.won.is_empty() || self.life_changed.is_some() {
+        if !self.won.is_empty() || self.life_moved {
             self.outcome = Outcome::Applied;
         }
         self
@@ -174,6 +178,7 @@ fn merge_life(state: &mut RowState, clock: &str, deleted: bool, m: &mut Merged) 
         let was = state.deleted;
         state.life = Some(clock.to_owned());
         state.deleted = deleted;
+        m.life_moved = true;
         // A later delete of a deleted row only moves the life clock: report real transitions.
         if was != deleted {
             m.life_changed = Some(deleted);

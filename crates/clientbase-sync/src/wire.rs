@@ -154,8 +154,10 @@ pub struct ChangeResult {
     pub reason: Option<String>,
 }
 
-/// The answer to a push. The whole push is one server transaction; a repeated batch answers
-/// `superseded` for the changes already applied and changes nothing.
+/// The answer to a push. The whole push is one server transaction; a repeated change
+/// (`seq ≤ last_seq`) changes nothing and is answered as the first time: `rejected` with its first
+/// reason if it was rejected (the server keeps rejections by device and seq), else `superseded`.
+/// So a device whose answer was lost still learns every rejection when it resends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushResponse {
     /// One result per pushed change, in order.
@@ -168,6 +170,16 @@ pub struct PushResponse {
     pub epoch: String,
     /// The server's wall clock (ms since the Unix epoch), so a device can tell its clock is off.
     pub server_time_ms: i64,
+}
+
+/// The device's new "pushed up to" mark after a push answer: it moves only over the changes the
+/// answer covered (so the device has seen every result, rejections included), and goes down
+/// when the server holds less than the device thought (restored from a backup, or a gap).
+pub fn next_pushed_mark(mark: u64, sent: &[Change], last_seq: u64) -> u64 {
+    match (sent.first(), sent.last()) {
+        (Some(first), Some(last)) if first.seq <= mark + 1 => last_seq.min(last.seq),
+        _ => mark.min(last_seq),
+    }
 }
 
 /// Where a device is in the server's change stream: the server's epoch (changes when it is

@@ -117,8 +117,7 @@ impl Server {
             .collect();
         let start = self.log.partition_point(|(v, _)| *v <= from);
         let mut last_version = from;
-        let mut n = 0;
-        for (v, body) in &self.log[start..] {
+        for (n, (v, body)) in self.log[start..].iter().enumerate() {
             if n >= req.limit as usize && *v != last_version {
                 break;
             }
@@ -127,7 +126,6 @@ impl Server {
                 body: body.clone(),
             });
             last_version = *v;
-            n += 1;
         }
         PullResponse {
             more: last_version < self.version,

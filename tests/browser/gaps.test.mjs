@@ -100,3 +100,73 @@ test('back with a sheet open closes only the sheet; the next back navigates', { 
     await context.close();
   }
 });
+
+const pad = (n) => String(n).padStart(2, '0');
+const localDate = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+const localTime = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+
+test('the Log sheet: when it happened (now by default, another day, never the future)', { timeout: 60_000 }, async () => {
+  const { context, page, errors, tid } = await phonePage();
+  const client = await server.api('create_client', { input: person('Maria', 'Ionescu', { phones: [{ kind: 'mobile', raw: '+380671234567' }] }) });
+  try {
+    await page.goto(`${server.url}#/c/${client.id}`);
+    await tid('client-card').waitFor();
+    // Now, by default.
+    await tid('log-open').tap();
+    await tid('log-sheet').waitFor();
+    assert.equal(await tid('when-now').getAttribute('aria-checked'), 'true');
+    await tid('log-note').fill('Now call');
+    const before = Date.now();
+    await tid('log-save').tap();
+    await tid('log-sheet').waitFor({ state: 'detached' });
+    let log = await server.api('list_interactions', { client: client.id, offset: 0, limit: 10 });
+    assert.equal(log.total, 1);
+    assert.ok(Math.abs(new Date(log.rows[0].at).getTime() - before) < 60_000, log.rows[0].at);
+
+    // Another day: yesterday 09:30.
+    await tid('log-open').tap();
+    await tid('log-sheet').waitFor();
+    await tid('when-day').tap();
+    const y = new Date();
+    y.setDate(y.getDate() - 1);
+    await tid('when-date').fill(localDate(y));
+    await tid('when-day-time').fill('09:30');
+    await tid('when-at').getByText(/Logged for yesterday, 9:30\sAM/).waitFor();
+    await tid('log-note').fill('Met at the fair');
+    await page.getByTestId('log-when').scrollIntoViewIfNeeded();
+    await shot(page, 'gaps-01-log-when');
+    const o = await horizontalOverflow(page);
+    assert.ok(o.scrollWidth <= o.width && o.over.length === 0, JSON.stringify(o));
+    assert.deepEqual(await smallTargets(page), []);
+    await tid('log-save').tap();
+    await tid('log-sheet').waitFor({ state: 'detached' });
+    log = await server.api('list_interactions', { client: client.id, offset: 0, limit: 10 });
+    assert.equal(log.total, 2);
+    const met = log.rows.find((r) => r.note === 'Met at the fair');
+    const at = new Date(met.at);
+    assert.equal(localDate(at), localDate(y));
+    assert.equal(localTime(at), '09:30');
+    // The timeline is newest first: today's call above yesterday's meeting.
+    const entries = tid('timeline-entry');
+    await entries.nth(1).getByText('Met at the fair').waitFor();
+
+    // Earlier today, but a time still to come: refused before it reaches the core.
+    const now = new Date();
+    if (now.getHours() < 23) {
+      await tid('log-open').tap();
+      await tid('log-sheet').waitFor();
+      await tid('when-earlier').tap();
+      await tid('when-time').fill(`${pad(now.getHours() + 1)}:00`);
+      await tid('when-error').getByText('This time is in the future').waitFor();
+      assert.ok(await tid('log-save').isDisabled());
+      await tid('when-time').fill('00:00');
+      await tid('when-error').waitFor({ state: 'detached' });
+      assert.ok(await tid('log-save').isEnabled());
+      await tid('sheet-close').tap();
+      await tid('log-sheet').waitFor({ state: 'detached' });
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

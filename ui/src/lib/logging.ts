@@ -12,6 +12,8 @@ import type { Person } from './sheets.svelte';
 export type LogEntry = {
   person: Person;
   kindId: string;
+  /** When it happened (absent or null = now). */
+  at?: Date | null;
   outcomeId?: string;
   outcomeCode?: string;
   channel?: Channel;
@@ -28,6 +30,7 @@ export async function logEntry(e: LogEntry): Promise<LoggedInteraction> {
   const logged = await api.logInteraction({
     client_id: e.person.clientId,
     contact_id: e.person.contactId,
+    at: e.at ? e.at.toISOString() : undefined,
     kind_id: e.kindId,
     outcome_id: e.outcomeId,
     channel: e.channel,

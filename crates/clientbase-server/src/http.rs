@@ -1,0 +1,362 @@
+//! The HTTP layer: axum routes that check the protocol/schema headers, authenticate, and run the
+//! [`Service`] on tokio's blocking pool. No logic of its own.
+
+use crate::error::ServerError;
+use crate::service::{parse_role, Conflict, Service, Session};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::http::HeaderMap;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use clientbase_sync::{
+    paths, LoginRequest, PullRequest, PushRequest, ReassignRequest, ReassignResponse,
+    RefreshRequest, Role, User, UsersResponse, HEADER_PROTOCOL, HEADER_SCHEMA, PROTOCOL_VERSION,
+    SYNC_SCHEMA_VERSION,
+};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Server-only endpoints (manager tools), beside the protocol's [`paths`].
+pub mod admin_paths {
+    /// `GET ?before=<id>&limit=N`: the conflict log, newest first.
+    pub const CONFLICTS: &str = "/v1/conflicts";
+    /// `POST` [`super::NewUser`] → [`clientbase_sync::User`].
+    pub const ADD_USER: &str = "/v1/users";
+    /// `POST /v1/users/{id}/password` [`super::PasswordBody`].
+    pub const PASSWORD: &str = "/v1/users/{id}/password";
+    /// `POST /v1/users/{id}/disable` [`super::DisableBody`].
+    pub const DISABLE: &str = "/v1/users/{id}/disable";
+    /// `POST /v1/devices/{id}/revoke`.
+    pub const REVOKE: &str = "/v1/devices/{id}/revoke";
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewUser {
+    pub login: String,
+    #[serde(default)]
+    pub name: String,
+    pub role: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PasswordBody {
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DisableBody {
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConflictsResponse {
+    pub conflicts: Vec<Conflict>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ConflictsQuery {
+    before: Option<String>,
+    limit: Option<u32>,
+}
+
+type AppState = Arc<Service>;
+type Res<T> = Result<Json<T>, ServerError>;
+
+fn body<T: DeserializeOwned>(b: &Bytes) -> Result<T, ServerError> {
+    serde_json::from_slice(b).map_err(|e| ServerError::BadRequest(e.to_string()))
+}
+
+fn bearer(h: &HeaderMap) -> Result<String, ServerError> {
+    h.get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned)
+        .ok_or(ServerError::Unauthorized)
+}
+
+/// Runs `f` on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ServerError> + Send + 'static,
+) -> Result<T, ServerError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ServerError::Db(format!("worker: {e}")))?
+}
+
+/// Authenticates, then runs `f` with the session, on the blocking pool.
+async fn authed<T: Send + 'static>(
+    svc: AppState,
+    h: &HeaderMap,
+    f: impl FnOnce(&Service, &Session) -> Result<T, ServerError> + Send + 'static,
+) -> Result<T, ServerError> {
+    let token = bearer(h)?;
+    blocking(move || {
+        let s = svc.authenticate(&token)?;
+        f(&svc, &s)
+    })
+    .await
+}
+
+fn manager(s: &Session) -> Result<(), ServerError> {
+    if s.role.sees_all() {
+        Ok(())
+    } else {
+        Err(ServerError::Forbidden)
+    }
+}
+
+/// A manager may act on reps; an admin on anyone — always within their own company.
+fn may_manage(svc: &Service, s: &Session, user_id: &str) -> Result<User, ServerError> {
+    manager(s)?;
+    let (company, user) = svc.user_find(user_id)?;
+    if company != s.company_id {
+        return Err(ServerError::NotFound("user".into()));
+    }
+    if s.role != Role::Admin && user.role != Role::Rep {
+        return Err(ServerError::Forbidden);
+    }
+    Ok(user)
+}
+
+fn header_num(req: &Request, name: &str) -> Option<u32> {
+    req.headers().get(name)?.to_str().ok()?.trim().parse().ok()
+}
+
+/// Every `/v1` request carries the protocol and schema versions; an app older than the server
+/// supports gets `426 update_required`.
+async fn versions(req: Request, next: Next) -> Response {
+    let (proto, schema) = (
+        header_num(&req, HEADER_PROTOCOL),
+        header_num(&req, HEADER_SCHEMA),
+    );
+    match (proto, schema) {
+        (Some(p), Some(s)) if p >= PROTOCOL_VERSION && s >= SYNC_SCHEMA_VERSION => {
+            if p > PROTOCOL_VERSION {
+                return ServerError::BadRequest(format!(
+                    "the app speaks protocol {p}, this server {PROTOCOL_VERSION}: update the server"
+                ))
+                .into_response();
+            }
+            next.run(req).await
+        }
+        _ => ServerError::UpdateRequired(format!(
+            "this server needs protocol {PROTOCOL_VERSION} and schema {SYNC_SCHEMA_VERSION}"
+        ))
+        .into_response(),
+    }
+}
+
+async fn login(State(svc): State<AppState>, b: Bytes) -> Res<clientbase_sync::LoginResponse> {
+    let req: LoginRequest = body(&b)?;
+    Ok(Json(blocking(move || svc.login(&req)).await?))
+}
+
+async fn refresh(State(svc): State<AppState>, b: Bytes) -> Res<clientbase_sync::LoginResponse> {
+    let req: RefreshRequest = body(&b)?;
+    Ok(Json(blocking(move || svc.refresh(&req)).await?))
+}
+
+async fn logout(State(svc): State<AppState>, h: HeaderMap) -> Res<serde_json::Value> {
+    authed(svc, &h, |svc, s| svc.logout(s)).await?;
+    Ok(Json(serde_json::json!({})))
+}
+
+async fn push(
+    State(svc): State<AppState>,
+    h: HeaderMap,
+    b: Bytes,
+) -> Res<clientbase_sync::PushResponse> {
+    let req: PushRequest = body(&b)?;
+    Ok(Json(
+        authed(svc, &h, move |svc, s| svc.push(s, &req)).await?,
+    ))
+}
+
+async fn pull(
+    State(svc): State<AppState>,
+    h: HeaderMap,
+    b: Bytes,
+) -> Res<clientbase_sync::PullResponse> {
+    let req: PullRequest = body(&b)?;
+    Ok(Json(
+        authed(svc, &h, move |svc, s| svc.pull(s, &req)).await?,
+    ))
+}
+
+async fn users(State(svc): State<AppState>, h: HeaderMap) -> Res<UsersResponse> {
+    let users = authed(svc, &h, |svc, s| {
+        manager(s)?;
+        svc.users(&s.company_id)
+    })
+    .await?;
+    Ok(Json(UsersResponse { users }))
+}
+
+async fn add_user(State(svc): State<AppState>, h: HeaderMap, b: Bytes) -> Res<User> {
+    let req: NewUser = body(&b)?;
+    Ok(Json(
+        authed(svc, &h, move |svc, s| {
+            manager(s)?;
+            let role = parse_role(&req.role)?;
+            if s.role != Role::Admin && role != Role::Rep {
+                return Err(ServerError::Forbidden);
+            }
+            svc.user_add(&s.company_id, &req.login, &req.name, role, &req.password)
+        })
+        .await?,
+    ))
+}
+
+async fn set_password(
+    State(svc): State<AppState>,
+    h: HeaderMap,
+    Path(id): Path<String>,
+    b: Bytes,
+) -> Res<serde_json::Value> {
+    let req: PasswordBody = body(&b)?;
+    authed(svc, &h, move |svc, s| {
+        let u = may_manage(svc, s, &id)?;
+        svc.reset_password(&u.id, &req.password)
+    })
+    .await?;
+    Ok(Json(serde_json::json!({})))
+}
+
+async fn disable(
+    State(svc): State<AppState>,
+    h: HeaderMap,
+    Path(id): Path<String>,
+    b: Bytes,
+) -> Res<serde_json::Value> {
+    let req: DisableBody = body(&b)?;
+    authed(svc, &h, move |svc, s| {
+        let u = may_manage(svc, s, &id)?;
+        svc.set_disabled(&u.id, req.disabled)
+    })
+    .await?;
+    Ok(Json(serde_json::json!({})))
+}
+
+async fn revoke(
+    State(svc): State<AppState>,
+    h: HeaderMap,
+    Path(id): Path<String>,
+) -> Res<serde_json::Value> {
+    authed(svc, &h, move |svc, s| {
+        manager(s)?;
+        svc.revoke_device(&s.company_id, &id)
+    })
+    .await?;
+    Ok(Json(serde_json::json!({})))
+}
+
+async fn reassign(State(svc): State<AppState>, h: HeaderMap, b: Bytes) -> Res<ReassignResponse> {
+    let req: ReassignRequest = body(&b)?;
+    let (clients, version) = authed(svc, &h, move |svc, s| {
+        manager(s)?;
+        svc.reassign(&s.company_id, &req.from, &req.to)
+    })
+    .await?;
+    Ok(Json(ReassignResponse { clients, version }))
+}
+
+async fn conflicts(
+    State(svc): State<AppState>,
+    h: HeaderMap,
+    Query(q): Query<ConflictsQuery>,
+) -> Res<ConflictsResponse> {
+    let conflicts = authed(svc, &h, move |svc, s| {
+        manager(s)?;
+        svc.conflicts(&s.company_id, q.before.as_deref(), q.limit.unwrap_or(100))
+    })
+    .await?;
+    Ok(Json(ConflictsResponse { conflicts }))
+}
+
+async fn not_found() -> ServerError {
+    ServerError::NotFound("endpoint".into())
+}
+
+/// The server's routes.
+pub fn router(svc: Arc<Service>) -> Router {
+    let v1 = Router::new()
+        .route(paths::LOGIN, post(login))
+        .route(paths::REFRESH, post(refresh))
+        .route(paths::LOGOUT, post(logout))
+        .route(paths::PUSH, post(push))
+        .route(paths::PULL, post(pull))
+        .route(paths::USERS, get(users).post(add_user))
+        .route(paths::REASSIGN, post(reassign))
+        .route(admin_paths::CONFLICTS, get(conflicts))
+        .route(admin_paths::PASSWORD, post(set_password))
+        .route(admin_paths::DISABLE, post(disable))
+        .route(admin_paths::REVOKE, post(revoke))
+        .layer(middleware::from_fn(versions));
+    Router::new()
+        .merge(v1)
+        .route("/health", get(|| async { "ok" }))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+        .with_state(svc)
+}
+
+/// TLS certificate and key (PEM files).
+#[derive(Debug, Clone)]
+pub struct Tls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// Binds `addr` (port 0 picks one) and returns the bound address and the serving future.
+/// Plain HTTP is refused on a non-loopback address unless `allow_insecure_http`.
+pub async fn bind(
+    svc: Arc<Service>,
+    addr: SocketAddr,
+    tls: Option<Tls>,
+    allow_insecure_http: bool,
+) -> Result<
+    (
+        SocketAddr,
+        impl std::future::Future<Output = std::io::Result<()>>,
+    ),
+    ServerError,
+> {
+    if tls.is_none() && !addr.ip().is_loopback() && !allow_insecure_http {
+        return Err(ServerError::Config(format!(
+            "refusing plain HTTP on {addr}: give --tls-cert/--tls-key, listen on 127.0.0.1 behind a TLS reverse proxy, or pass --allow-insecure-http"
+        )));
+    }
+    let std_listener = std::net::TcpListener::bind(addr)
+        .map_err(|e| ServerError::Config(format!("bind {addr}: {e}")))?;
+    std_listener
+        .set_nonblocking(true)
+        .map_err(|e| ServerError::Config(e.to_string()))?;
+    let local = std_listener
+        .local_addr()
+        .map_err(|e| ServerError::Config(e.to_string()))?;
+    let app = router(svc);
+    let fut: std::pin::Pin<Box<dyn std::future::Future<Output = std::io::Result<()>> + Send>> =
+        match tls {
+            Some(tls) => {
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                let config =
+                    axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key)
+                        .await
+                        .map_err(|e| ServerError::Config(format!("TLS certificate/key: {e}")))?;
+                let server = axum_server::from_tcp_rustls(std_listener, config);
+                Box::pin(async move { server.serve(app.into_make_service()).await })
+            }
+            None => {
+                let listener = tokio::net::TcpListener::from_std(std_listener)
+                    .map_err(|e| ServerError::Config(e.to_string()))?;
+                Box::pin(async move { axum::serve(listener, app).await })
+            }
+        };
+    Ok((local, fut))
+}

@@ -1,0 +1,1409 @@
+//! The server's logic, written once over [`Conn`]: accounts and tokens, push, pull, reassignment,
+//! the conflict log, epochs. Every method is blocking (the HTTP layer runs it on tokio's blocking
+//! pool) and every write is one transaction.
+
+use crate::auth;
+use crate::db::{tx, Backend, Conn, Mode, Row};
+use crate::error::ServerError;
+use clientbase_sync::{
+    check_change, clock_ms, image_of_state, merge_change, reasons, table_spec, Change,
+    ChangeResult, Cursor, Entry, EntryBody, LoginRequest, LoginResponse, Op, Outcome, PullRequest,
+    PullResponse, PushRequest, PushResponse, RefreshRequest, Role, RowImage, RowState, TableKind,
+    User, SERVER_DEVICE,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+/// Tunables (tests shorten the token lifetime and the lockout).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Lifetime of an access token.
+    pub access_ttl_ms: i64,
+    /// Failed logins in a row before the login is locked.
+    pub max_failed_logins: i64,
+    /// How long a locked login stays locked (doubled for every further failure, at most a day).
+    pub lockout_ms: i64,
+    /// The most entries a pull page carries (a page may exceed it to finish a version).
+    pub max_pull_limit: u32,
+    /// The most changes one push may carry.
+    pub max_push: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            access_ttl_ms: 15 * 60 * 1000,
+            max_failed_logins: 5,
+            lockout_ms: 5 * 60 * 1000,
+            max_pull_limit: 5000,
+            max_push: 5000,
+        }
+    }
+}
+
+/// Who is calling: the device behind an access token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub company_id: String,
+    pub user_id: String,
+    pub role: Role,
+    pub device_id: String,
+}
+
+/// One entry of the conflict log (`GET /v1/conflicts`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub id: String,
+    pub at_ms: i64,
+    pub user_id: String,
+    pub device_id: String,
+    pub table: String,
+    pub row_id: String,
+    pub client_id: Option<String>,
+    pub field: String,
+    pub value: Value,
+    pub clock: String,
+    pub winner_clock: Option<String>,
+    /// `lost` (an older write arrived after a newer one), `overwritten` (another device's value was
+    /// replaced by a later write), `edited_while_deleted`, or a rejection reason (`not_visible`,
+    /// `clock_skew`, …).
+    pub reason: String,
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+fn role_str(r: Role) -> &'static str {
+    match r {
+        Role::Rep => "rep",
+        Role::Manager => "manager",
+        Role::Admin => "admin",
+    }
+}
+
+pub fn parse_role(s: &str) -> Result<Role, ServerError> {
+    match s {
+        "rep" => Ok(Role::Rep),
+        "manager" => Ok(Role::Manager),
+        "admin" => Ok(Role::Admin),
+        other => Err(ServerError::BadRequest(format!(
+            "unknown role {other:?} (rep, manager, admin)"
+        ))),
+    }
+}
+
+fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// A row loaded for a push or a reassignment.
+#[derive(Debug, Clone)]
+struct Loaded {
+    state: RowState,
+    client_id: Option<String>,
+    owner: Option<String>,
+    exists: bool,
+    dirty: bool,
+}
+
+type RowKey = (String, String);
+
+fn load_row(
+    c: &mut dyn Conn,
+    company: &str,
+    tbl: &str,
+    row_id: &str,
+) -> Result<Loaded, ServerError> {
+    let r = c.query_one(
+        "SELECT client_id, owner, fields, clocks, life, deleted FROM rows WHERE company_id = $1 AND tbl = $2 AND row_id = $3",
+        &[company.into(), tbl.into(), row_id.into()],
+    )?;
+    Ok(match r {
+        Some(r) => loaded_of(&r, 0)?,
+        None => Loaded {
+            state: RowState::default(),
+            client_id: None,
+            owner: None,
+            exists: false,
+            dirty: false,
+        },
+    })
+}
+
+/// A [`Loaded`] from the columns client_id, owner, fields, clocks, life, deleted starting at `at`.
+fn loaded_of(r: &Row, at: usize) -> Result<Loaded, ServerError> {
+    let fields: Map<String, Value> = serde_json::from_str(&r.text(at + 2))?;
+    let clocks: BTreeMap<String, String> = serde_json::from_str(&r.text(at + 3))?;
+    Ok(Loaded {
+        state: RowState {
+            fields,
+            clocks,
+            life: r.opt_text(at + 4),
+            deleted: r.int(at + 5) != 0,
+        },
+        client_id: r.opt_text(at),
+        owner: r.opt_text(at + 1),
+        exists: true,
+        dirty: false,
+    })
+}
+
+fn save_row(
+    c: &mut dyn Conn,
+    company: &str,
+    tbl: &str,
+    row_id: &str,
+    l: &Loaded,
+) -> Result<(), ServerError> {
+    c.exec(
+        "INSERT INTO rows (company_id, tbl, row_id, client_id, owner, fields, clocks, life, deleted) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (company_id, tbl, row_id) DO UPDATE SET client_id = excluded.client_id, owner = excluded.owner, \
+         fields = excluded.fields, clocks = excluded.clocks, life = excluded.life, deleted = excluded.deleted",
+        &[
+            company.into(),
+            tbl.into(),
+            row_id.into(),
+            l.client_id.clone().into(),
+            l.owner.clone().into(),
+            serde_json::to_string(&l.state.fields)?.into(),
+            serde_json::to_string(&l.state.clocks)?.into(),
+            l.state.life.clone().into(),
+            l.state.deleted.into(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Rows touched by one transaction, written back at its end.
+struct RowCache {
+    company: String,
+    rows: HashMap<RowKey, Loaded>,
+}
+
+impl RowCache {
+    fn new(company: &str) -> Self {
+        RowCache {
+            company: company.to_owned(),
+            rows: HashMap::new(),
+        }
+    }
+    fn get(
+        &mut self,
+        c: &mut dyn Conn,
+        tbl: &str,
+        row_id: &str,
+    ) -> Result<&mut Loaded, ServerError> {
+        let key = (tbl.to_owned(), row_id.to_owned());
+        if !self.rows.contains_key(&key) {
+            let l = load_row(c, &self.company, tbl, row_id)?;
+            self.rows.insert(key.clone(), l);
+        }
+        Ok(self.rows.get_mut(&key).expect("just inserted"))
+    }
+    fn flush(&mut self, c: &mut dyn Conn) -> Result<(), ServerError> {
+        for ((tbl, row_id), l) in &self.rows {
+            if l.dirty {
+                save_row(c, &self.company, tbl, row_id, l)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Appends entries of one version to the log.
+struct LogWriter {
+    company: String,
+    version: i64,
+    idx: i64,
+}
+
+impl LogWriter {
+    fn add(
+        &mut self,
+        c: &mut dyn Conn,
+        client_id: Option<&str>,
+        target: Option<&str>,
+        body: &EntryBody,
+    ) -> Result<(), ServerError> {
+        c.exec(
+            "INSERT INTO log (company_id, version, idx, client_id, target_user, body) VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                self.company.as_str().into(),
+                self.version.into(),
+                self.idx.into(),
+                client_id.into(),
+                target.into(),
+                serde_json::to_string(body)?.into(),
+            ],
+        )?;
+        self.idx += 1;
+        Ok(())
+    }
+}
+
+/// Bumps the company's version: the first write of every push/reassignment transaction (its row
+/// lock orders the company's writers, so versions follow commit order).
+fn bump_version(c: &mut dyn Conn, company: &str) -> Result<i64, ServerError> {
+    c.query_one(
+        "UPDATE companies SET version = version + 1 WHERE id = $1 RETURNING version",
+        &[company.into()],
+    )?
+    .map(|r| r.int(0))
+    .ok_or_else(|| ServerError::NotFound("company".into()))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn add_conflict(
+    c: &mut dyn Conn,
+    s: &Session,
+    tbl: &str,
+    row_id: &str,
+    client_id: Option<&str>,
+    field: &str,
+    value: &Value,
+    clock: &str,
+    winner: Option<&str>,
+    reason: &str,
+) -> Result<(), ServerError> {
+    c.exec(
+        "INSERT INTO conflicts (id, company_id, at_ms, user_id, device_id, tbl, row_id, client_id, field, value, clock, winner_clock, reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        &[
+            new_id().into(),
+            s.company_id.as_str().into(),
+            now_ms().into(),
+            s.user_id.as_str().into(),
+            s.device_id.as_str().into(),
+            tbl.into(),
+            row_id.into(),
+            client_id.into(),
+            field.into(),
+            serde_json::to_string(value)?.into(),
+            clock.into(),
+            winner.into(),
+            reason.into(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Logs every field of a rejected change (or `*` = the op for a change without fields).
+fn conflict_whole_change(
+    c: &mut dyn Conn,
+    s: &Session,
+    ch: &Change,
+    client_id: Option<&str>,
+    reason: &str,
+) -> Result<(), ServerError> {
+    if ch.fields.is_empty() {
+        return add_conflict(
+            c,
+            s,
+            &ch.table,
+            &ch.row_id,
+            client_id,
+            "*",
+            &Value::String(ch.op.as_str().into()),
+            &ch.hlc,
+            None,
+            reason,
+        );
+    }
+    for (f, v) in &ch.fields {
+        add_conflict(
+            c, s, &ch.table, &ch.row_id, client_id, f, v, &ch.hlc, None, reason,
+        )?;
+    }
+    Ok(())
+}
+
+fn user_of(r: &Row) -> Result<User, ServerError> {
+    // columns: id, login, name, role, disabled
+    Ok(User {
+        id: r.text(0),
+        login: r.text(1),
+        name: r.text(2),
+        role: parse_role(&r.text(3))?,
+        disabled: r.int(4) != 0,
+    })
+}
+
+/// The server's own hybrid logical clock, for the changes it originates (a new client's owner,
+/// reassignment). Its device part is [`SERVER_DEVICE`].
+#[derive(Debug, Default)]
+struct ServerClock {
+    last: (i64, u32),
+}
+
+impl ServerClock {
+    /// A clock later than the wall clock, every clock it gave before, and `above`.
+    fn tick(&mut self, above: Option<&str>) -> String {
+        let mut next = (now_ms(), 0u32).max((self.last.0, self.last.1 + 1));
+        if let Some(a) = above {
+            if let Some(ms) = clock_ms(a) {
+                let ctr: u32 = a.get(16..21).and_then(|s| s.parse().ok()).unwrap_or(0);
+                next = next.max((ms, ctr + 1));
+            }
+        }
+        if next.1 > 99_999 {
+            next = (next.0 + 1, 0);
+        }
+        self.last = next;
+        format!("{:015}-{:05}-{}", next.0, next.1, SERVER_DEVICE)
+    }
+}
+
+pub struct Service {
+    backend: Arc<dyn Backend>,
+    cfg: Config,
+    epoch: String,
+    clock: Mutex<ServerClock>,
+}
+
+/// Sets a new epoch when the database is marked as a backup (see [`Service::mark_as_backup`]),
+/// creates one on first start; returns the epoch.
+fn ensure_epoch(backend: &dyn Backend) -> Result<String, ServerError> {
+    tx(backend, Mode::Write, |c| {
+        let epoch = c
+            .query_one("SELECT value FROM server_meta WHERE key = 'epoch'", &[])?
+            .map(|r| r.text(0));
+        let restored = c
+            .query_one("SELECT value FROM server_meta WHERE key = 'is_backup'", &[])?
+            .is_some();
+        match epoch {
+            Some(e) if !restored => Ok(e),
+            _ => {
+                let e = new_id();
+                c.exec(
+                    "INSERT INTO server_meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    &[e.as_str().into()],
+                )?;
+                c.exec("DELETE FROM server_meta WHERE key = 'is_backup'", &[])?;
+                if restored {
+                    tracing::warn!("this database is a restored backup: new epoch {e}; devices will re-push what it lacks");
+                }
+                Ok(e)
+            }
+        }
+    })
+}
+
+/// Marks a database as a backup: the server that next opens it starts a new epoch.
+pub fn mark_as_backup(c: &mut dyn Conn) -> Result<(), ServerError> {
+    c.exec(
+        "INSERT INTO server_meta (key, value) VALUES ('is_backup', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        &[],
+    )?;
+    Ok(())
+}
+
+impl Service {
+    pub fn new(backend: Arc<dyn Backend>, cfg: Config) -> Result<Service, ServerError> {
+        let epoch = ensure_epoch(backend.as_ref())?;
+        Ok(Service {
+            backend,
+            cfg,
+            epoch,
+            clock: Mutex::new(ServerClock::default()),
+        })
+    }
+
+    pub fn epoch(&self) -> &str {
+        &self.epoch
+    }
+
+    pub fn backend(&self) -> &dyn Backend {
+        self.backend.as_ref()
+    }
+
+    fn tick(&self, above: Option<&str>) -> String {
+        self.clock
+            .lock()
+            .map(|mut c| c.tick(above))
+            .unwrap_or_default()
+    }
+
+    /// Starts a new epoch now (after restoring a PostgreSQL dump; the SQLite `restore` command
+    /// does it itself). Takes effect at the next start of every server process.
+    pub fn new_epoch(backend: &dyn Backend) -> Result<String, ServerError> {
+        tx(backend, Mode::Write, mark_as_backup)?;
+        ensure_epoch(backend)
+    }
+
+    // ---------------------------------------------------------------- companies and users
+
+    pub fn company_add(&self, name: &str) -> Result<String, ServerError> {
+        let id = new_id();
+        tx(self.backend(), Mode::Write, |c| {
+            c.exec(
+                "INSERT INTO companies (id, name, version, created_ms) VALUES ($1, $2, 0, $3)",
+                &[id.as_str().into(), name.into(), now_ms().into()],
+            )
+        })?;
+        Ok(id)
+    }
+
+    /// The company with this id or name.
+    pub fn company_find(&self, id_or_name: &str) -> Result<String, ServerError> {
+        tx(self.backend(), Mode::Read, |c| {
+            let rows = c.query(
+                "SELECT id FROM companies WHERE id = $1 OR name = $1",
+                &[id_or_name.into()],
+            )?;
+            match rows.len() {
+                1 => Ok(rows[0].text(0)),
+                0 => Err(ServerError::NotFound(format!("company {id_or_name:?}"))),
+                _ => Err(ServerError::BadRequest(format!(
+                    "several companies are named {id_or_name:?}: use the id"
+                ))),
+            }
+        })
+    }
+
+    pub fn user_add(
+        &self,
+        company_id: &str,
+        login: &str,
+        name: &str,
+        role: Role,
+        password: &str,
+    ) -> Result<User, ServerError> {
+        let login = login.trim();
+        if login.is_empty() || password.len() < 8 {
+            return Err(ServerError::BadRequest(
+                "a login and a password of at least 8 characters are required".into(),
+            ));
+        }
+        let hash = auth::hash_password(password)?;
+        let user = User {
+            id: new_id(),
+            login: login.to_owned(),
+            name: name.to_owned(),
+            role,
+            disabled: false,
+        };
+        tx(self.backend(), Mode::Write, |c| {
+            if c.query_one(
+                "SELECT 1 FROM companies WHERE id = $1",
+                &[company_id.into()],
+            )?
+            .is_none()
+            {
+                return Err(ServerError::NotFound("company".into()));
+            }
+            if c.query_one("SELECT 1 FROM users WHERE login = $1", &[login.into()])?
+                .is_some()
+            {
+                return Err(ServerError::BadRequest(format!(
+                    "the login {login:?} is taken"
+                )));
+            }
+            c.exec(
+                "INSERT INTO users (id, company_id, login, name, role, password_hash, created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &[
+                    user.id.as_str().into(),
+                    company_id.into(),
+                    login.into(),
+                    name.into(),
+                    role_str(role).into(),
+                    hash.as_str().into(),
+                    now_ms().into(),
+                ],
+            )
+        })?;
+        Ok(user)
+    }
+
+    /// The user with this login or id, with their company.
+    pub fn user_find(&self, login_or_id: &str) -> Result<(String, User), ServerError> {
+        tx(self.backend(), Mode::Read, |c| {
+            c.query_one(
+                "SELECT id, login, name, role, disabled, company_id FROM users WHERE login = $1 OR id = $1",
+                &[login_or_id.into()],
+            )?
+            .map(|r| Ok((r.text(5), user_of(&r)?)))
+            .unwrap_or_else(|| Err(ServerError::NotFound(format!("user {login_or_id:?}"))))
+        })
+    }
+
+    /// Sets a new password, clears a lockout and revokes the user's devices (they log in again).
+    pub fn reset_password(&self, user_id: &str, password: &str) -> Result<(), ServerError> {
+        if password.len() < 8 {
+            return Err(ServerError::BadRequest(
+                "a password of at least 8 characters is required".into(),
+            ));
+        }
+        let hash = auth::hash_password(password)?;
+        tx(self.backend(), Mode::Write, |c| {
+            let n = c.exec(
+                "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until_ms = 0 WHERE id = $2",
+                &[hash.as_str().into(), user_id.into()],
+            )?;
+            if n == 0 {
+                return Err(ServerError::NotFound("user".into()));
+            }
+            c.exec(
+                "UPDATE devices SET revoked = 1 WHERE user_id = $1",
+                &[user_id.into()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Disables (or re-enables) a user; disabling revokes all their devices, which wipe the
+    /// company's data at their next contact.
+    pub fn set_disabled(&self, user_id: &str, disabled: bool) -> Result<(), ServerError> {
+        tx(self.backend(), Mode::Write, |c| {
+            let n = c.exec(
+                "UPDATE users SET disabled = $1 WHERE id = $2",
+                &[disabled.into(), user_id.into()],
+            )?;
+            if n == 0 {
+                return Err(ServerError::NotFound("user".into()));
+            }
+            if disabled {
+                c.exec(
+                    "UPDATE devices SET revoked = 1 WHERE user_id = $1",
+                    &[user_id.into()],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    pub fn revoke_device(&self, company_id: &str, device_id: &str) -> Result<(), ServerError> {
+        tx(self.backend(), Mode::Write, |c| {
+            let n = c.exec(
+                "UPDATE devices SET revoked = 1 WHERE id = $1 AND company_id = $2",
+                &[device_id.into(), company_id.into()],
+            )?;
+            if n == 0 {
+                return Err(ServerError::NotFound("device".into()));
+            }
+            Ok(())
+        })
+    }
+
+    pub fn users(&self, company_id: &str) -> Result<Vec<User>, ServerError> {
+        tx(self.backend(), Mode::Read, |c| {
+            c.query(
+                "SELECT id, login, name, role, disabled FROM users WHERE company_id = $1 ORDER BY login",
+                &[company_id.into()],
+            )?
+            .iter()
+            .map(user_of)
+            .collect()
+        })
+    }
+
+    // ---------------------------------------------------------------- login and tokens
+
+    fn issue_tokens(
+        &self,
+        c: &mut dyn Conn,
+        device_id: &str,
+    ) -> Result<(String, String), ServerError> {
+        let access = auth::new_token();
+        let refresh = auth::new_token();
+        c.exec(
+            "UPDATE devices SET access_hash = $1, access_expires_ms = $2 WHERE id = $3",
+            &[
+                auth::token_hash(&access).into(),
+                (now_ms() + self.cfg.access_ttl_ms).into(),
+                device_id.into(),
+            ],
+        )?;
+        c.exec(
+            "INSERT INTO refresh_tokens (hash, device_id, used, created_ms) VALUES ($1, $2, 0, $3)",
+            &[
+                auth::token_hash(&refresh).into(),
+                device_id.into(),
+                now_ms().into(),
+            ],
+        )?;
+        Ok((access, refresh))
+    }
+
+    fn login_response(
+        &self,
+        c: &mut dyn Conn,
+        device_id: &str,
+        tokens: (String, String),
+    ) -> Result<LoginResponse, ServerError> {
+        let r = c
+            .query_one(
+                "SELECT u.id, u.login, u.name, u.role, u.disabled, co.id, co.name, d.last_seq \
+                 FROM devices d JOIN users u ON u.id = d.user_id JOIN companies co ON co.id = d.company_id WHERE d.id = $1",
+                &[device_id.into()],
+            )?
+            .ok_or(ServerError::Unauthorized)?;
+        Ok(LoginResponse {
+            user: user_of(&r)?,
+            company_id: r.text(5),
+            company_name: r.text(6),
+            device_id: device_id.to_owned(),
+            access_token: tokens.0,
+            access_expires_in: (self.cfg.access_ttl_ms / 1000).max(0) as u64,
+            refresh_token: tokens.1,
+            epoch: self.epoch.clone(),
+            last_seq: r.int(7).max(0) as u64,
+        })
+    }
+
+    /// Checks the password (limited: after `max_failed_logins` failures in a row the login is
+    /// locked, for longer at every further failure) and registers the device for the user.
+    pub fn login(&self, req: &LoginRequest) -> Result<LoginResponse, ServerError> {
+        let device_id = req.device_id.trim();
+        if device_id.is_empty()
+            || device_id.len() > 100
+            || device_id.contains(|c: char| c.is_whitespace())
+        {
+            return Err(ServerError::BadRequest("device_id".into()));
+        }
+        let user = tx(self.backend(), Mode::Read, |c| {
+            c.query_one(
+                "SELECT id, company_id, password_hash, disabled, failed_logins, locked_until_ms FROM users WHERE login = $1",
+                &[req.login.trim().into()],
+            )
+        })?;
+        let Some(user) = user else {
+            // Same work as for a real user, so the answer does not tell which logins exist.
+            auth::verify_password(&req.password, auth::dummy_hash());
+            return Err(ServerError::Unauthorized);
+        };
+        let now = now_ms();
+        let locked_until = user.int(5);
+        if locked_until > now {
+            return Err(ServerError::TooManyAttempts(
+                (locked_until - now + 999) / 1000,
+            ));
+        }
+        let user_id = user.text(0);
+        if !auth::verify_password(&req.password, &user.text(2)) {
+            let failed = user.int(4) + 1;
+            let over = failed - self.cfg.max_failed_logins;
+            let lock = if over >= 0 {
+                now + (self.cfg.lockout_ms << over.min(8)).min(24 * 3600 * 1000)
+            } else {
+                0
+            };
+            tx(self.backend(), Mode::Write, |c| {
+                c.exec(
+                    "UPDATE users SET failed_logins = failed_logins + 1, locked_until_ms = $1 WHERE id = $2",
+                    &[lock.into(), user_id.as_str().into()],
+                )
+            })?;
+            tracing::warn!(login = %req.login, failed, "failed login");
+            if lock > 0 {
+                return Err(ServerError::TooManyAttempts((lock - now + 999) / 1000));
+            }
+            return Err(ServerError::Unauthorized);
+        }
+        if user.int(3) != 0 {
+            return Err(ServerError::DeviceRevoked);
+        }
+        let company = user.text(1);
+        tx(self.backend(), Mode::Write, |c| {
+            c.exec(
+                "UPDATE users SET failed_logins = 0, locked_until_ms = 0 WHERE id = $1",
+                &[user_id.as_str().into()],
+            )?;
+            c.exec(
+                "INSERT INTO devices (id, company_id, user_id, name, last_seq, revoked, created_ms) VALUES ($1, $2, $3, $4, 0, 0, $5) \
+                 ON CONFLICT (id) DO UPDATE SET company_id = excluded.company_id, user_id = excluded.user_id, name = excluded.name, revoked = 0",
+                &[device_id.into(), company.as_str().into(), user_id.as_str().into(), req.device_name.as_str().into(), now.into()],
+            )?;
+            c.exec(
+                "DELETE FROM refresh_tokens WHERE device_id = $1",
+                &[device_id.into()],
+            )?;
+            let tokens = self.issue_tokens(c, device_id)?;
+            self.login_response(c, device_id, tokens)
+        })
+    }
+
+    /// Rotates the refresh token. Presenting a used one again means it leaked: the device is
+    /// revoked (its owner logs in again with the password).
+    pub fn refresh(&self, req: &RefreshRequest) -> Result<LoginResponse, ServerError> {
+        let hash = auth::token_hash(&req.refresh_token);
+        let out = tx(self.backend(), Mode::Write, |c| {
+            let Some(t) = c.query_one(
+                "SELECT t.used, d.revoked, u.disabled FROM refresh_tokens t JOIN devices d ON d.id = t.device_id \
+                 JOIN users u ON u.id = d.user_id WHERE t.hash = $1 AND t.device_id = $2",
+                &[hash.as_str().into(), req.device_id.as_str().into()],
+            )?
+            else {
+                return Ok(Err(ServerError::Unauthorized));
+            };
+            if t.int(1) != 0 || t.int(2) != 0 {
+                return Ok(Err(ServerError::DeviceRevoked));
+            }
+            if t.int(0) != 0 {
+                c.exec(
+                    "UPDATE devices SET revoked = 1 WHERE id = $1",
+                    &[req.device_id.as_str().into()],
+                )?;
+                tracing::warn!(device = %req.device_id, "a used refresh token was presented again: device revoked");
+                return Ok(Err(ServerError::DeviceRevoked));
+            }
+            c.exec(
+                "UPDATE refresh_tokens SET used = 1 WHERE hash = $1",
+                &[hash.as_str().into()],
+            )?;
+            let tokens = self.issue_tokens(c, &req.device_id)?;
+            Ok(Ok(self.login_response(c, &req.device_id, tokens)?))
+        })?;
+        out
+    }
+
+    pub fn logout(&self, s: &Session) -> Result<(), ServerError> {
+        tx(self.backend(), Mode::Write, |c| {
+            c.exec(
+                "UPDATE devices SET access_hash = NULL, access_expires_ms = 0 WHERE id = $1",
+                &[s.device_id.as_str().into()],
+            )?;
+            c.exec(
+                "DELETE FROM refresh_tokens WHERE device_id = $1",
+                &[s.device_id.as_str().into()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The session behind an access token.
+    pub fn authenticate(&self, token: &str) -> Result<Session, ServerError> {
+        let hash = auth::token_hash(token);
+        let r = tx(self.backend(), Mode::Read, |c| {
+            c.query_one(
+                "SELECT d.id, d.company_id, d.user_id, d.revoked, d.access_expires_ms, u.role, u.disabled \
+                 FROM devices d JOIN users u ON u.id = d.user_id WHERE d.access_hash = $1",
+                &[hash.into()],
+            )
+        })?
+        .ok_or(ServerError::Unauthorized)?;
+        if r.int(3) != 0 || r.int(6) != 0 {
+            return Err(ServerError::DeviceRevoked);
+        }
+        if r.int(4) <= now_ms() {
+            return Err(ServerError::TokenExpired);
+        }
+        Ok(Session {
+            device_id: r.text(0),
+            company_id: r.text(1),
+            user_id: r.text(2),
+            role: parse_role(&r.text(5))?,
+        })
+    }
+
+    // ---------------------------------------------------------------- push
+
+    /// Whether `s` may write `ch` (whose row is `row`): managers and admins write everything, a rep
+    /// only rows of clients they own (a new client is theirs). Company-wide tables are open to all.
+    fn may_write(
+        &self,
+        c: &mut dyn Conn,
+        cache: &mut RowCache,
+        s: &Session,
+        ch: &Change,
+        client_id: Option<&str>,
+    ) -> Result<bool, ServerError> {
+        if s.role.sees_all() {
+            return Ok(true);
+        }
+        let Some(spec) = table_spec(&ch.table) else {
+            return Ok(false);
+        };
+        let Some(col) = spec.client_column else {
+            return Ok(true);
+        };
+        let row = cache.get(c, &ch.table, &ch.row_id)?;
+        if col == "id" {
+            return Ok(!row.exists || row.owner.as_deref() == Some(s.user_id.as_str()));
+        }
+        let old_client = row.client_id.clone();
+        let mut clients: Vec<String> = old_client.into_iter().collect();
+        clients.extend(client_id.map(str::to_owned));
+        if clients.is_empty() {
+            return Ok(false);
+        }
+        for cid in clients {
+            let cl = cache.get(c, "clients", &cid)?;
+            if !cl.exists || cl.owner.as_deref() != Some(s.user_id.as_str()) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Applies a device's changes in one transaction. Idempotent by (device, seq): changes at or
+    /// below the device's `last_seq` answer `superseded` and change nothing; a change after a gap
+    /// is `rejected` (`seq_gap`) and not consumed. Every other change is consumed, applied or not.
+    pub fn push(&self, s: &Session, req: &PushRequest) -> Result<PushResponse, ServerError> {
+        if req.changes.len() > self.cfg.max_push {
+            return Err(ServerError::BadRequest(format!(
+                "at most {} changes per push",
+                self.cfg.max_push
+            )));
+        }
+        let now = now_ms();
+        let (results, last_seq) = tx(self.backend(), Mode::Write, |c| {
+            let version = bump_version(c, &s.company_id)?;
+            let mut last_seq = c
+                .query_one(
+                    "SELECT last_seq FROM devices WHERE id = $1",
+                    &[s.device_id.as_str().into()],
+                )?
+                .map_or(0, |r| r.int(0).max(0) as u64);
+            let mut cache = RowCache::new(&s.company_id);
+            let mut log = LogWriter {
+                company: s.company_id.clone(),
+                version,
+                idx: 0,
+            };
+            let mut results = Vec::with_capacity(req.changes.len());
+            for ch in &req.changes {
+                let (outcome, reason) = if ch.seq <= last_seq {
+                    (Outcome::Superseded, None)
+                } else if ch.seq != last_seq + 1 {
+                    (Outcome::Rejected, Some(reasons::SEQ_GAP))
+                } else {
+                    last_seq = ch.seq;
+                    self.apply(c, s, &mut cache, &mut log, ch, now)?
+                };
+                results.push(ChangeResult {
+                    seq: ch.seq,
+                    outcome,
+                    reason: reason.map(str::to_owned),
+                });
+            }
+            cache.flush(c)?;
+            c.exec(
+                "UPDATE devices SET last_seq = $1 WHERE id = $2",
+                &[last_seq.into(), s.device_id.as_str().into()],
+            )?;
+            Ok((results, last_seq))
+        })?;
+        Ok(PushResponse {
+            results,
+            last_seq,
+            epoch: self.epoch.clone(),
+            server_time_ms: now,
+        })
+    }
+
+    /// One consumed change: checks, visibility, the shared merge, the conflict log, the pull log.
+    fn apply(
+        &self,
+        c: &mut dyn Conn,
+        s: &Session,
+        cache: &mut RowCache,
+        log: &mut LogWriter,
+        ch: &Change,
+        now: i64,
+    ) -> Result<(Outcome, Option<&'static str>), ServerError> {
+        if ch.device_id != s.device_id {
+            conflict_whole_change(c, s, ch, None, reasons::WRONG_DEVICE)?;
+            return Ok((Outcome::Rejected, Some(reasons::WRONG_DEVICE)));
+        }
+        if let Err(reason) = check_change(ch, now) {
+            conflict_whole_change(c, s, ch, None, reason)?;
+            return Ok((Outcome::Rejected, Some(reason)));
+        }
+        let spec = table_spec(&ch.table).expect("checked by check_change");
+        let is_client = spec.client_column == Some("id");
+        // The client the row belongs to after this change.
+        let named_client = match spec.client_column {
+            Some("id") => Some(ch.row_id.clone()),
+            Some(col) => ch
+                .fields
+                .get(col)
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            None => None,
+        };
+        if !self.may_write(c, cache, s, ch, named_client.as_deref())? {
+            let stored = cache.get(c, &ch.table, &ch.row_id)?.client_id.clone();
+            conflict_whole_change(
+                c,
+                s,
+                ch,
+                stored.as_deref().or(named_client.as_deref()),
+                reasons::NOT_VISIBLE,
+            )?;
+            return Ok((Outcome::Rejected, Some(reasons::NOT_VISIBLE)));
+        }
+        // A rep cannot give a client away: `owner` changes only through a reassignment.
+        let mut ch = std::borrow::Cow::Borrowed(ch);
+        if is_client && !s.role.sees_all() {
+            if let Some(v) = ch.fields.get("owner") {
+                if v.as_str() != Some(s.user_id.as_str()) {
+                    let v = v.clone();
+                    add_conflict(
+                        c,
+                        s,
+                        &ch.table,
+                        &ch.row_id,
+                        Some(&ch.row_id),
+                        "owner",
+                        &v,
+                        &ch.hlc,
+                        None,
+                        reasons::NOT_VISIBLE,
+                    )?;
+                    ch.to_mut().fields.remove("owner");
+                }
+            }
+        }
+        let row = cache.get(c, &ch.table, &ch.row_id)?;
+        let merged = merge_change(&mut row.state, &ch, spec.kind);
+        if merged.outcome == Outcome::Rejected {
+            let reason = merged.reason.unwrap_or(reasons::MALFORMED);
+            conflict_whole_change(c, s, &ch, row.client_id.clone().as_deref(), reason)?;
+            return Ok((Outcome::Rejected, Some(reason)));
+        }
+        if merged.outcome == Outcome::Applied {
+            row.dirty = true;
+            row.exists = true;
+            if spec.client_column.is_some() {
+                if let Some(cid) = &named_client {
+                    row.client_id = Some(cid.clone());
+                }
+            }
+        }
+        let client_id = row.client_id.clone();
+        let row_deleted = row.state.deleted;
+        for l in &merged.lost {
+            add_conflict(
+                c,
+                s,
+                &ch.table,
+                &ch.row_id,
+                client_id.as_deref(),
+                &l.field,
+                &l.value,
+                &l.clock,
+                Some(&l.winner_clock),
+                "lost",
+            )?;
+        }
+        for l in &merged.replaced {
+            add_conflict(
+                c,
+                s,
+                &ch.table,
+                &ch.row_id,
+                client_id.as_deref(),
+                &l.field,
+                &l.value,
+                &l.clock,
+                Some(&l.winner_clock),
+                "overwritten",
+            )?;
+        }
+        if merged.while_deleted {
+            for f in &merged.won {
+                let v = ch.fields.get(f).cloned().unwrap_or(Value::Null);
+                add_conflict(
+                    c,
+                    s,
+                    &ch.table,
+                    &ch.row_id,
+                    client_id.as_deref(),
+                    f,
+                    &v,
+                    &ch.hlc,
+                    row.state.life.clone().as_deref(),
+                    "edited_while_deleted",
+                )?;
+            }
+        }
+        if merged.outcome == Outcome::Applied {
+            log.add(
+                c,
+                client_id.as_deref(),
+                None,
+                &EntryBody::Change {
+                    change: ch.clone().into_owned(),
+                },
+            )?;
+        }
+        // Every client has an owner: a new client is its writer's.
+        if is_client {
+            let row = cache.get(c, &ch.table, &ch.row_id)?;
+            let owner_ok = match row.state.fields.get("owner").and_then(Value::as_str) {
+                Some(o) if !o.is_empty() => s.role.sees_all() || o == s.user_id,
+                _ => false,
+            };
+            if row.exists && !owner_ok && !row_deleted {
+                let above = row.state.clocks.get("owner").cloned();
+                self.server_write(
+                    c,
+                    cache,
+                    log,
+                    "clients",
+                    &ch.row_id,
+                    "owner",
+                    Value::String(s.user_id.clone()),
+                    above.as_deref(),
+                )?;
+            }
+            let row = cache.get(c, &ch.table, &ch.row_id)?;
+            row.owner = row
+                .state
+                .fields
+                .get("owner")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            row.client_id = Some(ch.row_id.clone());
+        }
+        Ok((merged.outcome, None))
+    }
+
+    /// A change the server originates (device [`SERVER_DEVICE`], seq 0), merged and logged.
+    #[allow(clippy::too_many_arguments)]
+    fn server_write(
+        &self,
+        c: &mut dyn Conn,
+        cache: &mut RowCache,
+        log: &mut LogWriter,
+        tbl: &str,
+        row_id: &str,
+        field: &str,
+        value: Value,
+        above: Option<&str>,
+    ) -> Result<Change, ServerError> {
+        let mut fields = Map::new();
+        fields.insert(field.to_owned(), value);
+        let change = Change {
+            device_id: SERVER_DEVICE.to_owned(),
+            seq: 0,
+            hlc: self.tick(above),
+            table: tbl.to_owned(),
+            row_id: row_id.to_owned(),
+            op: Op::Update,
+            fields,
+        };
+        let kind = table_spec(tbl).map_or(TableKind::Mergeable, |t| t.kind);
+        let row = cache.get(c, tbl, row_id)?;
+        merge_change(&mut row.state, &change, kind);
+        row.dirty = true;
+        if tbl == "clients" {
+            row.owner = row
+                .state
+                .fields
+                .get("owner")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+        }
+        let client_id = row.client_id.clone();
+        log.add(
+            c,
+            client_id.as_deref(),
+            None,
+            &EntryBody::Change {
+                change: change.clone(),
+            },
+        )?;
+        Ok(change)
+    }
+
+    // ---------------------------------------------------------------- pull
+
+    /// Log entries after `(after_v, after_idx)` up to version `upper` visible to `s`.
+    fn fetch(
+        &self,
+        c: &mut dyn Conn,
+        s: &Session,
+        after_v: i64,
+        after_idx: i64,
+        upper: i64,
+        limit: i64,
+    ) -> Result<Vec<Row>, ServerError> {
+        if s.role.sees_all() {
+            c.query(
+                "SELECT version, idx, body FROM log WHERE company_id = $1 AND (version > $2 OR (version = $2 AND idx > $3)) \
+                 AND version <= $4 AND target_user IS NULL ORDER BY version, idx LIMIT $5",
+                &[s.company_id.as_str().into(), after_v.into(), after_idx.into(), upper.into(), limit.into()],
+            )
+        } else {
+            c.query(
+                "SELECT l.version, l.idx, l.body FROM log l LEFT JOIN rows cl ON cl.company_id = l.company_id AND cl.tbl = 'clients' \
+                 AND cl.row_id = l.client_id WHERE l.company_id = $1 AND (l.version > $2 OR (l.version = $2 AND l.idx > $3)) \
+                 AND l.version <= $4 AND (l.target_user = $5 OR (l.target_user IS NULL AND (l.client_id IS NULL OR cl.owner = $5))) \
+                 ORDER BY l.version, l.idx LIMIT $6",
+                &[
+                    s.company_id.as_str().into(),
+                    after_v.into(),
+                    after_idx.into(),
+                    upper.into(),
+                    s.user_id.as_str().into(),
+                    limit.into(),
+                ],
+            )
+        }
+    }
+
+    /// The owner of the client a row belongs to (`None`: company-wide row).
+    fn visible(
+        &self,
+        c: &mut dyn Conn,
+        s: &Session,
+        row: &Loaded,
+        tbl: &str,
+    ) -> Result<bool, ServerError> {
+        if s.role.sees_all() || table_spec(tbl).is_some_and(|t| t.client_column.is_none()) {
+            return Ok(true);
+        }
+        let Some(cid) = &row.client_id else {
+            return Ok(false);
+        };
+        let owner = if tbl == "clients" {
+            row.owner.clone()
+        } else {
+            load_row(c, &s.company_id, "clients", cid)?.owner
+        };
+        Ok(owner.as_deref() == Some(s.user_id.as_str()))
+    }
+
+    /// A page of the change stream after the cursor, as `s` may see it. Pages never split a
+    /// version; the cursor moves to the head when nothing visible is left.
+    pub fn pull(&self, s: &Session, req: &PullRequest) -> Result<PullResponse, ServerError> {
+        let from = match &req.cursor {
+            Some(cur) if !cur.epoch.is_empty() => {
+                if cur.epoch != self.epoch {
+                    return Err(ServerError::EpochChanged);
+                }
+                cur.version as i64
+            }
+            _ => 0,
+        };
+        let limit = req.limit.clamp(1, self.cfg.max_pull_limit) as usize;
+        tx(self.backend(), Mode::Read, |c| {
+            let head = c
+                .query_one(
+                    "SELECT version FROM companies WHERE id = $1",
+                    &[s.company_id.as_str().into()],
+                )?
+                .map_or(0, |r| r.int(0));
+            let mut entries = Vec::new();
+            for r in &req.refetch {
+                let Some(spec) = table_spec(&r.table) else {
+                    continue;
+                };
+                let row = load_row(c, &s.company_id, &r.table, &r.row_id)?;
+                let body = if row.exists && self.visible(c, s, &row, &r.table)? {
+                    EntryBody::Reset {
+                        row: image_of_state(&r.table, &r.row_id, &row.state),
+                    }
+                } else if let (Some(cid), Some(_)) = (&row.client_id, spec.client_column) {
+                    EntryBody::Remove {
+                        table: "clients".into(),
+                        row_id: cid.clone(),
+                    }
+                } else {
+                    EntryBody::Remove {
+                        table: r.table.clone(),
+                        row_id: r.row_id.clone(),
+                    }
+                };
+                entries.push(Entry {
+                    version: from.max(0) as u64,
+                    body,
+                });
+            }
+            let mut rows = self.fetch(c, s, from, i64::MAX, head, limit as i64 + 1)?;
+            let (cursor_v, more) = if rows.len() <= limit {
+                (head, false)
+            } else {
+                let extra_v = rows[limit].int(0);
+                rows.truncate(limit);
+                let last = rows
+                    .last()
+                    .map(|r| (r.int(0), r.int(1)))
+                    .unwrap_or((from, i64::MAX));
+                if extra_v == last.0 {
+                    // Finish the version: a page never splits one.
+                    let rest = self.fetch(c, s, last.0, last.1, last.0, i64::MAX)?;
+                    rows.extend(rest);
+                }
+                let more = !self.fetch(c, s, last.0, i64::MAX, head, 1)?.is_empty();
+                (if more { last.0 } else { head }, more)
+            };
+            for r in rows {
+                entries.push(Entry {
+                    version: r.int(0) as u64,
+                    body: serde_json::from_str(&r.text(2))?,
+                });
+            }
+            Ok(PullResponse {
+                entries,
+                cursor: Cursor {
+                    epoch: self.epoch.clone(),
+                    version: cursor_v.max(0) as u64,
+                },
+                more,
+                head: head.max(0) as u64,
+            })
+        })
+    }
+
+    // ---------------------------------------------------------------- reassignment, conflicts
+
+    /// Hands every client of `from` to `to` in one transaction: the owner change (a server write),
+    /// a removal for `from` and a snapshot of each client with its rows for `to` (reps only:
+    /// managers see everything anyway). Returns (clients, version).
+    pub fn reassign(
+        &self,
+        company_id: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<(u64, u64), ServerError> {
+        let users = self.users(company_id)?;
+        let find = |id: &str| users.iter().find(|u| u.id == id || u.login == id).cloned();
+        let from_u = find(from).ok_or_else(|| ServerError::NotFound(format!("user {from:?}")))?;
+        let to_u = find(to).ok_or_else(|| ServerError::NotFound(format!("user {to:?}")))?;
+        if to_u.disabled {
+            return Err(ServerError::BadRequest(
+                "cannot hand clients to a disabled user".into(),
+            ));
+        }
+        if from_u.id == to_u.id {
+            return Err(ServerError::BadRequest(
+                "from and to are the same user".into(),
+            ));
+        }
+        tx(self.backend(), Mode::Write, |c| {
+            let version = bump_version(c, company_id)?;
+            let mut log = LogWriter {
+                company: company_id.to_owned(),
+                version,
+                idx: 0,
+            };
+            let mut cache = RowCache::new(company_id);
+            let ids: Vec<String> = c
+                .query(
+                    "SELECT row_id FROM rows WHERE company_id = $1 AND tbl = 'clients' AND owner = $2 ORDER BY row_id",
+                    &[company_id.into(), from_u.id.as_str().into()],
+                )?
+                .iter()
+                .map(|r| r.text(0))
+                .collect();
+            for id in &ids {
+                let above = cache
+                    .get(c, "clients", id)?
+                    .state
+                    .clocks
+                    .get("owner")
+                    .cloned();
+                self.server_write(
+                    c,
+                    &mut cache,
+                    &mut log,
+                    "clients",
+                    id,
+                    "owner",
+                    Value::String(to_u.id.clone()),
+                    above.as_deref(),
+                )?;
+                if from_u.role == Role::Rep {
+                    log.add(
+                        c,
+                        Some(id),
+                        Some(&from_u.id),
+                        &EntryBody::Remove {
+                            table: "clients".into(),
+                            row_id: id.clone(),
+                        },
+                    )?;
+                }
+                if to_u.role == Role::Rep {
+                    let client = cache.get(c, "clients", id)?;
+                    let img = image_of_state("clients", id, &client.state);
+                    log.add(c, Some(id), Some(&to_u.id), &EntryBody::Row { row: img })?;
+                    let children = c.query(
+                        "SELECT tbl, row_id, client_id, owner, fields, clocks, life, deleted FROM rows \
+                         WHERE company_id = $1 AND client_id = $2 AND tbl <> 'clients' ORDER BY tbl, row_id",
+                        &[company_id.into(), id.as_str().into()],
+                    )?;
+                    let mut images: Vec<RowImage> = Vec::with_capacity(children.len());
+                    for ch in &children {
+                        let l = loaded_of(ch, 2)?;
+                        images.push(image_of_state(&ch.text(0), &ch.text(1), &l.state));
+                    }
+                    // Parents before children, in the protocol's table order.
+                    let order = |t: &str| {
+                        clientbase_sync::SYNCED_TABLES
+                            .iter()
+                            .position(|s| s.name == t)
+                            .unwrap_or(usize::MAX)
+                    };
+                    images.sort_by_key(|i| order(&i.table));
+                    for img in images {
+                        log.add(c, Some(id), Some(&to_u.id), &EntryBody::Row { row: img })?;
+                    }
+                }
+            }
+            cache.flush(c)?;
+            Ok((ids.len() as u64, version as u64))
+        })
+    }
+
+    /// The conflict log, newest first, `limit` entries before `before` (an id) if given.
+    pub fn conflicts(
+        &self,
+        company_id: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<Conflict>, ServerError> {
+        let before = before.unwrap_or("\u{10FFFF}").to_owned();
+        tx(self.backend(), Mode::Read, |c| {
+            c.query(
+                "SELECT id, at_ms, user_id, device_id, tbl, row_id, client_id, field, value, clock, winner_clock, reason \
+                 FROM conflicts WHERE company_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+                &[company_id.into(), before.as_str().into(), i64::from(limit.clamp(1, 1000)).into()],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(Conflict {
+                    id: r.text(0),
+                    at_ms: r.int(1),
+                    user_id: r.text(2),
+                    device_id: r.text(3),
+                    table: r.text(4),
+                    row_id: r.text(5),
+                    client_id: r.opt_text(6),
+                    field: r.text(7),
+                    value: serde_json::from_str(&r.text(8))?,
+                    clock: r.text(9),
+                    winner_clock: r.opt_text(10),
+                    reason: r.text(11),
+                })
+            })
+            .collect()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_clock_is_monotonic_and_beats_above() {
+        let mut c = ServerClock::default();
+        let a = c.tick(None);
+        let b = c.tick(None);
+        assert!(b > a);
+        let future = format!("{:015}-00007-zzzz", now_ms() + 60_000);
+        let d = c.tick(Some(&future));
+        assert!(d > future, "{d} > {future}");
+        assert!(d.ends_with(SERVER_DEVICE));
+        assert_eq!(clock_ms(&d), clock_ms(&future));
+    }
+}

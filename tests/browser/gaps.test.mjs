@@ -170,3 +170,38 @@ test('the Log sheet: when it happened (now by default, another day, never the fu
     await context.close();
   }
 });
+
+test('the Tasks list names the client of each task (from the core, in one answer)', { timeout: 60_000 }, async () => {
+  const { context, page, errors, tid } = await phonePage();
+  const acme = await server.api('create_client', {
+    input: { ...person('', ''), kind: 'organization', org_name: 'Acme Dairy', phones: [{ kind: 'work', raw: '+380441234567' }] },
+  });
+  const due = new Date(Date.now() + 2 * 86_400_000).toISOString();
+  await server.api('create_task', {
+    input: { client_id: acme.id, title: 'Send the price list', kind: 'other', due_at: due, repeat: 'none', note: '' },
+  });
+  await server.api('create_task', { input: { client_id: petro.id, title: '', kind: 'call', due_at: due, repeat: 'none', note: '' } });
+  await server.api('create_task', { input: { title: 'Fill the car', kind: 'other', due_at: due, repeat: 'none', note: '' } });
+  const requests = [];
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  try {
+    await page.goto(`${server.url}#/tasks`);
+    const view = tid('tasks-view');
+    const price = view.getByTestId('task-row').filter({ hasText: 'Send the price list' });
+    await price.getByText('Acme Dairy').waitFor();
+    // The call task is titled with the client's name; it has a call button.
+    const call = view.getByTestId('task-row').filter({ hasText: 'Call Shevchuk Petro' });
+    await call.waitFor();
+    assert.equal(await call.getByTestId('task-call').count(), 1);
+    // A task without a client names nobody.
+    const own = view.getByTestId('task-row').filter({ hasText: 'Fill the car' });
+    assert.equal(await own.locator('.who').count(), 0);
+    // No card is fetched per row.
+    assert.equal(requests.filter((p) => p.endsWith('/api/get_client')).length, 0, requests.join(' '));
+    await shot(page, 'gaps-02-tasks-names');
+    await layoutOk(page);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -181,9 +181,9 @@ test('the daily loop at 360×740', { timeout: 240_000 }, async (t) => {
       await until(async () => (await recorded(page)).some((r) => r.op === 'request_permission' && r.result === 'granted'), {
         what: 'the permission request',
       });
-      const stored = (await server.api('list_tasks', { query: { include_done: false, offset: 0, limit: 50 } })).rows.find(
-        (x) => x.title === 'Check the delivery',
-      );
+      const stored = (await server.api('list_tasks', { query: { include_done: false, offset: 0, limit: 50 } })).rows
+        .map((r) => r.task)
+        .find((x) => x.title === 'Check the delivery');
       assert.equal(stored.remind_offset_minutes, 15);
       // Asked once: the next reminder does not ask again.
       await tid('today-add-task').tap();
@@ -219,9 +219,9 @@ test('the daily loop at 360×740', { timeout: 240_000 }, async (t) => {
       await layoutOk(page);
       await tid('snooze-tomorrow').tap();
       await row.waitFor({ state: 'detached' });
-      const stored = (await server.api('list_tasks', { query: { include_done: false, offset: 0, limit: 50 } })).rows.find(
-        (x) => x.title === 'Check the delivery',
-      );
+      const stored = (await server.api('list_tasks', { query: { include_done: false, offset: 0, limit: 50 } })).rows
+        .map((r) => r.task)
+        .find((x) => x.title === 'Check the delivery');
       const due = new Date(stored.due_at);
       const tomorrow = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
       assert.equal(localDate(due), localDate(tomorrow));
@@ -259,9 +259,10 @@ test('the daily loop at 360×740', { timeout: 240_000 }, async (t) => {
       // The callback is a call task tomorrow at 14:00, shown on the card.
       const tasks = await server.api('list_tasks', { query: { client_id: petro.id, include_done: false, offset: 0, limit: 10 } });
       assert.equal(tasks.total, 1);
-      const due = new Date(tasks.rows[0].due_at);
+      const due = new Date(tasks.rows[0].task.due_at);
       assert.equal(localTime(due), '14:00');
-      assert.equal(tasks.rows[0].remind_offset_minutes ?? null, null);
+      assert.equal(tasks.rows[0].task.remind_offset_minutes ?? null, null);
+      assert.equal(tasks.rows[0].client_name, 'Shevchuk Petro');
       await tid('card-tasks').getByTestId('task-row').first().waitFor();
       await shot(page, 'today-07-card-timeline');
       await layoutOk(page);

@@ -456,8 +456,9 @@ pub struct TaskQuery {
 pub struct TaskPage {
     pub total: u32,
     pub offset: u32,
-    /// Open tasks by due time, then (with `include_done`) done ones.
-    pub rows: Vec<Task>,
+    /// Open tasks by due time, then (with `include_done`) done ones; each with its client's name
+    /// (and contact person's, and the client's first phone), as on Today.
+    pub rows: Vec<TaskRow>,
 }
 
 /// What "How did it go?" and the log form send.

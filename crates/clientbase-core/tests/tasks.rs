@@ -373,7 +373,7 @@ fn list_orders_open_by_due_then_done_and_filters_by_client() {
             ..Default::default()
         })
         .unwrap();
-    let ids: Vec<&str> = all.rows.iter().map(|t| t.id.as_str()).collect();
+    let ids: Vec<&str> = all.rows.iter().map(|t| t.task.id.as_str()).collect();
     assert_eq!(ids, [t1.id.as_str(), t2.id.as_str(), t3.id.as_str()]);
     let of_a = store
         .tasks(&TaskQuery {
@@ -382,7 +382,7 @@ fn list_orders_open_by_due_then_done_and_filters_by_client() {
         })
         .unwrap();
     assert_eq!(of_a.total, 1);
-    assert_eq!(of_a.rows[0].id, t1.id);
+    assert_eq!(of_a.rows[0].task.id, t1.id);
     let page = store
         .tasks(&TaskQuery {
             include_done: true,
@@ -392,8 +392,55 @@ fn list_orders_open_by_due_then_done_and_filters_by_client() {
         })
         .unwrap();
     assert_eq!((page.total, page.rows.len()), (3, 1));
-    assert_eq!(page.rows[0].id, t2.id);
+    assert_eq!(page.rows[0].task.id, t2.id);
     // A deleted client's tasks leave the general list.
     store.delete_client(&b.id).unwrap();
     assert_eq!(store.tasks(&TaskQuery::default()).unwrap().total, 1);
+}
+
+#[test]
+fn list_rows_carry_the_client_and_contact_names_and_phone() {
+    let now = utc(2025, 3, 10, 8, 0);
+    let (_d, mut store, _c) = open_at(now);
+    let mut input = person("Olena", "Shevchenko");
+    input.phones = vec![Phone {
+        kind: PhoneKind::Mobile,
+        raw: "067 123 45 67".into(),
+        e164: None,
+    }];
+    input.contacts = vec![ContactPerson {
+        first_name: "Ivan".into(),
+        last_name: "Petrenko".into(),
+        ..Default::default()
+    }];
+    let a = add(&mut store, input, None);
+    let contact = a.data.contacts[0].id.clone();
+    let mut with_contact = task(Some(&a.id), TaskKind::Call, utc(2025, 3, 11, 8, 0));
+    with_contact.contact_id = Some(contact);
+    store.create_task(with_contact, &now).unwrap();
+    let mut own = task(None, TaskKind::Other, utc(2025, 3, 12, 8, 0));
+    own.title = "Bring the samples".into();
+    store.create_task(own, &now).unwrap();
+    let page = store.tasks(&TaskQuery::default()).unwrap();
+    assert_eq!(page.total, 2);
+    let r = &page.rows[0];
+    assert_eq!(r.client_name.as_deref(), Some("Shevchenko Olena"));
+    assert_eq!(r.contact_name.as_deref(), Some("Ivan Petrenko"));
+    assert!(
+        r.phone.as_deref().is_some_and(|p| p.contains("67")),
+        "{:?}",
+        r.phone
+    );
+    // A task without a client has no names.
+    assert_eq!(page.rows[1].task.title, "Bring the samples");
+    assert_eq!(page.rows[1].client_name, None);
+    assert_eq!(page.rows[1].contact_name, None);
+    // The same through the command the UI calls.
+    let one = store
+        .tasks(&TaskQuery {
+            client_id: Some(a.id.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(one.rows[0].client_name.as_deref(), Some("Shevchenko Olena"));
 }

@@ -20,11 +20,11 @@ pub const BIRTHDAY_DAYS_AHEAD: u64 = 7;
 pub const MAX_REMINDERS: usize = 1000;
 
 /// Client columns a row needs: kind, names, first phone (display form).
-const CLIENT_NAME_COLS: &str =
+pub(super) const CLIENT_NAME_COLS: &str =
     "c.kind, c.first_name, c.last_name, c.middle_name, c.org_name, c.phone_display";
 
 /// The display name from [`CLIENT_NAME_COLS`] read at `i` ("Last First Middle", or the organisation).
-fn client_name_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<String>> {
+pub(super) fn client_name_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<String>> {
     let kind: Option<String> = r.get(i)?;
     let Some(kind) = kind else { return Ok(None) };
     if kind == "organization" {
@@ -36,7 +36,7 @@ fn client_name_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<String>> {
 }
 
 /// A contact person's "First Last" (or "LastFirst" for CJK names, as the card shows it).
-fn contact_name(first: &str, last: &str) -> String {
+pub(super) fn contact_name(first: &str, last: &str) -> String {
     crate::greeting::Recipient {
         first_name: first.to_owned(),
         last_name: last.to_owned(),

@@ -5,6 +5,7 @@
 //! Time-dependent calls take `now` in the device's zone (`chrono::Local` from the API, fixed zones in
 //! tests): a repeating task keeps its local wall-clock time across DST changes.
 
+use super::agenda::{client_name_at, contact_name, CLIENT_NAME_COLS};
 use super::{log_change, new_id, save_clock, Store};
 use crate::error::{FieldError, StoreError};
 use crate::hlc::Hlc;
@@ -87,6 +88,8 @@ impl StoredTask {
 pub(crate) const TASK_COLS: &str = "t.id, t.client_id, t.contact_id, t.title, t.kind, t.note, t.due_at, \
     t.remind_offset_minutes, t.repeat, t.owner, t.done_at, t.last_done_at, t.created_at, t.updated_at, \
     t.deleted_at, t.repeat_anchor, t.prev_due_at";
+/// How many columns [`TASK_COLS`] names.
+pub(crate) const TASK_COL_COUNT: usize = 17;
 
 /// Reads [`TASK_COLS`] starting at column `i`.
 pub(crate) fn task_at(r: &Row<'_>, i: usize) -> rusqlite::Result<StoredTask> {
@@ -532,22 +535,35 @@ impl Store {
         } else {
             " AND t.done_at IS NULL"
         };
+        const FROM: &str = "FROM tasks t LEFT JOIN clients c ON c.id = t.client_id";
         let filter = format!(
-            "FROM tasks t LEFT JOIN clients c ON c.id = t.client_id \
-             WHERE t.deleted_at IS NULL{done} AND (?1 IS NULL OR t.client_id = ?1) \
+            "WHERE t.deleted_at IS NULL{done} AND (?1 IS NULL OR t.client_id = ?1) \
              AND (t.client_id IS NULL OR c.deleted_at IS NULL OR ?1 IS NOT NULL)"
         );
         let total: i64 = self
             .conn
-            .prepare_cached(&format!("SELECT count(*) {filter}"))?
+            .prepare_cached(&format!("SELECT count(*) {FROM} {filter}"))?
             .query_row([&q.client_id], |r| r.get(0))?;
+        // The rows carry the client's name, the contact person's and the client's first phone, as
+        // Today's do (the tasks list shows whom a task is about).
         let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {TASK_COLS} {filter} ORDER BY t.done_at IS NOT NULL, \
+            "SELECT {TASK_COLS}, {CLIENT_NAME_COLS}, ct.first_name, ct.last_name \
+             {FROM} LEFT JOIN contacts ct ON ct.id = t.contact_id {filter} \
+             ORDER BY t.done_at IS NOT NULL, \
              CASE WHEN t.done_at IS NULL THEN t.due_at END, t.done_at DESC, t.id LIMIT ?2 OFFSET ?3"
         ))?;
         let rows = st
             .query_map(params![q.client_id, page_limit(q.limit), q.offset], |r| {
-                Ok(task_at(r, 0)?.task)
+                let n = TASK_COL_COUNT;
+                let ct_first: Option<String> = r.get(n + 6)?;
+                let ct_last: Option<String> = r.get(n + 7)?;
+                Ok(TaskRow {
+                    task: task_at(r, 0)?.task,
+                    client_name: client_name_at(r, n)?,
+                    contact_name: ct_first
+                        .map(|f| contact_name(&f, ct_last.as_deref().unwrap_or(""))),
+                    phone: r.get(n + 5)?,
+                })
             })?
             .collect::<Result<_, _>>()?;
         Ok(TaskPage {

@@ -17,8 +17,9 @@ mode=all
 APT_APP=(build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev imagemagick fonts-noto-cjk fonts-noto-core
   xvfb xauth dbus-x11)
-# Tests: WebDriver for the real app, a notification daemon, Chromium for the browser tests.
-APT_TEST=(webkit2gtk-driver dunst libnotify-bin chromium)
+# Tests: WebDriver for the real app, a notification daemon, Chromium for the browser tests,
+# PostgreSQL for the sync server's conformance tests (started by the tests on 127.0.0.1).
+APT_TEST=(webkit2gtk-driver dunst libnotify-bin chromium postgresql)
 
 packages=("${APT_APP[@]}")
 [[ $mode == all ]] && packages+=("${APT_TEST[@]}")

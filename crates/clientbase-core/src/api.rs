@@ -745,10 +745,13 @@ pub fn dispatch(app: &mut App, cmd: &str, args: Value) -> R<Value> {
             arg(&a, "others")?,
             arg(&a, "choices")?,
         )),
-        _ => Err(ApiError::new(
-            "bad_request",
-            format!("unknown command `{cmd}`"),
-        )),
+        _ => match crate::orders_api::dispatch(app, cmd, &a) {
+            Some(r) => r,
+            None => Err(ApiError::new(
+                "bad_request",
+                format!("unknown command `{cmd}`"),
+            )),
+        },
     }
 }
 

@@ -7,6 +7,8 @@
 pub mod api;
 pub mod error;
 pub mod model;
+pub mod orders_api;
+pub mod orders_model;
 
 pub use error::{ApiError, FieldError, StoreError};
 pub mod demo;

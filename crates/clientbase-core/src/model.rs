@@ -231,6 +231,10 @@ pub struct ListQuery {
     pub sort: SortOrder,
     pub offset: u32,
     pub limit: u32,
+    /// Only the clients of an analysis result's group (issue 6: ABC, RFM… filter the list).
+    #[serde(default)]
+    #[ts(optional)]
+    pub segment: Option<crate::orders_model::SegmentFilter>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

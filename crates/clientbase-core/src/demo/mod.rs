@@ -14,6 +14,7 @@ use rand_chacha::ChaCha8Rng;
 
 pub mod activity;
 mod names;
+pub mod orders;
 mod places;
 mod words;
 

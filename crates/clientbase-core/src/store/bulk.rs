@@ -137,6 +137,7 @@ impl Store {
                 .single()
                 .unwrap_or_else(chrono::Local::now);
             self.load_demo_activity(&now)?;
+            self.load_demo_orders()?;
             Ok(n)
         });
         let activity_ms = t.elapsed().as_secs_f64() * 1000.0;
@@ -160,6 +161,7 @@ impl Store {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             super::activity::delete_demo_activity(&tx, &mut self.hlc)?;
+            super::orders::delete_demo_orders(&tx, &mut self.hlc)?;
             let mut ids = tx.prepare("SELECT id FROM contacts WHERE client_id IN (SELECT id FROM clients WHERE is_demo = 1)")?;
             let contact_ids: Vec<String> =
                 ids.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;

@@ -198,6 +198,9 @@ impl Store {
         if let Some(page) = self.page_without_index(q, limit)? {
             return Ok(page);
         }
+        if let Some(s) = &q.segment {
+            return self.list_in_segment(q, s, limit);
+        }
         let page = self
             .index()?
             .query(&q.text, &filter, sort, q.offset as usize, limit as usize);
@@ -212,11 +215,16 @@ impl Store {
     /// whole: what "export the current list" exports.
     pub fn query_clients(&mut self, q: &ListQuery) -> Result<Vec<Client>, StoreError> {
         let (filter, sort) = filter_sort(q);
+        let segment = match &q.segment {
+            Some(s) => Some(self.segment_ids(s)?),
+            None => None,
+        };
         let ids: Vec<String> = self
             .index()?
             .query(&q.text, &filter, sort, 0, usize::MAX)
             .items
             .into_iter()
+            .filter(|s| segment.as_ref().is_none_or(|ids| ids.contains(&s.id)))
             .map(|s| s.id.clone())
             .collect();
         if ids.len() <= 2_000 {
@@ -411,7 +419,7 @@ pub(crate) fn write_update(
 }
 
 /// The search index's filter and order for a list query.
-fn filter_sort(q: &ListQuery) -> (Filter, Sort) {
+pub(super) fn filter_sort(q: &ListQuery) -> (Filter, Sort) {
     let filter = Filter {
         categories: q.category_ids.clone(),
         tag: q.tag.clone(),

@@ -24,6 +24,7 @@ pub(crate) mod docs;
 pub mod import;
 pub mod merge;
 mod order;
+pub mod orders;
 pub(crate) mod rows;
 mod tasks;
 
@@ -67,6 +68,8 @@ pub struct Store {
     /// Index changes committed by background writers (imports on their own thread), installed at
     /// the next index access ([`Store::apply_background`]).
     inbox: std::sync::Arc<std::sync::Mutex<Vec<import::IndexUpdate>>>,
+    /// In-memory orders for the analyses and what is derived from them (`orders.rs`).
+    orders: orders::OrdersState,
 }
 
 /// The locale the search index collates names in for a UI language ("" → "en").
@@ -182,6 +185,7 @@ impl Store {
             open_index_ms: 0.0,
             bulk_phases_ms: Vec::new(),
             inbox: Default::default(),
+            orders: Default::default(),
         };
         if before == 1 {
             store.rebuild_keys()?;

@@ -276,6 +276,7 @@ impl Store {
             && q.category_ids.is_empty()
             && q.tag.is_none()
             && q.city.is_none()
+            && q.segment.is_none()
             && q.sort == SortOrder::Name;
         if !plain || self.index_ready() {
             return Ok(None);

@@ -160,8 +160,30 @@ pub(crate) async fn snooze_task(
 }
 
 #[tauri::command]
-pub(crate) async fn today(state: State<'_, Shell>) -> Result<Today, ApiError> {
-    state.run(api::today).await
+pub(crate) async fn today(state: State<'_, Shell>, limit: Option<u32>) -> Result<Today, ApiError> {
+    state.run(move |app| api::today(app, limit)).await
+}
+
+#[tauri::command]
+pub(crate) async fn today_birthdays(
+    state: State<'_, Shell>,
+    offset: Option<u32>,
+    limit: Option<u32>,
+) -> Result<BirthdayPage, ApiError> {
+    state
+        .run(move |app| api::today_birthdays(app, offset.unwrap_or(0), limit.unwrap_or(0)))
+        .await
+}
+
+#[tauri::command]
+pub(crate) async fn today_cadence(
+    state: State<'_, Shell>,
+    offset: Option<u32>,
+    limit: Option<u32>,
+) -> Result<CadencePage, ApiError> {
+    state
+        .run(move |app| api::today_cadence(app, offset.unwrap_or(0), limit.unwrap_or(0)))
+        .await
 }
 
 #[tauri::command]

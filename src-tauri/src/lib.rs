@@ -371,6 +371,8 @@ pub fn run() {
             daily::uncomplete_task,
             daily::snooze_task,
             daily::today,
+            daily::today_birthdays,
+            daily::today_cadence,
             daily::upcoming_reminders,
             daily::get_reminder_settings,
             daily::set_reminder_settings,

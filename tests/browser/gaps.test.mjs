@@ -205,3 +205,79 @@ test('the Tasks list names the client of each task (from the core, in one answer
     await context.close();
   }
 });
+
+test('Today: a small first answer (8 rows a section + counts), the rest paged from the core', { timeout: 120_000 }, async () => {
+  const own = await startServer();
+  const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+  try {
+    const now = new Date();
+    const pad3 = (n) => String(n).padStart(3, '0');
+    for (let i = 0; i < 112; i++) {
+      await own.api('create_client', {
+        input: person(`Guest${pad3(i)}`, 'Birthday', { birthday: { day: now.getDate(), month: now.getMonth() + 1, year: 1990 } }),
+      });
+    }
+    // 12 clients of category C (cadence 7 days) last visited 10 days ago.
+    const cats = await own.api('list_categories');
+    const c = cats.find((x) => x.code === 'C');
+    await own.api('save_category', { category: { ...c, cadence_days: 7 } });
+    const kinds = await own.api('list_interaction_kinds');
+    for (let i = 0; i < 12; i++) {
+      const cl = await own.api('create_client', { input: person(`Visit${pad3(i)}`, 'Cadence', { category_id: c.id }) });
+      await own.api('log_interaction', {
+        input: {
+          client_id: cl.id,
+          kind_id: kinds.find((k) => k.code === 'visit').id,
+          at: new Date(Date.now() - (10 + i) * 86_400_000).toISOString(),
+          note: '',
+          next_step: '',
+          complete_calls: false,
+        },
+      });
+    }
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e));
+    const tid = (id) => page.getByTestId(id);
+    const first = page.waitForResponse((r) => r.url().endsWith('/api/today'));
+    await page.goto(own.url);
+    const answer = await (await first).json();
+    assert.equal(answer.birthdays.length, 8);
+    assert.equal(answer.cadence.length, 8);
+    assert.equal(answer.counts.birthdays, 112);
+    assert.equal(answer.counts.cadence, 12);
+    const bd = tid('section-birthdays');
+    await bd.waitFor();
+    assert.equal(await bd.getByTestId('birthday-row').count(), 8);
+    assert.match(await bd.locator('h2').innerText(), /112/);
+    // 104 left: a page of 100 first, then the rest.
+    await tid('birthdays-more').getByText('Show 100 more').waitFor();
+    await tid('birthdays-more').tap();
+    await until(async () => (await bd.getByTestId('birthday-row').count()) === 108, { what: '108 birthday rows' });
+    await tid('birthdays-more').getByText('Show all 112').tap();
+    await until(async () => (await bd.getByTestId('birthday-row').count()) === 112, { what: '112 birthday rows' });
+    assert.equal(await tid('birthdays-more').count(), 0);
+    // In order and each once.
+    const names = await bd.getByTestId('birthday-row').locator('.name').allInnerTexts();
+    const expected = Array.from({ length: 112 }, (_, i) => `Birthday Guest${pad3(i)}`);
+    assert.deepEqual(names.map((n) => n.trim()), expected);
+
+    const cad = tid('section-cadence');
+    await cad.scrollIntoViewIfNeeded();
+    assert.equal(await cad.getByTestId('cadence-row').count(), 8);
+    await tid('cadence-more').getByText('Show all 12').tap();
+    await until(async () => (await cad.getByTestId('cadence-row').count()) === 12, { what: '12 cadence rows' });
+    // Most overdue first: the one visited 21 days ago leads.
+    assert.match(await cad.getByTestId('cadence-row').first().innerText(), /Visit011/);
+    await tid('cadence-more').waitFor({ state: 'detached' });
+    await cad.getByTestId('cadence-row').nth(10).scrollIntoViewIfNeeded();
+    await shot(page, 'gaps-03-today-paged');
+    const o = await horizontalOverflow(page);
+    assert.ok(o.scrollWidth <= o.width && o.over.length === 0, JSON.stringify(o));
+    assert.deepEqual(await smallTargets(page), []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await own.stop();
+  }
+});

@@ -15,7 +15,8 @@
 //! `log_interaction(input)`, `list_interactions(client, offset, limit)`, `delete_interaction(id)`,
 //! `restore_interaction(id)`, `list_tasks(query)`, `get_task(id)`, `create_task(input)`,
 //! `update_task(id, input)`, `delete_task(id)`, `restore_task(id)`, `complete_task(id)`,
-//! `uncomplete_task(id)`, `snooze_task(id, to)`, `today`, `upcoming_reminders(from, to, limit)`,
+//! `uncomplete_task(id)`, `snooze_task(id, to)`, `today(limit)`, `today_birthdays(offset, limit)`,
+//! `today_cadence(offset, limit)`, `upcoming_reminders(from, to, limit)`,
 //! `get_reminder_settings`, `set_reminder_settings(settings)`, `list_greeting_templates`,
 //! `save_greeting_template(template)`, `greeting_draft(client, contact, language)`,
 //! `greeting_actions(client, contact, text)`, `congratulate(client, contact, channel, text)`.
@@ -395,8 +396,21 @@ pub fn snooze_task(app: &mut App, id: Id, to: String) -> R<Task> {
     Ok(app.store.snooze_task(&id, &to)?)
 }
 
-pub fn today(app: &mut App) -> R<Today> {
-    Ok(app.store.today(&local_now())?)
+/// Today; `limit`: rows in the birthday and cadence sections (default and at most 200), the rest
+/// paged with [`today_birthdays`] and [`today_cadence`].
+pub fn today(app: &mut App, limit: Option<u32>) -> R<Today> {
+    let limit = limit.map_or(usize::MAX, |n| n as usize);
+    Ok(app.store.today_limited(&local_now(), limit)?)
+}
+
+/// A page of Today's birthday section (`limit` 0 = 50, at most 1000).
+pub fn today_birthdays(app: &mut App, offset: u32, limit: u32) -> R<BirthdayPage> {
+    Ok(app.store.today_birthdays(&local_now(), offset, limit)?)
+}
+
+/// A page of Today's cadence section (`limit` 0 = 50, at most 1000).
+pub fn today_cadence(app: &mut App, offset: u32, limit: u32) -> R<CadencePage> {
+    Ok(app.store.today_cadence(&local_now(), offset, limit)?)
 }
 
 /// Reminders to schedule with `from <= at < to` (defaults: now, `from` + 30 days), at most `limit`
@@ -607,6 +621,8 @@ pub const COMMANDS: &[&str] = &[
     "uncomplete_task",
     "snooze_task",
     "today",
+    "today_birthdays",
+    "today_cadence",
     "upcoming_reminders",
     "get_reminder_settings",
     "set_reminder_settings",
@@ -702,7 +718,17 @@ pub fn dispatch(app: &mut App, cmd: &str, args: Value) -> R<Value> {
         "complete_task" => out(complete_task(app, arg(&a, "id")?)),
         "uncomplete_task" => out(uncomplete_task(app, arg(&a, "id")?)),
         "snooze_task" => out(snooze_task(app, arg(&a, "id")?, arg(&a, "to")?)),
-        "today" => out(today(app)),
+        "today" => out(today(app, arg(&a, "limit")?)),
+        "today_birthdays" => out(today_birthdays(
+            app,
+            arg::<Option<u32>>(&a, "offset")?.unwrap_or(0),
+            arg::<Option<u32>>(&a, "limit")?.unwrap_or(0),
+        )),
+        "today_cadence" => out(today_cadence(
+            app,
+            arg::<Option<u32>>(&a, "offset")?.unwrap_or(0),
+            arg::<Option<u32>>(&a, "limit")?.unwrap_or(0),
+        )),
         "upcoming_reminders" => out(upcoming_reminders(
             app,
             arg(&a, "from")?,

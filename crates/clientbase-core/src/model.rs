@@ -652,7 +652,8 @@ pub struct TodayCounts {
     pub badge: u32,
 }
 
-/// The Today screen. Each section holds at most 200 rows; `counts` are exact.
+/// The Today screen. Each section holds at most 200 rows (the birthday and cadence sections as many
+/// as asked for, the rest paged with `today_birthdays` / `today_cadence`); `counts` are exact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Today {
@@ -667,6 +668,24 @@ pub struct Today {
     /// Longest overdue first.
     pub cadence: Vec<CadenceRow>,
     pub counts: TodayCounts,
+}
+
+/// A page of Today's birthday section (`today_birthdays`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct BirthdayPage {
+    pub total: u32,
+    pub offset: u32,
+    pub rows: Vec<BirthdayRow>,
+}
+
+/// A page of Today's cadence section (`today_cadence`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CadencePage {
+    pub total: u32,
+    pub offset: u32,
+    pub rows: Vec<CadenceRow>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

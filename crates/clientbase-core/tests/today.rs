@@ -565,3 +565,137 @@ fn birthday_reminders_for_29_february_and_year_end() {
         .iter()
         .all(|x| x.client_id.as_deref() == Some(jan1.id.as_str())));
 }
+
+#[test]
+fn birthday_and_cadence_sections_page_after_a_small_first_answer() {
+    let tz = east(2);
+    let now = local(&tz, 2025, 6, 10, 12, 0);
+    let (_d, mut store, clock) = open_at(now.to_utc());
+    // 13 birthdays over three days (some on the same day, names out of order), one contact person's.
+    for (i, (name, day)) in [
+        ("Mila", 10),
+        ("Anna", 10),
+        ("Zoe", 10),
+        ("Boris", 10),
+        ("Karl", 11),
+        ("Dana", 11),
+        ("Olga", 11),
+        ("Ivan", 13),
+        ("Eva", 13),
+        ("Lev", 13),
+        ("Petr", 13),
+        ("Nina", 13),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut p = person(name, "B");
+        if i == 0 {
+            p.contacts = vec![ContactPerson {
+                first_name: "Contact".into(),
+                last_name: "Person".into(),
+                birthday: bday(11, 6, None),
+                ..Default::default()
+            }];
+        }
+        add(&mut store, p, bday(day, 6, Some(1980)));
+    }
+    // 23 clients of category A (30 days) created 31..=53 days ago: all due, most overdue first.
+    for k in 0..23u32 {
+        clock.set(ms(now.to_utc() - chrono::Duration::days(31 + k as i64)));
+        let mut p = person(&format!("C{k:02}"), "X");
+        p.category_id = Some(CAT_A.into());
+        store.create_client(p).unwrap();
+    }
+    clock.set(ms(now.to_utc()));
+
+    // The full lists, as the 200-row answer has them.
+    let full = store.today(&now).unwrap();
+    assert_eq!(full.counts.birthdays, 13);
+    assert_eq!(full.birthdays.len(), 13);
+    assert_eq!(full.counts.cadence, 23);
+    assert_eq!(full.cadence.len(), 23);
+    let names: Vec<&str> = full.birthdays.iter().map(|b| b.name.as_str()).collect();
+    assert_eq!(&names[..4], ["B Anna", "B Boris", "B Mila", "B Zoe"]);
+    assert_eq!(full.cadence[0].name, "X C22");
+
+    // The small first answer: a few rows per section, exact counts.
+    let small = store.today_limited(&now, 3).unwrap();
+    assert_eq!(small.counts, full.counts);
+    assert_eq!(small.birthdays, full.birthdays[..3]);
+    assert_eq!(small.cadence, full.cadence[..3]);
+    assert_eq!(small.overdue, full.overdue);
+
+    // Pages of any size continue it with nothing lost or repeated.
+    for size in [1u32, 2, 3, 5, 8, 50] {
+        let mut got = small.birthdays.clone();
+        let mut offset = got.len() as u32;
+        loop {
+            let p = store.today_birthdays(&now, offset, size).unwrap();
+            assert_eq!((p.total, p.offset), (13, offset));
+            if p.rows.is_empty() {
+                break;
+            }
+            assert!(p.rows.len() <= size as usize);
+            offset += p.rows.len() as u32;
+            got.extend(p.rows);
+        }
+        assert_eq!(got, full.birthdays, "birthday pages of {size}");
+        let mut got = small.cadence.clone();
+        let mut offset = got.len() as u32;
+        loop {
+            let p = store.today_cadence(&now, offset, size).unwrap();
+            assert_eq!((p.total, p.offset), (23, offset));
+            if p.rows.is_empty() {
+                break;
+            }
+            offset += p.rows.len() as u32;
+            got.extend(p.rows);
+        }
+        assert_eq!(got, full.cadence, "cadence pages of {size}");
+    }
+    // The contact person's birthday is on its day, with the organisation's name.
+    let p = store.today_birthdays(&now, 4, 4).unwrap();
+    assert!(p
+        .rows
+        .iter()
+        .any(|b| b.contact_id.is_some() && b.client_name.as_deref() == Some("B Mila")));
+    // Past the end: nothing, the total still exact.
+    let p = store.today_cadence(&now, 100, 10).unwrap();
+    assert_eq!((p.total, p.rows.len()), (23, 0));
+}
+
+#[test]
+fn today_commands_take_a_limit_and_page() {
+    use chrono::Datelike;
+    use clientbase_core::api::{dispatch, App, Platform};
+    use serde_json::json;
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = App::open(dir.path().join("a.db").to_str().unwrap(), Platform::Desktop).unwrap();
+    let today = chrono::Local::now().date_naive();
+    for k in 0..5 {
+        let mut p = person(&format!("P{k}"), "Q");
+        p.birthday = bday(today.day() as u8, today.month() as u8, None);
+        dispatch(&mut app, "create_client", json!({ "input": p })).unwrap();
+    }
+    let t = dispatch(&mut app, "today", json!({"limit": 2})).unwrap();
+    assert_eq!(t["birthdays"].as_array().unwrap().len(), 2);
+    assert_eq!(t["counts"]["birthdays"], 5);
+    let p = dispatch(
+        &mut app,
+        "today_birthdays",
+        json!({"offset": 2, "limit": 10}),
+    )
+    .unwrap();
+    assert_eq!(p["total"], 5);
+    assert_eq!(p["rows"].as_array().unwrap().len(), 3);
+    assert_eq!(p["rows"][0]["name"], "Q P2");
+    let p = dispatch(&mut app, "today_cadence", json!({})).unwrap();
+    assert_eq!(
+        (p["offset"].as_u64(), p["total"].as_u64()),
+        (Some(0), Some(0))
+    );
+    // Without a limit, `today` answers as before (up to 200 rows a section).
+    let t = dispatch(&mut app, "today", json!({})).unwrap();
+    assert_eq!(t["birthdays"].as_array().unwrap().len(), 5);
+}

@@ -6,6 +6,8 @@
 import { addPluginListener, invoke } from '@tauri-apps/api/core';
 import type { ApiError } from './bindings/ApiError';
 import type { AppInfo } from './bindings/AppInfo';
+import type { BirthdayPage } from './bindings/BirthdayPage';
+import type { CadencePage } from './bindings/CadencePage';
 import type { Category } from './bindings/Category';
 import type { Channel } from './bindings/Channel';
 import type { Client } from './bindings/Client';
@@ -150,7 +152,10 @@ export const api = {
   completeTask: (id: string) => call<Task>('complete_task', { id }),
   uncompleteTask: (id: string) => call<Task>('uncomplete_task', { id }),
   snoozeTask: (id: string, to: string) => call<Task>('snooze_task', { id, to }),
-  today: () => call<Today>('today'),
+  /** Today with at most `limit` rows in the birthday and cadence sections (counts exact). */
+  today: (limit?: number) => call<Today>('today', limit ? { limit } : {}),
+  todayBirthdays: (offset: number, limit: number) => call<BirthdayPage>('today_birthdays', { offset, limit }),
+  todayCadence: (offset: number, limit: number) => call<CadencePage>('today_cadence', { offset, limit }),
   upcomingReminders: (from: string, to: string, limit: number) =>
     call<Reminder[]>('upcoming_reminders', { from, to, limit }),
   getReminderSettings: () => call<ReminderSettings>('get_reminder_settings'),

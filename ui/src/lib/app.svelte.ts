@@ -110,11 +110,13 @@ export async function reloadStats(): Promise<void> {
   app.stats = await api.stats();
 }
 
+/** Rows of the birthday and cadence sections in Today's first answer (the rest is paged). */
+export const TODAY_ROWS = 8;
 let todaySeq = 0;
 export async function reloadToday(): Promise<void> {
   const seq = ++todaySeq;
   try {
-    const today = await api.today();
+    const today = await api.today(TODAY_ROWS);
     if (seq !== todaySeq) return;
     app.today = today;
     app.todayError = null;

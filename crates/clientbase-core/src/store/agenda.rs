@@ -16,6 +16,13 @@ use rusqlite::{params, Row};
 pub const SECTION_LIMIT: usize = 200;
 /// Birthdays shown: today and this many days ahead.
 pub const BIRTHDAY_DAYS_AHEAD: u64 = 7;
+/// Rows of a page of a Today section: 0 = 50, at most 1000.
+fn page_size(limit: u32) -> usize {
+    match limit {
+        0 => 50,
+        n => n.min(1000) as usize,
+    }
+}
 /// Most reminders one call returns.
 pub const MAX_REMINDERS: usize = 1000;
 
@@ -230,13 +237,16 @@ impl Store {
         Ok((all, all - done as u32))
     }
 
-    /// Clients due for contact by their category's cadence: most overdue first, and the count.
+    /// Clients due for contact by their category's cadence: most overdue first (then by rowid, so
+    /// pages follow each other), `limit` rows from `offset`, and the count.
     fn cadence_rows<Tz: TimeZone>(
         &self,
         tz: &Tz,
         date: NaiveDate,
+        offset: usize,
         limit: usize,
     ) -> Result<(Vec<CadenceRow>, u32), StoreError> {
+        let end = offset.saturating_add(limit);
         let cats: Vec<(String, u32)> = {
             let mut st = self.conn.prepare_cached(
                 "SELECT id, cadence_days FROM categories WHERE cadence_days > 0 ORDER BY position, id",
@@ -247,8 +257,10 @@ impl Store {
             r
         };
         // Candidates from the covering index only (rowid and "since"), merged over the categories
-        // by due date; then the rows of the `limit` first.
-        let mut due: Vec<(NaiveDate, i64, usize)> = Vec::new();
+        // by due date; then the rows of the page (`offset`..`offset + limit`).
+        // (due date, since, rowid, category): since and rowid order a category's rows as its query
+        // does, so the merged prefix of `end` rows is the same whatever the page size.
+        let mut due: Vec<(NaiveDate, String, i64, usize)> = Vec::new();
         let mut total = 0u32;
         for (k, (cat, days)) in cats.iter().enumerate() {
             // Due when the local date of the last contact (or creation) + cadence ≤ today.
@@ -268,22 +280,28 @@ impl Store {
                 "SELECT c.rowid, coalesce(c.last_contact_at, c.created_at) FROM clients c \
                  WHERE c.category_id = ?1 AND c.deleted_at IS NULL \
                  AND coalesce(c.last_contact_at, c.created_at) < ?2 \
-                 ORDER BY coalesce(c.last_contact_at, c.created_at) LIMIT ?3",
+                 ORDER BY coalesce(c.last_contact_at, c.created_at), c.rowid LIMIT ?3",
             )?;
-            let mut q = st.query(params![cat, cutoff, limit as i64])?;
+            let mut q = st.query(params![cat, cutoff, end as i64])?;
             while let Some(r) = q.next()? {
-                let since = parse_instant(super::rows::text(r, 1)?)
-                    .map_or(date, |t| today::to_local(tz, t).date());
-                due.push((since + Days::new(*days as u64), r.get(0)?, k));
+                let since_s = super::rows::text(r, 1)?;
+                let since = parse_instant(since_s).map_or(date, |t| today::to_local(tz, t).date());
+                due.push((
+                    since + Days::new(*days as u64),
+                    since_s.to_owned(),
+                    r.get(0)?,
+                    k,
+                ));
             }
         }
         due.sort_unstable();
-        due.truncate(limit);
+        due.truncate(end);
+        let due: Vec<_> = due.into_iter().skip(offset).collect();
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT c.id, {CLIENT_NAME_COLS}, c.last_contact_at FROM clients c WHERE c.rowid = ?1"
         ))?;
         let mut rows = Vec::with_capacity(due.len());
-        for (due_date, rowid, k) in due {
+        for (due_date, _, rowid, k) in due {
             let (cat, days) = &cats[k];
             rows.push(st.query_row([rowid], |r| {
                 Ok(CadenceRow {
@@ -304,28 +322,29 @@ impl Store {
     /// birthdays today and in the next 7 days (clients and contact persons; 29 February on 28
     /// February in non-leap years), clients due for contact by their category's cadence; with counts.
     pub fn today<Tz: TimeZone>(&self, now: &DateTime<Tz>) -> Result<Today, StoreError> {
+        self.today_limited(now, SECTION_LIMIT)
+    }
+
+    /// [`Store::today`] with at most `limit` rows in the birthday and cadence sections (the counts
+    /// stay exact): the app's first screen asks for the few rows it shows and pages the rest with
+    /// [`Store::today_birthdays`] and [`Store::today_cadence`]. Task sections hold up to
+    /// [`SECTION_LIMIT`] rows.
+    pub fn today_limited<Tz: TimeZone>(
+        &self,
+        now: &DateTime<Tz>,
+        limit: usize,
+    ) -> Result<Today, StoreError> {
+        let limit = limit.min(SECTION_LIMIT);
         let tz = now.timezone();
         let date = now.date_naive();
         let now_s = fmt_utc(now.with_timezone(&Utc));
         let end = fmt_utc(today::start_of_day(&tz, date.succ_opt().unwrap_or(date)));
         let (overdue, n_overdue) = self.task_rows("", &now_s, SECTION_LIMIT)?;
         let (due_today, n_today) = self.task_rows(&now_s, &end, SECTION_LIMIT)?;
-        let mut birthdays = Vec::new();
-        let mut n_birthdays = 0;
-        let mut n_birthdays_today = 0;
-        for k in 0..=BIRTHDAY_DAYS_AHEAD {
-            let Some(d) = date.checked_add_days(Days::new(k)) else {
-                break;
-            };
-            let (all, open) = self.count_birthdays_on(d, k == 0)?;
-            n_birthdays += all;
-            if k == 0 {
-                n_birthdays_today = open;
-            }
-            let left = SECTION_LIMIT - birthdays.len();
-            birthdays.extend(self.birthdays_on(d, k as u32, left)?);
-        }
-        let (cadence, n_cadence) = self.cadence_rows(&tz, date, SECTION_LIMIT)?;
+        // The rows as the pages list them (whole days sorted by name), so "show more" continues them.
+        let (_, n_birthdays_today) = self.count_birthdays_on(date, true)?;
+        let (birthdays, n_birthdays) = self.birthday_rows(date, 0, limit)?;
+        let (cadence, n_cadence) = self.cadence_rows(&tz, date, 0, limit)?;
         Ok(Today {
             date: fmt_date(date),
             overdue,
@@ -340,6 +359,77 @@ impl Store {
                 cadence: n_cadence,
                 badge: n_overdue + n_today + n_birthdays_today,
             },
+        })
+    }
+
+    /// A page of Today's birthday section at `now`: today and the next 7 days, by day, then by name
+    /// within a day (as [`Store::today`] lists them); `limit` rows (0 = 50, at most 1000)
+    /// from `offset`, and the exact total.
+    pub fn today_birthdays<Tz: TimeZone>(
+        &self,
+        now: &DateTime<Tz>,
+        offset: u32,
+        limit: u32,
+    ) -> Result<BirthdayPage, StoreError> {
+        let (rows, total) =
+            self.birthday_rows(now.date_naive(), offset as usize, page_size(limit))?;
+        Ok(BirthdayPage {
+            total,
+            offset,
+            rows,
+        })
+    }
+
+    /// Birthdays today and in the next 7 days after `date`, `limit` rows from `offset`, and the total.
+    fn birthday_rows(
+        &self,
+        date: NaiveDate,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(Vec<BirthdayRow>, u32), StoreError> {
+        let mut rows = Vec::new();
+        let mut skip = offset;
+        let mut total = 0u32;
+        for k in 0..=BIRTHDAY_DAYS_AHEAD {
+            let Some(d) = date.checked_add_days(Days::new(k)) else {
+                break;
+            };
+            let (all, _) = self.count_birthdays_on(d, false)?;
+            total += all;
+            if rows.len() >= limit {
+                continue;
+            }
+            if skip >= all as usize {
+                skip -= all as usize;
+                continue;
+            }
+            // The whole day (its rows are sorted by name), then the part of it on this page.
+            let day = self.birthdays_on(d, k as u32, usize::MAX)?;
+            let want = limit - rows.len();
+            rows.extend(day.into_iter().skip(skip).take(want));
+            skip = 0;
+        }
+        Ok((rows, total))
+    }
+
+    /// A page of Today's cadence section at `now`: clients due for contact, most overdue first;
+    /// `limit` rows (at most 1000) from `offset`, and the exact total.
+    pub fn today_cadence<Tz: TimeZone>(
+        &self,
+        now: &DateTime<Tz>,
+        offset: u32,
+        limit: u32,
+    ) -> Result<CadencePage, StoreError> {
+        let (rows, total) = self.cadence_rows(
+            &now.timezone(),
+            now.date_naive(),
+            offset as usize,
+            page_size(limit),
+        )?;
+        Ok(CadencePage {
+            total,
+            offset,
+            rows,
         })
     }
 

@@ -5,7 +5,8 @@ import type { TaskRow } from "./TaskRow";
 import type { TodayCounts } from "./TodayCounts";
 
 /**
- * The Today screen. Each section holds at most 200 rows; `counts` are exact.
+ * The Today screen. Each section holds at most 200 rows (the birthday and cadence sections as many
+ * as asked for, the rest paged with `today_birthdays` / `today_cadence`); `counts` are exact.
  */
 export type Today = { 
 /**

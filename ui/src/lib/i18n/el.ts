@@ -209,6 +209,7 @@ export const el: Dict = {
   more_n: { one: '{count} ακόμη', other: '{count} ακόμη' },
   show_more: 'Εμφάνιση περισσότερων',
   show_more_n: { one: 'Εμφάνιση {count} ακόμη', other: 'Εμφάνιση {count} ακόμη' },
+  show_all_n: { one: 'Εμφάνιση όλων ({count})', other: 'Εμφάνιση όλων ({count})' },
   call_name: 'Κλήση: {name}',
   tasks_title: 'Εργασίες',
   tasks_all: 'Όλες οι εργασίες',

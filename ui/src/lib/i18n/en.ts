@@ -212,6 +212,7 @@ export const en = {
   more_n: { one: '{count} more', other: '{count} more' } as PluralForms,
   show_more: 'Show more',
   show_more_n: { one: 'Show {count} more', other: 'Show {count} more' } as PluralForms,
+  show_all_n: { one: 'Show all {count}', other: 'Show all {count}' } as PluralForms,
   call_name: 'Call {name}',
 
   tasks_title: 'Tasks',

@@ -219,6 +219,7 @@ export const ru: Dict = {
   more_n: { one: 'Ещё {count}', few: 'Ещё {count}', many: 'Ещё {count}', other: 'Ещё {count}' },
   show_more: 'Показать ещё',
   show_more_n: { one: 'Показать ещё {count}', few: 'Показать ещё {count}', many: 'Показать ещё {count}', other: 'Показать ещё {count}' },
+  show_all_n: { one: 'Показать все {count}', few: 'Показать все {count}', many: 'Показать все {count}', other: 'Показать все {count}' },
   call_name: 'Позвонить: {name}',
   tasks_title: 'Задачи',
   tasks_all: 'Все задачи',

@@ -219,6 +219,7 @@ export const uk: Dict = {
   more_n: { one: 'Ще {count}', few: 'Ще {count}', many: 'Ще {count}', other: 'Ще {count}' },
   show_more: 'Показати ще',
   show_more_n: { one: 'Показати ще {count}', few: 'Показати ще {count}', many: 'Показати ще {count}', other: 'Показати ще {count}' },
+  show_all_n: { one: 'Показати всі {count}', few: 'Показати всі {count}', many: 'Показати всі {count}', other: 'Показати всі {count}' },
   call_name: 'Зателефонувати: {name}',
   tasks_title: 'Завдання',
   tasks_all: 'Усі завдання',

@@ -209,6 +209,7 @@ export const zh: Dict = {
   more_n: { other: '还有 {count} 项' },
   show_more: '显示更多',
   show_more_n: { other: '再显示 {count} 条' },
+  show_all_n: { other: '显示全部 {count} 条' },
   call_name: '给{name}打电话',
   tasks_title: '任务',
   tasks_all: '全部任务',

@@ -281,3 +281,80 @@ test('Today: a small first answer (8 rows a section + counts), the rest paged fr
     await own.stop();
   }
 });
+
+test('Find duplicates is a screen of its own (from the list menu and Settings); an import row matching two clients merges into the one picked', { timeout: 120_000 }, async () => {
+  const own = await startServer();
+  const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+  try {
+    const alpha = await own.api('create_client', { input: person('Alpha', 'Aaa', { phones: [{ kind: 'mobile', raw: '+380671110000' }] }) });
+    const beta = await own.api('create_client', { input: person('Beta', 'Bbb', { emails: [{ label: 'work', address: 'b@example.com' }] }) });
+    await own.api('create_client', { input: person('Taras', 'Doublenko', { phones: [{ kind: 'mobile', raw: '+380671112233' }] }) });
+    await own.api('create_client', { input: person('Taras', 'Doublenko-Second', { phones: [{ kind: 'mobile', raw: '+380 67 111 22 33' }] }) });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e));
+    const tid = (id) => page.getByTestId(id);
+    const visible = (id) => page.locator(`[data-testid="${id}"]:visible`);
+    await page.goto(`${own.url}#/clients`);
+    await page.getByText('Doublenko-Second').first().waitFor();
+
+    // The list's menu → Find duplicates.
+    await tid('list-menu').tap();
+    await tid('list-menu-sheet').waitFor();
+    await shot(page, 'gaps-04-list-menu');
+    assert.deepEqual(await smallTargets(page), []);
+    await tid('menu-duplicates').tap();
+    await tid('duplicates-view').waitFor();
+    assert.ok(page.url().endsWith('#/duplicates'), page.url());
+    const group = tid('dup-group').filter({ hasText: 'Doublenko' });
+    await group.waitFor();
+    await shot(page, 'gaps-05-duplicates-screen');
+    const o = await horizontalOverflow(page);
+    assert.ok(o.scrollWidth <= o.width && o.over.length === 0, JSON.stringify(o));
+    assert.deepEqual(await smallTargets(page), []);
+    // Back: to the list (the menu sheet left no history entry behind).
+    await page.goBack();
+    await page.getByText('Doublenko-Second').first().waitFor();
+    assert.ok(page.url().endsWith('#/clients'), page.url());
+
+    // Settings → Find duplicates opens the same screen; merge from there.
+    await visible('nav-settings').tap();
+    await tid('find-duplicates').scrollIntoViewIfNeeded();
+    await tid('find-duplicates').tap();
+    await group.waitFor();
+    await group.getByTestId('dup-keep').first().tap();
+    await group.getByTestId('dup-merge').tap();
+    await until(async () => (await own.api('stats')).clients === 3, { what: 'the merge' });
+    await tid('dup-none').waitFor();
+    await tid('back').tap();
+    await tid('settings').waitFor();
+
+    // Import: one row whose phone is Alpha's and e-mail Beta's: the rep picks Beta.
+    const csv = ['First name,Last name,Phone,Email,City', 'Anna,Imported,+380671110000,b@example.com,Lviv'].join('\r\n');
+    await tid('import-file').setInputFiles({ name: 'two.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf-8') });
+    const action = tid('import-row-action');
+    await action.waitFor();
+    const options = await action.locator('option').evaluateAll((els) => els.map((e) => [e.value, e.textContent.trim()]));
+    assert.deepEqual(
+      options.filter(([v]) => v.startsWith('merge')).map(([, text]) => text).sort(),
+      ['Merge into Aaa Alpha', 'Merge into Bbb Beta'],
+    );
+    assert.match(await tid('import-row').innerText(), /Aaa Alpha · Bbb Beta/);
+    await action.selectOption(`merge:${beta.id}`);
+    await tid('import-rows').scrollIntoViewIfNeeded();
+    await shot(page, 'gaps-06-import-pick-target');
+    await tid('import-start').tap();
+    const summary = tid('import-summary');
+    await summary.waitFor({ timeout: 30_000 });
+    assert.match(await summary.innerText(), /Merged: 1 row/);
+    const b = await own.api('get_client', { id: beta.id });
+    const a = await own.api('get_client', { id: alpha.id });
+    assert.equal(b.client.address.city, 'Lviv', JSON.stringify(b.client));
+    assert.equal(a.client.address.city, '');
+    assert.equal((await own.api('stats')).clients, 3);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await own.stop();
+  }
+});

@@ -1,5 +1,5 @@
 // Hash routes, so the Android back button / browser back work:
-// #/ (Today) · #/clients · #/c/<id> · #/new · #/edit/<id> · #/tasks · #/settings
+// #/ (Today) · #/clients · #/c/<id> · #/new · #/edit/<id> · #/tasks · #/settings · #/duplicates
 export type Route =
   | { name: 'today' }
   | { name: 'list' }
@@ -7,7 +7,8 @@ export type Route =
   | { name: 'new' }
   | { name: 'edit'; id: string }
   | { name: 'tasks' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'duplicates' };
 
 function parse(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -24,6 +25,8 @@ function parse(hash: string): Route {
       return { name: 'tasks' };
     case 'settings':
       return { name: 'settings' };
+    case 'duplicates':
+      return { name: 'duplicates' };
     default:
       return { name: 'today' };
   }
@@ -43,6 +46,8 @@ export function href(r: Route): string {
       return '#/tasks';
     case 'settings':
       return '#/settings';
+    case 'duplicates':
+      return '#/duplicates';
     default:
       return '#/';
   }

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0006_interactions_tasks.sql"),
     include_str!("../../../migrations/0007_activity_indexes.sql"),
     include_str!("../../../migrations/0008_orders.sql"),
+    include_str!("../../../migrations/0009_sync.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -26,6 +26,7 @@ pub mod merge;
 mod order;
 pub mod orders;
 pub(crate) mod rows;
+pub mod sync;
 mod tasks;
 
 use crate::error::StoreError;

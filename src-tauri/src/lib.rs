@@ -15,6 +15,7 @@
 
 mod daily;
 mod files;
+mod orders;
 
 use clientbase_core::api::{self, App, AppInfo, ClientCard, Platform};
 use clientbase_core::model::*;
@@ -396,6 +397,22 @@ pub fn run() {
             files::duplicate_groups,
             files::merge_preview,
             files::merge_clients,
+            orders::list_orders,
+            orders::get_order,
+            orders::create_order,
+            orders::update_order,
+            orders::delete_order,
+            orders::restore_order,
+            orders::list_order_statuses,
+            orders::save_order_status,
+            orders::delete_order_status,
+            orders::get_order_settings,
+            orders::set_order_settings,
+            orders::client_totals,
+            orders::lost_clients,
+            orders::analysis,
+            orders::export_analysis,
+            orders::chart,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Clientbase window");

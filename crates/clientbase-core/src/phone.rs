@@ -26,6 +26,7 @@ pub fn check(raw: &str, default_country: &str, kind: PhoneKind) -> PhoneCheck {
 
 /// A number checked once for everything the store derives from it: the [`check`] result and, for
 /// a valid number, its [`search_digits`] (what `derive` would parse it again for).
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Analysis {
     pub check: PhoneCheck,
     pub search_digits: Vec<String>,
@@ -70,6 +71,142 @@ pub(crate) fn analyze(
         }
         matches!(ty, Type::Mobile | Type::FixedLineOrMobile)
     };
+    analysis_of(&number, is_mobile, display)
+}
+
+/// A number analysed by [`analyze_reusable`]: what the store derives from it, kept with what it was
+/// computed from so the store can reuse it instead of parsing the number again (an import's
+/// converter checks every number anyway; parsing is most of an import's phone cost). Only this
+/// module makes one, so a reused analysis is always this crate's own result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PhoneAnalysis {
+    raw: String,
+    country: String,
+    kind: PhoneKind,
+    display: bool,
+    inner: Analysis,
+}
+
+impl PhoneAnalysis {
+    /// What [`check`] gives for the number (`country` left empty; `formatted` only with `display`).
+    pub fn check(&self) -> &PhoneCheck {
+        &self.inner.check
+    }
+
+    /// The text the number was read from.
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
+    /// The same analysis for the number written in its international form (`formatted`), which
+    /// reads the same in every country: for a caller that stores a number read in a row's own
+    /// country in that form. `None` when the number has no international form (invalid, or
+    /// analysed without `display`).
+    pub fn into_international(self) -> Option<Self> {
+        let formatted = self.inner.check.formatted.clone()?;
+        self.inner.check.e164.as_ref()?;
+        Some(Self {
+            raw: formatted,
+            ..self
+        })
+    }
+
+    /// Whether this is what [`analyze`] would give for `raw` read in `country` as `kind`
+    /// (with the display form when `display`). The kind only matters for a mobile that is a
+    /// landline, the country only for a number without `+`.
+    pub(crate) fn fits(&self, raw: &str, country: &str, kind: PhoneKind, display: bool) -> bool {
+        self.raw == raw
+            && (self.display || !display)
+            && (kind != PhoneKind::Mobile || self.kind == kind || self.inner.check.is_mobile)
+            && (raw.trim_start().starts_with('+') || self.country.eq_ignore_ascii_case(country))
+    }
+
+    pub(crate) fn analysis(&self) -> Analysis {
+        self.inner.clone()
+    }
+}
+
+/// Analyses `raw` read in `default_country` as `kind` (the international display form too with
+/// `display`), for the store to reuse: see [`PhoneAnalysis`].
+pub fn analyze_reusable(
+    raw: &str,
+    default_country: &str,
+    kind: PhoneKind,
+    display: bool,
+) -> PhoneAnalysis {
+    PhoneAnalysis {
+        raw: raw.to_owned(),
+        country: default_country.to_owned(),
+        kind,
+        display,
+        inner: analyze(raw, default_country, kind, display, None),
+    }
+}
+
+/// [`analyze_reusable`] for many numbers (`raw`, country, kind, display), in two passes in
+/// country order: every number parsed and typed, then every valid one formatted. Why two passes:
+/// the `phonenumber` crate compiles its patterns into one LRU cache of 100 regexes; the patterns
+/// of parsing and typing one country plus those of formatting it do not fit together (formatting
+/// tries a country's many leading-digit patterns), and one pass recompiled regexes all the time
+/// (measured: 2.5× slower).
+pub fn analyze_batch(items: &[(&str, &str, PhoneKind, bool)]) -> Vec<PhoneAnalysis> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_cached_key(|&i| {
+        let (raw, country, _, _) = items[i];
+        let (plus, cc) = sort_key(raw);
+        (
+            plus,
+            if plus {
+                String::new()
+            } else {
+                country.to_ascii_uppercase()
+            },
+            cc,
+        )
+    });
+    // Pass 1: parse and type (None: take the slow path, `check`, for the error and its params).
+    let mut parsed: Vec<Option<(PhoneNumber, bool)>> = vec![None; items.len()];
+    for &i in &order {
+        let (raw, country, kind, _) = items[i];
+        if digits(raw).len() < 5 {
+            continue;
+        }
+        let Some(number) = parse(raw, country) else {
+            continue;
+        };
+        let ty = number.number_type(&phonenumber::metadata::DATABASE);
+        if ty == Type::Unknown || (kind == PhoneKind::Mobile && ty == Type::FixedLine) {
+            continue;
+        }
+        parsed[i] = Some((number, matches!(ty, Type::Mobile | Type::FixedLineOrMobile)));
+    }
+    // Pass 2: the forms the store derives.
+    let mut out: Vec<Option<PhoneAnalysis>> = vec![None; items.len()];
+    for &i in &order {
+        let (raw, country, kind, display) = items[i];
+        let inner = match parsed[i].take() {
+            None => Analysis {
+                check: check(raw, country, kind),
+                search_digits: Vec::new(),
+            },
+            Some((number, is_mobile)) => analysis_of(&number, is_mobile, display),
+        };
+        out[i] = Some(PhoneAnalysis {
+            raw: raw.to_owned(),
+            country: country.to_owned(),
+            kind,
+            display,
+            inner,
+        });
+    }
+    out.into_iter()
+        .map(|a| a.expect("every number analysed"))
+        .collect()
+}
+
+/// What the store derives from a valid, typed number.
+fn analysis_of(number: &PhoneNumber, is_mobile: bool, display: bool) -> Analysis {
+    let e164 = format!("+{}{}", number.country().code(), number.national());
     let mut search_digits = vec![digits(&e164)];
     let national = digits(&number.format().mode(Mode::National).to_string());
     if !national.is_empty() && !search_digits.contains(&national) {

@@ -58,6 +58,7 @@ fn import(store: &mut Store, bytes: &[u8], name: &str, action: DuplicateAction) 
                 line: r.line as u32,
                 input: r.input,
                 new_custom: r.new_custom,
+                phones: r.phones,
             }
         })
         .collect();

@@ -339,6 +339,7 @@ fn import_row(r: RowResult) -> ImportRow {
         line: r.line as u32,
         input: r.input,
         new_custom: r.new_custom,
+        phones: r.phones,
     }
 }
 

@@ -82,6 +82,11 @@ pub struct RowResult {
     /// Values of [`ClientTarget::Custom`] columns whose field does not exist yet, by field name
     /// (the caller creates the field, then puts the value under its id).
     pub new_custom: BTreeMap<String, String>,
+    /// The core's analyses of the row's phones, for the store to reuse (see
+    /// `clientbase_core::store::import::ImportRow::phones`). Not serialised: a row read back
+    /// without them is checked in full by the store.
+    #[serde(skip)]
+    pub phones: Vec<clientbase_core::phone::PhoneAnalysis>,
 }
 
 impl RowResult {
@@ -111,51 +116,34 @@ pub(crate) fn problem(
 /// Converts every row of `table` (rows in, rows out, same order; see the module doc).
 /// `mapping[i]` is the target of column `i` (shorter mappings leave the other columns unmapped).
 ///
-/// Three phases per chunk of rows: the cells of each row, then every phone number of the chunk in
-/// prefix order (see `phones` for why phone checks cannot run in parallel), then the rest of each
-/// row. Large tables run the three as a pipeline on three threads, so reading cells and finishing
-/// rows hide behind the phone checks.
+/// Three phases: the cells of each row, then every phone number of the table in one batch (in
+/// country order, on this thread: see `phones` for why phone checks cannot run in parallel and
+/// why one batch — per chunk of rows, each chunk recompiled every country's patterns), then the
+/// rest of each row. The first and last phases run on two threads for large tables.
 pub fn convert(
     table: &Table,
     mapping: &[Option<ClientTarget>],
     opts: &ConvertOptions<'_>,
 ) -> Vec<RowResult> {
-    const CHUNK: usize = 4096;
     let plan = Plan::new(table, mapping, opts);
-    let rows = &table.rows;
-    if rows.len() <= CHUNK {
-        let mut builders: Vec<Builder> = rows.iter().map(|r| plan.prepare(r)).collect();
-        plan.resolve_phones(&mut builders);
-        return builders.into_iter().map(|b| plan.finish(b)).collect();
+    let rows: Vec<&Row> = table.rows.iter().collect();
+    let mut builders = in_two(rows, &|r: &Row| plan.prepare(r));
+    plan.resolve_phones(&mut builders);
+    in_two(builders, &|b| plan.finish(b))
+}
+
+/// `items.map(f)` in order, the second half on another thread when there are many.
+fn in_two<T: Send, U: Send>(mut items: Vec<T>, f: &(dyn Fn(T) -> U + Sync)) -> Vec<U> {
+    const PARALLEL_MIN: usize = 4096;
+    if items.len() < PARALLEL_MIN {
+        return items.into_iter().map(f).collect();
     }
-    use std::sync::mpsc::sync_channel;
+    let second = items.split_off(items.len() / 2);
     std::thread::scope(|s| {
-        let plan = &plan;
-        let (to_phones, prepared) = sync_channel::<Vec<Builder>>(4);
-        let (to_finish, resolved) = sync_channel::<Vec<Builder>>(4);
-        s.spawn(move || {
-            for chunk in rows.chunks(CHUNK) {
-                let b = chunk.iter().map(|r| plan.prepare(r)).collect();
-                if to_phones.send(b).is_err() {
-                    return;
-                }
-            }
-        });
-        let finisher = s.spawn(move || {
-            let mut out = Vec::with_capacity(rows.len());
-            for chunk in resolved {
-                out.extend(chunk.into_iter().map(|b| plan.finish(b)));
-            }
-            out
-        });
-        for mut chunk in prepared {
-            plan.resolve_phones(&mut chunk);
-            if to_finish.send(chunk).is_err() {
-                break;
-            }
-        }
-        drop(to_finish);
-        finisher.join().expect("conversion thread")
+        let h = s.spawn(move || second.into_iter().map(f).collect::<Vec<U>>());
+        let mut out: Vec<U> = items.into_iter().map(f).collect();
+        out.extend(h.join().expect("conversion thread"));
+        out
     })
 }
 
@@ -273,49 +261,83 @@ impl<'a> Plan<'a> {
     }
 
     /// Phase 2: every phone of every row, in prefix order, on this thread.
+    /// The numbers are analysed in one batch (`phones::analyze_batch`: country order, parsing and
+    /// formatting in separate passes), then [`Plan::normalize`]'s fix-ups run per number.
     fn resolve_phones(&self, builders: &mut [Builder]) {
-        let mut jobs: Vec<((String, String), usize, usize)> = Vec::new();
+        let mut jobs: Vec<(usize, usize)> = Vec::new();
+        let mut items: Vec<(&str, &str, PhoneKind, bool)> = Vec::new();
         for (bi, b) in builders.iter().enumerate() {
             for (pi, ph) in b.phones.iter().enumerate() {
-                jobs.push((phones::sort_key(&ph.raw, &b.row_country), bi, pi));
+                jobs.push((bi, pi));
+                let (asked, display) = self.asked(&ph.raw, ph.kind, &b.row_country, ph.slot);
+                items.push((&ph.raw, &b.row_country, asked, display));
             }
         }
-        jobs.sort();
-        for (_, bi, pi) in jobs {
+        let first = phones::analyze_batch(&items);
+        drop(items);
+        for ((bi, pi), first) in jobs.into_iter().zip(first) {
             let b = &mut builders[bi];
             let country = std::mem::take(&mut b.row_country);
             let ph = &mut b.phones[pi];
-            ph.result = Some(self.normalize(&mut ph.raw, ph.kind, &country));
+            let (n, a) = self.normalize(&mut ph.raw, ph.kind, &country, first);
+            ph.result = Some(n);
+            ph.analysis = Some(a);
             b.row_country = country;
         }
+    }
+
+    /// How a number is first analysed: as the kind it is said to be (else "other"), with the
+    /// display form for the client's own numbers (the store shows the first) and for a number read
+    /// in the row's own country (stored in its international form).
+    fn asked(
+        &self,
+        raw: &str,
+        kind: Option<PhoneKind>,
+        country: &str,
+        slot: Option<u8>,
+    ) -> (PhoneKind, bool) {
+        let own_country = country != self.country && !raw.trim_start().starts_with('+');
+        (
+            kind.unwrap_or(PhoneKind::Other),
+            slot.is_none() || own_country,
+        )
     }
 
     /// Reads a phone in `country`; a number a spreadsheet kept as a number lost its `+`
     /// (380671234567), and a number read in the row's own country is stored in the international
     /// form so that it does not depend on the base's default country. Updates `raw` accordingly.
+    ///
+    /// Also returns the core's analysis of the number as finally written in `raw` (see
+    /// `clientbase_core::phone::PhoneAnalysis`), which the store reuses; `display` asks for the
+    /// international form.
+    /// `first`: the analysis of `raw` as [`Plan::asked`] says.
     fn normalize(
         &self,
         raw: &mut String,
         kind: Option<PhoneKind>,
         country: &str,
-    ) -> phones::Normalized {
+        first: (phones::Normalized, clientbase_core::phone::PhoneAnalysis),
+    ) -> (phones::Normalized, clientbase_core::phone::PhoneAnalysis) {
         let asked = kind.unwrap_or(PhoneKind::Other);
         let own_country = country != self.country && !raw.trim_start().starts_with('+');
-        let mut n = phones::normalize(raw, country, asked, own_country);
+        let display = first.1.check().formatted.is_some() || first.0.e164.is_none();
+        let (mut n, a) = first;
         if n.e164.is_none() && raw.chars().all(|c| c.is_ascii_digit()) && raw.len() >= 10 {
             let plus = format!("+{raw}");
-            let again = phones::normalize(&plus, country, asked, false);
-            if again.e164.is_some() {
+            let again = phones::analyze(&plus, country, asked, display);
+            if again.0.e164.is_some() {
                 *raw = plus;
                 return again;
             }
         }
         if own_country && n.e164.is_some() {
-            if let Some(f) = n.formatted.take() {
-                *raw = f;
+            if let Some(a) = a.clone().into_international() {
+                *raw = a.raw().to_owned();
+                n.formatted = None;
+                return (n, a);
             }
         }
-        n
+        (n, a)
     }
 
     fn date(&self, b: &mut Builder, col: usize, cell: &Cell) -> Option<Birthday> {
@@ -387,6 +409,7 @@ impl<'a> Plan<'a> {
                         kind,
                         slot: None,
                         result: None,
+                        analysis: None,
                     });
                 }
             }
@@ -491,6 +514,7 @@ impl<'a> Plan<'a> {
                                 kind: None,
                                 slot: Some(slot),
                                 result: None,
+                                analysis: None,
                             });
                         }
                     }
@@ -607,11 +631,14 @@ impl<'a> Plan<'a> {
                 input: ClientInput::default(),
                 problems: vec![problem("empty_row", Severity::Error, None, "")],
                 new_custom: BTreeMap::new(),
+                phones: Vec::new(),
             };
         }
         let kind = b.input.kind;
         let has_person_name = !b.input.first_name.is_empty() || !b.input.last_name.is_empty();
-        for ph in std::mem::take(&mut b.phones) {
+        let mut analyses = Vec::with_capacity(b.phones.len());
+        for mut ph in std::mem::take(&mut b.phones) {
+            analyses.extend(ph.analysis.take());
             let slot = ph.slot;
             let phone = phone_of(&mut b, ph);
             match slot {
@@ -681,6 +708,7 @@ impl<'a> Plan<'a> {
             input: b.input,
             problems: b.problems,
             new_custom: b.input_new_custom,
+            phones: analyses,
         }
     }
 }
@@ -722,6 +750,8 @@ struct PendingPhone {
     /// Contact person slot, `None` for the client.
     slot: Option<u8>,
     result: Option<phones::Normalized>,
+    /// The core's analysis of `raw` (handed to the store with the row).
+    analysis: Option<clientbase_core::phone::PhoneAnalysis>,
 }
 
 #[derive(Default)]

@@ -9,6 +9,7 @@
 //! one country after another keep it warm (measured in the bench).
 
 use clientbase_core::model::PhoneKind;
+use clientbase_core::phone;
 use phonenumber::{metadata::DATABASE, Mode, Type};
 
 /// What [`normalize`] found.
@@ -67,8 +68,48 @@ pub(crate) fn normalize(raw: &str, country: &str, kind: PhoneKind, details: bool
     out
 }
 
+/// [`normalize`] through the core's reusable analysis (one parse for the converter and the
+/// store: the store takes the analysis with the row instead of parsing the number again). `display`
+/// also fills `formatted` (the international form); `country` is left empty.
+pub(crate) fn analyze(
+    raw: &str,
+    country: &str,
+    kind: PhoneKind,
+    display: bool,
+) -> (Normalized, phone::PhoneAnalysis) {
+    let a = phone::analyze_reusable(raw, country, kind, display);
+    (normalized_of(&a), a)
+}
+
+fn normalized_of(a: &phone::PhoneAnalysis) -> Normalized {
+    let c = a.check();
+    Normalized {
+        e164: c.e164.clone(),
+        is_mobile: c.is_mobile,
+        error: c.error.as_ref().map(|e| match e.code.as_str() {
+            "phone_too_short" => "phone_too_short",
+            "phone_not_mobile" => "phone_not_mobile",
+            _ => "phone_invalid",
+        }),
+        country: None,
+        formatted: c.formatted.clone(),
+    }
+}
+
+/// [`analyze`] for many numbers at once (`clientbase_core::phone::analyze_batch`: in country
+/// order, parsing and formatting in separate passes).
+pub(crate) fn analyze_batch(
+    items: &[(&str, &str, PhoneKind, bool)],
+) -> Vec<(Normalized, phone::PhoneAnalysis)> {
+    phone::analyze_batch(items)
+        .into_iter()
+        .map(|a| (normalized_of(&a), a))
+        .collect()
+}
+
 /// The order to check numbers in: by what their country will be (the `+` prefix, else the country
 /// they are read in).
+#[cfg(any())]
 pub(crate) fn sort_key(raw: &str, country: &str) -> (String, String) {
     let t = raw.trim_start();
     if let Some(rest) = t.strip_prefix('+') {
@@ -82,7 +123,6 @@ pub(crate) fn sort_key(raw: &str, country: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clientbase_core::phone;
 
     #[test]
     fn same_results_as_core_check() {
@@ -132,6 +172,15 @@ mod tests {
                         assert_eq!(ours.is_mobile, core.is_mobile, "{raw} {c}");
                         assert_eq!(ours.formatted, core.formatted, "{raw} {c}");
                         assert_eq!(ours.country, core.country, "{raw} {c}");
+                    }
+                    // The reusable analysis finds the same.
+                    let (viaa, a) = analyze(raw, c, kind, true);
+                    assert_eq!(viaa.e164, ours.e164, "{raw} {c} {kind:?}");
+                    assert_eq!(viaa.error, ours.error, "{raw} {c} {kind:?}");
+                    assert_eq!(a.raw(), raw);
+                    if ours.e164.is_some() {
+                        assert_eq!(viaa.is_mobile, ours.is_mobile, "{raw} {c}");
+                        assert_eq!(viaa.formatted, ours.formatted, "{raw} {c}");
                     }
                 }
             }

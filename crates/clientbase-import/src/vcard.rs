@@ -939,6 +939,7 @@ fn card(
             input,
             problems,
             new_custom: BTreeMap::new(),
+            phones: Vec::new(),
         },
         version,
         uid,

@@ -55,6 +55,9 @@ pub struct ImportRow {
     /// Values for custom fields that do not exist yet, by field name: the import creates a text
     /// field of that name (or uses the existing one with that name) in the same transaction.
     pub new_custom: BTreeMap<String, String>,
+    /// The converter's analyses of the row's phones (any order; may be empty): a phone whose
+    /// analysis fits (same text, country, kind) is not parsed again — see [`phone::PhoneAnalysis`].
+    pub phones: Vec<phone::PhoneAnalysis>,
 }
 
 /// What to do with duplicates: `default` for every row without its own decision.
@@ -172,8 +175,9 @@ impl Store {
                 input
             })
             .collect();
-        let prepared =
-            prepare_all(inputs, country, &defs, &cats, &mut |_| true).expect("not cancelled");
+        let hints: Vec<Vec<phone::PhoneAnalysis>> = rows.iter().map(|r| r.phones.clone()).collect();
+        let prepared = prepare_all(inputs, &hints, country, &defs, &cats, &mut |_| true)
+            .expect("not cancelled");
         let mut base = BaseKeys::read(&self.conn, &prepared)?;
         let mut seen: HashMap<String, (u32, String)> = HashMap::new();
         for (row, p) in rows.iter().zip(prepared) {
@@ -392,24 +396,32 @@ fn phones_of(input: &ClientInput) -> impl Iterator<Item = (&Phone, bool)> {
 /// thread; `progress(phones done, phones)` every few thousand (false: stop, `None`).
 fn analyze_phones(
     inputs: &[ClientInput],
+    hints: &[Vec<phone::PhoneAnalysis>],
     country: &str,
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Option<Vec<Vec<phone::Analysis>>> {
     // (row, phone, the phone, whether its display form may be the list's): the client's first
     // phone with an E.164 is shown in the list; without E.164s given, any of the client's may be.
     let mut all: Vec<(usize, usize, &Phone, bool)> = Vec::new();
-    for (r, input) in inputs.iter().enumerate() {
-        let first_checked = input.phones.iter().position(|p| p.e164.is_some());
-        for (k, (p, own)) in phones_of(input).enumerate() {
-            let display = own && (p.e164.is_none() || Some(k) == first_checked);
-            all.push((r, k, p, display));
-        }
-    }
-    all.sort_by_cached_key(|(_, _, p, _)| phone::sort_key(&p.raw));
     let mut out: Vec<Vec<Option<phone::Analysis>>> = inputs
         .iter()
         .map(|i| (0..phones_of(i).count()).map(|_| None).collect())
         .collect();
+    for (r, input) in inputs.iter().enumerate() {
+        let first_checked = input.phones.iter().position(|p| p.e164.is_some());
+        let hints = hints.get(r).map(Vec::as_slice).unwrap_or_default();
+        for (k, (p, own)) in phones_of(input).enumerate() {
+            let display = own && (p.e164.is_none() || Some(k) == first_checked);
+            match hints
+                .iter()
+                .find(|h| h.fits(&p.raw, country, p.kind, display))
+            {
+                Some(h) => out[r][k] = Some(h.analysis()),
+                None => all.push((r, k, p, display)),
+            }
+        }
+    }
+    all.sort_by_cached_key(|(_, _, p, _)| phone::sort_key(&p.raw));
     let n = all.len();
     for (i, (r, k, p, own)) in all.into_iter().enumerate() {
         if i % (4 * CHECK_STEP) == 0 && !progress(i, n) {
@@ -490,6 +502,7 @@ type Prepared = Result<(ClientInput, Derived), Vec<FieldError>>;
 /// threads for large imports). `progress(done, total)` in rows while the phones are checked.
 fn prepare_all(
     mut inputs: Vec<ClientInput>,
+    hints: &[Vec<phone::PhoneAnalysis>],
     country: &str,
     defs: &[CustomFieldDef],
     cats: &HashSet<String>,
@@ -499,7 +512,7 @@ fn prepare_all(
         validate::tidy(i);
     }
     let rows = inputs.len();
-    let analyses = analyze_phones(&inputs, country, &mut |done, n| {
+    let analyses = analyze_phones(&inputs, hints, country, &mut |done, n| {
         progress((done * rows).checked_div(n).unwrap_or(rows))
     })?;
 
@@ -753,8 +766,10 @@ fn import_in(
     let mut field_ids: HashMap<String, String> = HashMap::new();
     let mut lines = Vec::with_capacity(total);
     let mut inputs = Vec::with_capacity(total);
+    let mut hints = Vec::with_capacity(total);
     for row in rows_in {
         let mut input = row.input;
+        hints.push(row.phones);
         for (name, value) in row.new_custom {
             let name = name.trim().to_owned();
             if name.is_empty() || value.trim().is_empty() {
@@ -793,7 +808,7 @@ fn import_in(
     }
     let cats = category_ids(&tx)?;
     // Checking counts two steps per row: validating it, then comparing it.
-    let prepared = prepare_all(inputs, country, &defs, &cats, &mut |done| {
+    let prepared = prepare_all(inputs, &hints, country, &defs, &cats, &mut |done| {
         progress(ImportProgress {
             phase: ImportPhase::Checking,
             done: done.min(total),
@@ -1080,8 +1095,9 @@ mod tests {
     #[test]
     fn prepared_rows_derive_what_the_slow_path_derives() {
         let cats: HashSet<String> = HashSet::new();
-        // Phones without E.164 (checked in full) and with the converter's (type lookup skipped).
-        for keep_e164 in [false, true] {
+        // Phones without E.164 (checked in full), with the converter's (type lookup skipped), and
+        // with the converter's analyses handed over (not parsed again).
+        for (keep_e164, hinted) in [(false, false), (true, false), (true, true)] {
             for (c, _) in crate::demo::generate(11, 400, 1_700_000_000_000, "me") {
                 let mut input = c.data.clone();
                 input.category_id = None;
@@ -1094,7 +1110,21 @@ mod tests {
                         p.e164 = None;
                     }
                 }
-                let mut v = prepare_all(vec![input], "UA", &[], &cats, &mut |_| true).unwrap();
+                let hints = if hinted {
+                    let items: Vec<(&str, &str, PhoneKind, bool)> = phones_of(&input)
+                        .map(|(p, own)| (p.raw.as_str(), "UA", p.kind, own))
+                        .collect();
+                    let hints = phone::analyze_batch(&items);
+                    // Every phone is reused, in any order.
+                    for (p, own) in phones_of(&input) {
+                        assert!(hints.iter().any(|h| h.fits(&p.raw, "UA", p.kind, own)));
+                    }
+                    vec![hints.into_iter().rev().collect()]
+                } else {
+                    Vec::new()
+                };
+                let mut v =
+                    prepare_all(vec![input], &hints, "UA", &[], &cats, &mut |_| true).unwrap();
                 let (got, dv) = v.pop().unwrap().expect("demo rows are valid");
                 let want = rows::derive(&got);
                 assert_eq!(dv.phone_display, want.phone_display);

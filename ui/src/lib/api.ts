@@ -50,6 +50,29 @@ import type { RowDecision } from './bindings/RowDecision';
 
 export type { ApiError };
 
+// Company sync (issue 5): the answers of `clientbase_sync_client::commands`. Written here by hand
+// because that crate's types do not derive ts-rs yet; keep them in step with
+// `SyncStatus`/`Progress` (crates/clientbase-sync-client/src/lib.rs) and `User`/`Role`/
+// `ReassignResponse` (crates/clientbase-sync/src/wire.rs).
+export type SyncRole = 'rep' | 'manager' | 'admin';
+export type SyncUser = { id: string; login: string; name: string; role: SyncRole; disabled?: boolean };
+export type SyncStatus = {
+  connected: boolean;
+  /** `not_connected`, `not_synced`, `syncing`, `synced`, `offline`, `error`. */
+  state: string;
+  server_url: string | null;
+  user: SyncUser | null;
+  company_name: string | null;
+  last_sync_ms: number | null;
+  minutes_ago: number | null;
+  pending: number;
+  /** The last error's code (`offline`, `unauthorized`, `device_revoked`, `update_required`…). */
+  error: string | null;
+  progress: { done: number; total: number } | null;
+  next_retry_ms: number | null;
+};
+export type ReassignResult = { clients: number; version: number };
+
 export const inTauri: boolean = typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
 
 export function isApiError(e: unknown): e is ApiError {
@@ -190,6 +213,18 @@ export const api = {
   restoreBackup: (path: string) => call<unknown>('restore_backup', { path }),
   getBackupSettings: () => call<BackupSettings>('get_backup_settings'),
   setBackupSettings: (settings: BackupSettings) => call<BackupSettings>('set_backup_settings', { settings }),
+  // Company sync (issue 5): clientbase-sync-client's commands.
+  syncConnect: (url: string, login: string, password: string, deviceName: string) =>
+    call<SyncStatus>('sync_connect', { url, login, password, device_name: deviceName }),
+  syncStatus: () => call<SyncStatus>('sync_status'),
+  /** A full round now; a failure comes back as the status' `error`. */
+  syncNow: () => call<SyncStatus>('sync_now'),
+  /** Asks the background loop to sync soon (debounced there). */
+  syncRequest: () => call<null>('sync_request'),
+  syncSignOut: (wipe: boolean) => call<SyncStatus>('sync_sign_out', { wipe }),
+  syncUsers: () => call<SyncUser[]>('sync_users'),
+  syncReassign: (from: string, to: string) => call<ReassignResult>('sync_reassign', { from, to }),
+
   duplicateGroups: (limit?: number) => call<DuplicateGroups>('duplicate_groups', limit ? { limit } : {}),
   mergePreview: (keep: string, others: string[]) => call<MergePreview>('merge_preview', { keep, others }),
   mergeClients: (keep: string, others: string[], choices: Record<string, string>) =>

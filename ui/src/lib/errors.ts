@@ -30,6 +30,18 @@ const API_CODES: Record<string, TextKey> = {
   vcard_malformed: 'err_vcard_malformed',
   no_vcard: 'err_vcard_malformed',
   wrong_kind: 'err_unknown_format',
+  // Company sync.
+  offline: 'se_offline',
+  unauthorized: 'se_unauthorized',
+  token_expired: 'se_unauthorized',
+  device_revoked: 'se_device_revoked',
+  update_required: 'se_update_required',
+  too_many_attempts: 'se_too_many_attempts',
+  clock_skew: 'se_clock_skew',
+  forbidden: 'se_forbidden',
+  insecure_url: 'se_insecure_url',
+  bad_url: 'se_bad_url',
+  not_connected: 'se_not_connected',
 };
 
 const BACKUP_REASONS: Record<string, TextKey> = {

@@ -1,5 +1,5 @@
 // Hash routes, so the Android back button / browser back work:
-// #/ (Today) · #/clients · #/c/<id> · #/new · #/edit/<id> · #/tasks · #/settings · #/duplicates
+// #/ (Today) · #/clients · #/c/<id> · #/new · #/edit/<id> · #/tasks · #/settings · #/duplicates · #/handover
 export type Route =
   | { name: 'today' }
   | { name: 'list' }
@@ -8,7 +8,8 @@ export type Route =
   | { name: 'edit'; id: string }
   | { name: 'tasks' }
   | { name: 'settings' }
-  | { name: 'duplicates' };
+  | { name: 'duplicates' }
+  | { name: 'handover' };
 
 function parse(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -27,6 +28,8 @@ function parse(hash: string): Route {
       return { name: 'settings' };
     case 'duplicates':
       return { name: 'duplicates' };
+    case 'handover':
+      return { name: 'handover' };
     default:
       return { name: 'today' };
   }
@@ -48,6 +51,8 @@ export function href(r: Route): string {
       return '#/settings';
     case 'duplicates':
       return '#/duplicates';
+    case 'handover':
+      return '#/handover';
     default:
       return '#/';
   }

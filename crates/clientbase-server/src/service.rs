@@ -3,7 +3,7 @@
 //! pool) and every write is one transaction.
 
 use crate::auth;
-use crate::db::{tx, Backend, Conn, Mode, Row};
+use crate::db::{tx, Backend, Conn, Mode, Row, Val};
 use crate::error::ServerError;
 use clientbase_sync::{
     check_change, clock_ms, image_of_state, merge_change, reasons, table_spec, Change,
@@ -153,33 +153,6 @@ fn loaded_of(r: &Row, at: usize) -> Result<Loaded, ServerError> {
     })
 }
 
-fn save_row(
-    c: &mut dyn Conn,
-    company: &str,
-    tbl: &str,
-    row_id: &str,
-    l: &Loaded,
-) -> Result<(), ServerError> {
-    c.exec(
-        "INSERT INTO rows (company_id, tbl, row_id, client_id, owner, fields, clocks, life, deleted) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-         ON CONFLICT (company_id, tbl, row_id) DO UPDATE SET client_id = excluded.client_id, owner = excluded.owner, \
-         fields = excluded.fields, clocks = excluded.clocks, life = excluded.life, deleted = excluded.deleted",
-        &[
-            company.into(),
-            tbl.into(),
-            row_id.into(),
-            l.client_id.clone().into(),
-            l.owner.clone().into(),
-            serde_json::to_string(&l.state.fields)?.into(),
-            serde_json::to_string(&l.state.clocks)?.into(),
-            l.state.life.clone().into(),
-            l.state.deleted.into(),
-        ],
-    )?;
-    Ok(())
-}
-
 /// Rows touched by one transaction, written back at its end.
 struct RowCache {
     company: String,
@@ -206,45 +179,178 @@ impl RowCache {
         }
         Ok(self.rows.get_mut(&key).expect("just inserted"))
     }
-    fn flush(&mut self, c: &mut dyn Conn) -> Result<(), ServerError> {
-        for ((tbl, row_id), l) in &self.rows {
-            if l.dirty {
-                save_row(c, &self.company, tbl, row_id, l)?;
+    /// Loads the rows of `keys` not in the cache, a chunk of ids per statement.
+    fn prefetch(&mut self, c: &mut dyn Conn, keys: &[RowKey]) -> Result<(), ServerError> {
+        let mut by_table: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (t, id) in keys {
+            if !self.rows.contains_key(&(t.clone(), id.clone())) {
+                by_table.entry(t.as_str()).or_default().push(id.as_str());
+            }
+        }
+        for (tbl, mut ids) in by_table {
+            ids.sort_unstable();
+            ids.dedup();
+            for chunk in ids.chunks(CHUNKS[0]) {
+                // Padded to a chunk size (repeating the last id) so few SQL texts exist.
+                let n = CHUNKS
+                    .into_iter()
+                    .rev()
+                    .find(|&k| k >= chunk.len())
+                    .unwrap_or(chunk.len());
+                let mut sql = String::from(
+                    "SELECT row_id, client_id, owner, fields, clocks, life, deleted FROM rows WHERE company_id = $1 AND tbl = $2 AND row_id IN (",
+                );
+                let mut params: Vec<Val> = vec![self.company.as_str().into(), tbl.into()];
+                for i in 0..n {
+                    if i > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push_str(&format!("${}", i + 3));
+                    params.push(chunk[i.min(chunk.len() - 1)].into());
+                }
+                sql.push(')');
+                for r in c.query(&sql, &params)? {
+                    self.rows
+                        .insert((tbl.to_owned(), r.text(0)), loaded_of(&r, 1)?);
+                }
+                for id in chunk {
+                    self.rows
+                        .entry((tbl.to_owned(), (*id).to_owned()))
+                        .or_insert_with(|| Loaded {
+                            state: RowState::default(),
+                            client_id: None,
+                            owner: None,
+                            exists: false,
+                            dirty: false,
+                        });
+                }
             }
         }
         Ok(())
     }
+
+    /// Writes the changed rows back, in bulk upserts.
+    fn flush(&mut self, c: &mut dyn Conn) -> Result<(), ServerError> {
+        let mut rows = Vec::new();
+        for ((tbl, row_id), l) in &self.rows {
+            if l.dirty {
+                rows.push(vec![
+                    self.company.as_str().into(),
+                    tbl.into(),
+                    row_id.into(),
+                    l.client_id.clone().into(),
+                    l.owner.clone().into(),
+                    serde_json::to_string(&l.state.fields)?.into(),
+                    serde_json::to_string(&l.state.clocks)?.into(),
+                    l.state.life.clone().into(),
+                    l.state.deleted.into(),
+                ]);
+            }
+        }
+        insert_many(
+            c,
+            "INSERT INTO rows (company_id, tbl, row_id, client_id, owner, fields, clocks, life, deleted) VALUES",
+            "ON CONFLICT (company_id, tbl, row_id) DO UPDATE SET client_id = excluded.client_id, owner = excluded.owner, \
+             fields = excluded.fields, clocks = excluded.clocks, life = excluded.life, deleted = excluded.deleted",
+            rows,
+        )
+    }
 }
 
-/// Appends entries of one version to the log.
+/// Entries of one version for the log, and conflicts, written in bulk at the end of the
+/// transaction (a push of 1,000 changes is a handful of statements, not thousands of round trips).
 struct LogWriter {
     company: String,
     version: i64,
     idx: i64,
+    entries: Vec<Vec<Val>>,
+    conflicts: Vec<Vec<Val>>,
 }
 
 impl LogWriter {
+    fn new(company: &str, version: i64) -> Self {
+        LogWriter {
+            company: company.to_owned(),
+            version,
+            idx: 0,
+            entries: Vec::new(),
+            conflicts: Vec::new(),
+        }
+    }
+
     fn add(
         &mut self,
-        c: &mut dyn Conn,
         client_id: Option<&str>,
         target: Option<&str>,
         body: &EntryBody,
     ) -> Result<(), ServerError> {
-        c.exec(
-            "INSERT INTO log (company_id, version, idx, client_id, target_user, body) VALUES ($1, $2, $3, $4, $5, $6)",
-            &[
-                self.company.as_str().into(),
-                self.version.into(),
-                self.idx.into(),
-                client_id.into(),
-                target.into(),
-                serde_json::to_string(body)?.into(),
-            ],
-        )?;
+        self.entries.push(vec![
+            self.company.as_str().into(),
+            self.version.into(),
+            self.idx.into(),
+            client_id.into(),
+            target.into(),
+            serde_json::to_string(body)?.into(),
+        ]);
         self.idx += 1;
         Ok(())
     }
+
+    fn flush(&mut self, c: &mut dyn Conn) -> Result<(), ServerError> {
+        insert_many(
+            c,
+            "INSERT INTO log (company_id, version, idx, client_id, target_user, body) VALUES",
+            "",
+            std::mem::take(&mut self.entries),
+        )?;
+        insert_many(
+            c,
+            "INSERT INTO conflicts (id, company_id, at_ms, user_id, device_id, tbl, row_id, client_id, field, value, clock, winner_clock, reason) VALUES",
+            "",
+            std::mem::take(&mut self.conflicts),
+        )
+    }
+}
+
+/// Chunk sizes of bulk statements: few distinct SQL texts (prepared once per connection), few
+/// round trips.
+const CHUNKS: [usize; 5] = [256, 64, 16, 4, 1];
+
+/// `head (..),(..) tail` over `rows` (all of one width), in chunks of [`CHUNKS`] sizes.
+fn insert_many(
+    c: &mut dyn Conn,
+    head: &str,
+    tail: &str,
+    rows: Vec<Vec<Val>>,
+) -> Result<(), ServerError> {
+    let Some(width) = rows.first().map(Vec::len) else {
+        return Ok(());
+    };
+    let mut rest = &rows[..];
+    while !rest.is_empty() {
+        let n = CHUNKS.into_iter().find(|&k| k <= rest.len()).unwrap_or(1);
+        let (chunk, tail_rows) = rest.split_at(n);
+        let mut sql = String::with_capacity(head.len() + n * width * 5 + tail.len());
+        sql.push_str(head);
+        let mut p = 0;
+        for i in 0..n {
+            sql.push_str(if i == 0 { " (" } else { ", (" });
+            for j in 0..width {
+                p += 1;
+                if j > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${p}"));
+            }
+            sql.push(')');
+        }
+        sql.push(' ');
+        sql.push_str(tail);
+        let params: Vec<Val> = chunk.iter().flatten().cloned().collect();
+        c.exec(&sql, &params)?;
+        rest = tail_rows;
+    }
+    Ok(())
 }
 
 /// Bumps the company's version: the first write of every push/reassignment transaction (its row
@@ -260,7 +366,7 @@ fn bump_version(c: &mut dyn Conn, company: &str) -> Result<i64, ServerError> {
 
 #[allow(clippy::too_many_arguments)]
 fn add_conflict(
-    c: &mut dyn Conn,
+    log: &mut LogWriter,
     s: &Session,
     tbl: &str,
     row_id: &str,
@@ -271,31 +377,27 @@ fn add_conflict(
     winner: Option<&str>,
     reason: &str,
 ) -> Result<(), ServerError> {
-    c.exec(
-        "INSERT INTO conflicts (id, company_id, at_ms, user_id, device_id, tbl, row_id, client_id, field, value, clock, winner_clock, reason) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        &[
-            new_id().into(),
-            s.company_id.as_str().into(),
-            now_ms().into(),
-            s.user_id.as_str().into(),
-            s.device_id.as_str().into(),
-            tbl.into(),
-            row_id.into(),
-            client_id.into(),
-            field.into(),
-            serde_json::to_string(value)?.into(),
-            clock.into(),
-            winner.into(),
-            reason.into(),
-        ],
-    )?;
+    log.conflicts.push(vec![
+        new_id().into(),
+        s.company_id.as_str().into(),
+        now_ms().into(),
+        s.user_id.as_str().into(),
+        s.device_id.as_str().into(),
+        tbl.into(),
+        row_id.into(),
+        client_id.into(),
+        field.into(),
+        serde_json::to_string(value)?.into(),
+        clock.into(),
+        winner.into(),
+        reason.into(),
+    ]);
     Ok(())
 }
 
 /// Logs every field of a rejected change (or `*` = the op for a change without fields).
 fn conflict_whole_change(
-    c: &mut dyn Conn,
+    log: &mut LogWriter,
     s: &Session,
     ch: &Change,
     client_id: Option<&str>,
@@ -303,7 +405,7 @@ fn conflict_whole_change(
 ) -> Result<(), ServerError> {
     if ch.fields.is_empty() {
         return add_conflict(
-            c,
+            log,
             s,
             &ch.table,
             &ch.row_id,
@@ -317,7 +419,7 @@ fn conflict_whole_change(
     }
     for (f, v) in &ch.fields {
         add_conflict(
-            c, s, &ch.table, &ch.row_id, client_id, f, v, &ch.hlc, None, reason,
+            log, s, &ch.table, &ch.row_id, client_id, f, v, &ch.hlc, None, reason,
         )?;
     }
     Ok(())
@@ -861,11 +963,25 @@ impl Service {
                 )?
                 .map_or(0, |r| r.int(0).max(0) as u64);
             let mut cache = RowCache::new(&s.company_id);
-            let mut log = LogWriter {
-                company: s.company_id.clone(),
-                version,
-                idx: 0,
-            };
+            let mut log = LogWriter::new(&s.company_id, version);
+            // The rows the batch names and their clients, then the clients of stored child rows.
+            let mut keys: Vec<RowKey> = Vec::with_capacity(req.changes.len() * 2);
+            for ch in &req.changes {
+                keys.push((ch.table.clone(), ch.row_id.clone()));
+                if let Some(col) = table_spec(&ch.table).and_then(|t| t.client_column) {
+                    if let Some(cid) = ch.fields.get(col).and_then(Value::as_str) {
+                        keys.push(("clients".to_owned(), cid.to_owned()));
+                    }
+                }
+            }
+            cache.prefetch(c, &keys)?;
+            let parents: Vec<RowKey> = cache
+                .rows
+                .values()
+                .filter_map(|l| l.client_id.clone())
+                .map(|cid| ("clients".to_owned(), cid))
+                .collect();
+            cache.prefetch(c, &parents)?;
             let mut results = Vec::with_capacity(req.changes.len());
             for ch in &req.changes {
                 let (outcome, reason) = if ch.seq <= last_seq {
@@ -883,6 +999,7 @@ impl Service {
                 });
             }
             cache.flush(c)?;
+            log.flush(c)?;
             c.exec(
                 "UPDATE devices SET last_seq = $1 WHERE id = $2",
                 &[last_seq.into(), s.device_id.as_str().into()],
@@ -908,11 +1025,11 @@ impl Service {
         now: i64,
     ) -> Result<(Outcome, Option<&'static str>), ServerError> {
         if ch.device_id != s.device_id {
-            conflict_whole_change(c, s, ch, None, reasons::WRONG_DEVICE)?;
+            conflict_whole_change(log, s, ch, None, reasons::WRONG_DEVICE)?;
             return Ok((Outcome::Rejected, Some(reasons::WRONG_DEVICE)));
         }
         if let Err(reason) = check_change(ch, now) {
-            conflict_whole_change(c, s, ch, None, reason)?;
+            conflict_whole_change(log, s, ch, None, reason)?;
             return Ok((Outcome::Rejected, Some(reason)));
         }
         let spec = table_spec(&ch.table).expect("checked by check_change");
@@ -930,7 +1047,7 @@ impl Service {
         if !self.may_write(c, cache, s, ch, named_client.as_deref())? {
             let stored = cache.get(c, &ch.table, &ch.row_id)?.client_id.clone();
             conflict_whole_change(
-                c,
+                log,
                 s,
                 ch,
                 stored.as_deref().or(named_client.as_deref()),
@@ -945,7 +1062,7 @@ impl Service {
                 if v.as_str() != Some(s.user_id.as_str()) {
                     let v = v.clone();
                     add_conflict(
-                        c,
+                        log,
                         s,
                         &ch.table,
                         &ch.row_id,
@@ -964,7 +1081,7 @@ impl Service {
         let merged = merge_change(&mut row.state, &ch, spec.kind);
         if merged.outcome == Outcome::Rejected {
             let reason = merged.reason.unwrap_or(reasons::MALFORMED);
-            conflict_whole_change(c, s, &ch, row.client_id.clone().as_deref(), reason)?;
+            conflict_whole_change(log, s, &ch, row.client_id.clone().as_deref(), reason)?;
             return Ok((Outcome::Rejected, Some(reason)));
         }
         if merged.outcome == Outcome::Applied {
@@ -980,7 +1097,7 @@ impl Service {
         let row_deleted = row.state.deleted;
         for l in &merged.lost {
             add_conflict(
-                c,
+                log,
                 s,
                 &ch.table,
                 &ch.row_id,
@@ -994,7 +1111,7 @@ impl Service {
         }
         for l in &merged.replaced {
             add_conflict(
-                c,
+                log,
                 s,
                 &ch.table,
                 &ch.row_id,
@@ -1010,7 +1127,7 @@ impl Service {
             for f in &merged.won {
                 let v = ch.fields.get(f).cloned().unwrap_or(Value::Null);
                 add_conflict(
-                    c,
+                    log,
                     s,
                     &ch.table,
                     &ch.row_id,
@@ -1025,7 +1142,6 @@ impl Service {
         }
         if merged.outcome == Outcome::Applied {
             log.add(
-                c,
                 client_id.as_deref(),
                 None,
                 &EntryBody::Change {
@@ -1103,7 +1219,6 @@ impl Service {
         }
         let client_id = row.client_id.clone();
         log.add(
-            c,
             client_id.as_deref(),
             None,
             &EntryBody::Change {
@@ -1280,11 +1395,7 @@ impl Service {
         }
         tx(self.backend(), Mode::Write, |c| {
             let version = bump_version(c, company_id)?;
-            let mut log = LogWriter {
-                company: company_id.to_owned(),
-                version,
-                idx: 0,
-            };
+            let mut log = LogWriter::new(company_id, version);
             let mut cache = RowCache::new(company_id);
             let ids: Vec<String> = c
                 .query(
@@ -1313,7 +1424,6 @@ impl Service {
                 )?;
                 if from_u.role == Role::Rep {
                     log.add(
-                        c,
                         Some(id),
                         Some(&from_u.id),
                         &EntryBody::Remove {
@@ -1325,7 +1435,7 @@ impl Service {
                 if to_u.role == Role::Rep {
                     let client = cache.get(c, "clients", id)?;
                     let img = image_of_state("clients", id, &client.state);
-                    log.add(c, Some(id), Some(&to_u.id), &EntryBody::Row { row: img })?;
+                    log.add(Some(id), Some(&to_u.id), &EntryBody::Row { row: img })?;
                     let children = c.query(
                         "SELECT tbl, row_id, client_id, owner, fields, clocks, life, deleted FROM rows \
                          WHERE company_id = $1 AND client_id = $2 AND tbl <> 'clients' ORDER BY tbl, row_id",
@@ -1345,11 +1455,12 @@ impl Service {
                     };
                     images.sort_by_key(|i| order(&i.table));
                     for img in images {
-                        log.add(c, Some(id), Some(&to_u.id), &EntryBody::Row { row: img })?;
+                        log.add(Some(id), Some(&to_u.id), &EntryBody::Row { row: img })?;
                     }
                 }
             }
             cache.flush(c)?;
+            log.flush(c)?;
             Ok((ids.len() as u64, version as u64))
         })
     }

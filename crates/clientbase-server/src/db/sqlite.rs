@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Idle reader connections kept open.
-const MAX_IDLE_READERS: usize = 8;
+const MAX_IDLE_READERS: usize = 64;
 
 pub struct Sqlite {
     path: PathBuf,

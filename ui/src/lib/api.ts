@@ -225,6 +225,32 @@ export const api = {
   syncUsers: () => call<SyncUser[]>('sync_users'),
   syncReassign: (from: string, to: string) => call<ReassignResult>('sync_reassign', { from, to }),
 
+  // Orders and client value (issue 6). Money is in minor units; ts-rs types the i64 fields as
+  // `bigint` but they travel as JSON numbers: read them with Number(x) and send numbers.
+  listOrders: (client: string, offset = 0, limit = 50) =>
+    call<import('./bindings/OrderPage').OrderPage>('list_orders', { client, offset, limit }),
+  getOrder: (id: string) => call<import('./bindings/Order').Order>('get_order', { id }),
+  createOrder: (input: import('./bindings/OrderInput').OrderInput) =>
+    call<import('./bindings/Order').Order>('create_order', { input }),
+  updateOrder: (id: string, input: import('./bindings/OrderInput').OrderInput) =>
+    call<import('./bindings/Order').Order>('update_order', { id, input }),
+  deleteOrder: (id: string) => call<import('./bindings/Order').Order>('delete_order', { id }),
+  restoreOrder: (id: string) => call<import('./bindings/Order').Order>('restore_order', { id }),
+  listOrderStatuses: () => call<import('./bindings/OrderStatus').OrderStatus[]>('list_order_statuses'),
+  saveOrderStatus: (status: import('./bindings/OrderStatus').OrderStatus) =>
+    call<import('./bindings/OrderStatus').OrderStatus>('save_order_status', { status }),
+  deleteOrderStatus: (id: string) => call<import('./bindings/OrderStatus').OrderStatus>('delete_order_status', { id }),
+  getOrderSettings: () => call<import('./bindings/OrderSettings').OrderSettings>('get_order_settings'),
+  setOrderSettings: (settings: import('./bindings/OrderSettings').OrderSettings) =>
+    call<import('./bindings/OrderSettings').OrderSettings>('set_order_settings', { settings }),
+  clientTotals: (client: string) => call<import('./bindings/ClientTotals').ClientTotals>('client_totals', { client }),
+  lostClients: (query: import('./bindings/LostQuery').LostQuery) =>
+    call<import('./bindings/LostPage').LostPage>('lost_clients', { query }),
+  analysis: (query: import('./bindings/AnalysisQuery').AnalysisQuery) =>
+    call<import('./bindings/AnalysisResult').AnalysisResult>('analysis', { query }),
+  /** A result's rows (the query's group, or all) as CSV text. */
+  exportAnalysis: (query: import('./bindings/AnalysisQuery').AnalysisQuery) => call<string>('export_analysis', { query }),
+  chart: (query: import('./bindings/ChartQuery').ChartQuery) => call<import('./bindings/Chart').Chart>('chart', { query }),
   duplicateGroups: (limit?: number) => call<DuplicateGroups>('duplicate_groups', limit ? { limit } : {}),
   mergePreview: (keep: string, others: string[]) => call<MergePreview>('merge_preview', { keep, others }),
   mergeClients: (keep: string, others: string[], choices: Record<string, string>) =>

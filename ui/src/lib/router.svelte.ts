@@ -9,6 +9,7 @@ export type Route =
   | { name: 'tasks' }
   | { name: 'settings' }
   | { name: 'duplicates' }
+  | { name: 'analytics' }
   | { name: 'handover' };
 
 function parse(hash: string): Route {
@@ -28,6 +29,8 @@ function parse(hash: string): Route {
       return { name: 'settings' };
     case 'duplicates':
       return { name: 'duplicates' };
+    case 'analytics':
+      return { name: 'analytics' };
     case 'handover':
       return { name: 'handover' };
     default:
@@ -51,6 +54,8 @@ export function href(r: Route): string {
       return '#/settings';
     case 'duplicates':
       return '#/duplicates';
+    case 'analytics':
+      return '#/analytics';
     case 'handover':
       return '#/handover';
     default:

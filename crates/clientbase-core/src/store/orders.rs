@@ -80,7 +80,18 @@ pub(crate) struct Mem {
 pub struct OrdersState {
     pub(crate) mem: Option<Arc<Mem>>,
     pub(crate) churn: Option<(analyses::ChurnKey, Arc<analyses::ChurnFit>)>,
-    pub(crate) segment: Option<(SegmentFilter, Arc<std::collections::HashSet<String>>)>,
+    pub(crate) segment: Option<(SegmentFilter, i64, Arc<std::collections::HashSet<String>>)>,
+    /// Live flags over the in-memory client numbers, and the live clients without orders, as of
+    /// a change-log position ([`Store::write_seq`]).
+    pub(crate) live: Option<(i64, Arc<(Vec<bool>, Vec<String>)>)>,
+    /// The last analysis computed (its pages are slices of it).
+    pub(crate) computed: Option<(analyses::ComputeKey, i64, Arc<analyses::Computed>)>,
+    /// The last client list filtered by a segment (offset and limit zeroed in the key).
+    pub(crate) list: Option<(
+        crate::model::ListQuery,
+        i64,
+        Arc<Vec<crate::model::ClientSummary>>,
+    )>,
 }
 
 const ORDER_COLS: &str = "id, client_id, kind, date, amount, currency, status_id, items, note, owner, created_at, updated_at, deleted_at";
@@ -775,12 +786,28 @@ impl Store {
         Ok(self.orders_mem()?.load_ms)
     }
 
+    /// The position of the last change-log row: every synced write (clients, orders, settings…,
+    /// by any connection) moves it, so results cached under it are current while it stands.
+    /// One B-tree lookup (`seq` is the rowid).
+    pub(crate) fn write_seq(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT coalesce(max(seq), 0) FROM change_log")?
+            .query_row([], |r| r.get(0))?)
+    }
+
     /// Live client ids (from the search index) as flags over the in-memory client numbers, plus
-    /// the live clients that have no orders in memory.
+    /// the live clients that have no orders in memory; cached until the next write.
     pub(crate) fn live_clients(
         &mut self,
         mem: &Mem,
-    ) -> Result<(Vec<bool>, Vec<String>), StoreError> {
+    ) -> Result<Arc<(Vec<bool>, Vec<String>)>, StoreError> {
+        let seq = self.write_seq()?;
+        if let Some((s, l)) = &self.orders.live {
+            if *s == seq && l.0.len() == mem.ids.len() {
+                return Ok(Arc::clone(l));
+            }
+        }
         let mut live = vec![false; mem.ids.len()];
         let mut without = Vec::new();
         let idx = self.index()?;
@@ -797,7 +824,9 @@ impl Store {
                 None => without.push(s.id.clone()),
             }
         }
-        Ok((live, without))
+        let out = Arc::new((live, without));
+        self.orders.live = Some((seq, Arc::clone(&out)));
+        Ok(out)
     }
 
     // ---- lost clients ------------------------------------------------------------------------
@@ -808,7 +837,8 @@ impl Store {
         let settings = self.order_settings()?;
         let days = q.days.unwrap_or(settings.lost_client_days);
         let mem = self.orders_mem()?;
-        let (live, _) = self.live_clients(&mem)?;
+        let lw = self.live_clients(&mem)?;
+        let live = &lw.0;
         let today = self.local_today().num_days_from_ce();
         let n = mem.ids.len();
         let mut last = vec![i32::MIN; n];

@@ -49,7 +49,15 @@ struct RowData {
     key: f64,
 }
 
-struct Computed {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ComputeKey {
+    kind: AnalysisKind,
+    metric: Metric,
+    from: Option<i32>,
+    to: i32,
+}
+
+pub(crate) struct Computed {
     mem: Arc<Mem>,
     rows: Vec<RowData>,
     /// VIP: live clients without a purchase in the period (group "other").
@@ -218,11 +226,24 @@ impl Store {
         metric: Metric,
         from: &Option<String>,
         to: &Option<String>,
-    ) -> Result<Computed, StoreError> {
+    ) -> Result<Arc<Computed>, StoreError> {
         let (from, to) = self.period(from, to)?;
+        let key = ComputeKey {
+            kind,
+            metric,
+            from,
+            to,
+        };
+        let seq = self.write_seq()?;
+        if let Some((k, s, c)) = &self.orders.computed {
+            if *k == key && *s == seq && self.orders.mem.is_some() {
+                return Ok(Arc::clone(c));
+            }
+        }
         let settings = self.order_settings()?;
         let mem = self.orders_mem()?;
-        let (live, without) = self.live_clients(&mem)?;
+        let lw = self.live_clients(&mem)?;
+        let (live, without) = (&lw.0, &lw.1);
         let mut others = Vec::new();
         let mut churn = None;
         let row = |client: u32, a: &Agg, group: &'static str| RowData {
@@ -268,7 +289,7 @@ impl Store {
                 let values: Vec<f64> = agg.iter().map(|a| a.1.value).collect();
                 let res = rank::vip_split(&values, settings.vip_top_percent);
                 let buyers: HashSet<u32> = agg.iter().map(|a| a.0).collect();
-                others = without;
+                others = without.clone();
                 others.extend(
                     (0..mem.ids.len() as u32)
                         .filter(|c| live[*c as usize] && !buyers.contains(c))
@@ -409,7 +430,7 @@ impl Store {
                 }
             })
             .collect();
-        Ok(Computed {
+        let out = Arc::new(Computed {
             mem,
             rows,
             others,
@@ -419,7 +440,9 @@ impl Store {
             churn,
             from,
             to,
-        })
+        });
+        self.orders.computed = Some((key, seq, Arc::clone(&out)));
+        Ok(out)
     }
 
     /// The rows of `c` in `group` (all when `None`), sorted.
@@ -544,8 +567,9 @@ impl Store {
 
     /// The client ids of a segment (cached until the orders change).
     pub fn segment_ids(&mut self, s: &SegmentFilter) -> Result<Arc<HashSet<String>>, StoreError> {
-        if let Some((k, ids)) = &self.orders.segment {
-            if k == s {
+        let seq = self.write_seq()?;
+        if let Some((k, at, ids)) = &self.orders.segment {
+            if k == s && *at == seq {
                 return Ok(Arc::clone(ids));
             }
         }
@@ -560,7 +584,7 @@ impl Store {
             ids.extend(c.others.iter().cloned());
         }
         let ids = Arc::new(ids);
-        self.orders.segment = Some((s.clone(), Arc::clone(&ids)));
+        self.orders.segment = Some((s.clone(), seq, Arc::clone(&ids)));
         Ok(ids)
     }
 
@@ -573,21 +597,38 @@ impl Store {
         s: &SegmentFilter,
         limit: u32,
     ) -> Result<ListPage, StoreError> {
-        let ids = self.segment_ids(s)?;
-        let mut plain = q.clone();
-        plain.segment = None;
-        let (filter, sort) = super::super::clients::filter_sort(&plain);
-        let page = self.index()?.query(&q.text, &filter, sort, 0, usize::MAX);
-        let matching: Vec<&crate::model::ClientSummary> = page
-            .items
-            .into_iter()
-            .filter(|c| ids.contains(&c.id))
-            .collect();
+        let mut key = q.clone();
+        key.offset = 0;
+        key.limit = 0;
+        let seq = self.write_seq()?;
+        let cached = match &self.orders.list {
+            Some((k, at, rows)) if *k == key && *at == seq => Some(Arc::clone(rows)),
+            _ => None,
+        };
+        let rows = match cached {
+            Some(rows) => rows,
+            None => {
+                let ids = self.segment_ids(s)?;
+                let mut plain = q.clone();
+                plain.segment = None;
+                let (filter, sort) = super::super::clients::filter_sort(&plain);
+                let page = self.index()?.query(&q.text, &filter, sort, 0, usize::MAX);
+                let rows: Vec<crate::model::ClientSummary> = page
+                    .items
+                    .into_iter()
+                    .filter(|c| ids.contains(&c.id))
+                    .cloned()
+                    .collect();
+                let rows = Arc::new(rows);
+                self.orders.list = Some((key, seq, Arc::clone(&rows)));
+                rows
+            }
+        };
         Ok(ListPage {
-            total: matching.len() as u32,
+            total: rows.len() as u32,
             offset: q.offset,
-            rows: matching
-                .into_iter()
+            rows: rows
+                .iter()
                 .skip(q.offset as usize)
                 .take(limit as usize)
                 .cloned()
@@ -608,7 +649,8 @@ impl Store {
         match q.chart {
             ChartKind::RevenueByMonth => {
                 let mem = self.orders_mem()?;
-                let (live, _) = self.live_clients(&mem)?;
+                let lw = self.live_clients(&mem)?;
+                let live = &lw.0;
                 let lo = from.map_or(0, |f| mem.recs.partition_point(|r| r.day < f));
                 let hi = mem.recs.partition_point(|r| r.day <= to);
                 let mut labels: Vec<String> = Vec::new();
@@ -645,7 +687,8 @@ impl Store {
                 let settings = self.order_settings()?;
                 let th = thresholds(&settings);
                 let mem = self.orders_mem()?;
-                let (live, without) = self.live_clients(&mem)?;
+                let lw = self.live_clients(&mem)?;
+                let (live, without) = (&lw.0, &lw.1);
                 let agg = Self::aggregate(&mem, &live, Metric::Revenue, from, to);
                 let mut counts = [0f64; 4];
                 for (_, a) in &agg {

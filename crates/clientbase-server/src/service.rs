@@ -461,6 +461,13 @@ impl ServerClock {
     }
 }
 
+/// Who calls: a session already authenticated, or a token to check in the same transaction.
+#[derive(Clone, Copy)]
+enum Who<'a> {
+    Session(&'a Session),
+    Token(&'a str),
+}
+
 pub struct Service {
     backend: Arc<dyn Backend>,
     cfg: Config,
@@ -880,15 +887,19 @@ impl Service {
 
     /// The session behind an access token.
     pub fn authenticate(&self, token: &str) -> Result<Session, ServerError> {
+        tx(self.backend(), Mode::Read, |c| self.auth_in(c, token))
+    }
+
+    /// [`Service::authenticate`] inside a caller's transaction.
+    fn auth_in(&self, c: &mut dyn Conn, token: &str) -> Result<Session, ServerError> {
         let hash = auth::token_hash(token);
-        let r = tx(self.backend(), Mode::Read, |c| {
-            c.query_one(
+        let r = c
+            .query_one(
                 "SELECT d.id, d.company_id, d.user_id, d.revoked, d.access_expires_ms, u.role, u.disabled \
                  FROM devices d JOIN users u ON u.id = d.user_id WHERE d.access_hash = $1",
                 &[hash.into()],
-            )
-        })?
-        .ok_or(ServerError::Unauthorized)?;
+            )?
+            .ok_or(ServerError::Unauthorized)?;
         if r.int(3) != 0 || r.int(6) != 0 {
             return Err(ServerError::DeviceRevoked);
         }
@@ -901,6 +912,32 @@ impl Service {
             user_id: r.text(2),
             role: parse_role(&r.text(5))?,
         })
+    }
+
+    fn resolve(&self, c: &mut dyn Conn, who: Who<'_>) -> Result<Session, ServerError> {
+        match who {
+            Who::Session(s) => Ok(s.clone()),
+            Who::Token(t) => self.auth_in(c, t),
+        }
+    }
+
+    /// [`Service::push`] authenticated by an access token in the same transaction (one
+    /// transaction per request).
+    pub fn push_token(&self, token: &str, req: &PushRequest) -> Result<PushResponse, ServerError> {
+        self.push_who(Who::Token(token), req)
+    }
+
+    /// [`Service::pull`] authenticated by an access token in the same transaction.
+    pub fn pull_token(&self, token: &str, req: &PullRequest) -> Result<PullResponse, ServerError> {
+        self.pull_who(Who::Token(token), req)
+    }
+
+    pub fn push(&self, s: &Session, req: &PushRequest) -> Result<PushResponse, ServerError> {
+        self.push_who(Who::Session(s), req)
+    }
+
+    pub fn pull(&self, s: &Session, req: &PullRequest) -> Result<PullResponse, ServerError> {
+        self.pull_who(Who::Session(s), req)
     }
 
     // ---------------------------------------------------------------- push
@@ -946,7 +983,7 @@ impl Service {
     /// Applies a device's changes in one transaction. Idempotent by (device, seq): changes at or
     /// below the device's `last_seq` answer `superseded` and change nothing; a change after a gap
     /// is `rejected` (`seq_gap`) and not consumed. Every other change is consumed, applied or not.
-    pub fn push(&self, s: &Session, req: &PushRequest) -> Result<PushResponse, ServerError> {
+    fn push_who(&self, who: Who<'_>, req: &PushRequest) -> Result<PushResponse, ServerError> {
         if req.changes.len() > self.cfg.max_push {
             return Err(ServerError::BadRequest(format!(
                 "at most {} changes per push",
@@ -955,6 +992,7 @@ impl Service {
         }
         let now = now_ms();
         let (results, last_seq) = tx(self.backend(), Mode::Write, |c| {
+            let s = &self.resolve(c, who)?;
             let version = bump_version(c, &s.company_id)?;
             let mut last_seq = c
                 .query_one(
@@ -1288,18 +1326,17 @@ impl Service {
 
     /// A page of the change stream after the cursor, as `s` may see it. Pages never split a
     /// version; the cursor moves to the head when nothing visible is left.
-    pub fn pull(&self, s: &Session, req: &PullRequest) -> Result<PullResponse, ServerError> {
-        let from = match &req.cursor {
-            Some(cur) if !cur.epoch.is_empty() => {
-                if cur.epoch != self.epoch {
-                    return Err(ServerError::EpochChanged);
-                }
-                cur.version as i64
-            }
-            _ => 0,
+    fn pull_who(&self, who: Who<'_>, req: &PullRequest) -> Result<PullResponse, ServerError> {
+        let (from, other_epoch) = match &req.cursor {
+            Some(cur) if !cur.epoch.is_empty() => (cur.version as i64, cur.epoch != self.epoch),
+            _ => (0, false),
         };
         let limit = req.limit.clamp(1, self.cfg.max_pull_limit) as usize;
         tx(self.backend(), Mode::Read, |c| {
+            let s = &self.resolve(c, who)?;
+            if other_epoch {
+                return Err(ServerError::EpochChanged);
+            }
             let head = c
                 .query_one(
                     "SELECT version FROM companies WHERE id = $1",

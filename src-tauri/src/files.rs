@@ -133,3 +133,35 @@ pub(crate) async fn merge_clients(
         .run(move |app| api::merge_clients(app, keep, others, choices))
         .await
 }
+
+/// Saves a file the core produced (an export, an import report) into the user's Downloads folder
+/// and answers its path: a web view's `<a download>` has no download manager behind it in the app.
+/// On a phone, into the app's documents folder (a share sheet is not wired yet).
+#[tauri::command]
+pub(crate) async fn save_file(
+    app: tauri::AppHandle,
+    file_name: String,
+    data: String,
+) -> Result<String, ApiError> {
+    let dir = save_dir(&app)?;
+    tauri::async_runtime::spawn_blocking(move || {
+        clientbase_import::save::save_unique(&dir, &file_name, &data)
+    })
+    .await
+    .map_err(|e| ApiError::new("internal", e.to_string()))?
+    .map(|p| p.display().to_string())
+    .map_err(|e| ApiError::new(e.code(), e.to_string()))
+}
+
+/// Downloads (the XDG user folder when set, else ~/Downloads); documents on a phone.
+fn save_dir(app: &tauri::AppHandle) -> Result<std::path::PathBuf, ApiError> {
+    use tauri::Manager;
+    let path = app.path();
+    let dir = if cfg!(mobile) {
+        path.document_dir()
+    } else {
+        path.download_dir()
+            .or_else(|_| path.home_dir().map(|h| h.join("Downloads")))
+    };
+    dir.map_err(|e| ApiError::new("save_failed", e.to_string()))
+}

@@ -394,6 +394,7 @@ pub fn run() {
             files::import_run,
             files::import_report,
             files::export_clients,
+            files::save_file,
             files::duplicate_groups,
             files::merge_preview,
             files::merge_clients,

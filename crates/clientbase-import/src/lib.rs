@@ -43,6 +43,7 @@ mod fold;
 pub mod mapping;
 pub mod names;
 mod phones;
+pub mod save;
 pub mod table;
 mod text;
 mod values;

@@ -257,8 +257,13 @@ export const api = {
     call<ClientCard>('merge_clients', { keep, others, choices }),
 };
 
-/** Saves a file the core produced: an <a download> of a Blob made from its base64. */
-export function saveFile(f: ExportFile): void {
+/**
+ * Saves a file the core produced. In the app the shell writes it into the Downloads folder (a web
+ * view has no download manager) and the answer is its path; in a browser, an <a download> of a
+ * Blob made from its base64 (null: the browser says where it went).
+ */
+export async function saveFile(f: ExportFile): Promise<string | null> {
+  if (inTauri) return invoke<string>('save_file', { fileName: f.file_name, data: f.data });
   const bin = atob(f.data);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
@@ -270,6 +275,7 @@ export function saveFile(f: ExportFile): void {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
+  return null;
 }
 
 /** Reads a picked file as base64. */

@@ -477,6 +477,7 @@ export const el: Dict = {
   exp_busy: "Εξαγωγή…",
   exp_start: "Εξαγωγή",
   exp_done: { one: "Εξήχθη {count} πελάτης", other: "Εξήχθησαν {count} πελάτες" },
+  saved_to: "Αποθηκεύτηκε: {path}",
   bk_title: "Αντίγραφα ασφαλείας",
   bk_now: "Αντίγραφο τώρα",
   bk_done: "Το αντίγραφο αποθηκεύτηκε",

@@ -489,6 +489,7 @@ export const en = {
   exp_busy: "Exporting…",
   exp_start: "Export",
   exp_done: { one: "{count} client exported", other: "{count} clients exported" } as PluralForms,
+  saved_to: "Saved: {path}",
   bk_title: "Backups",
   bk_now: "Back up now",
   bk_done: "Backup saved",

@@ -487,6 +487,7 @@ export const ru: Dict = {
   exp_busy: "Экспорт…",
   exp_start: "Экспортировать",
   exp_done: { one: "Экспортирован {count} клиент", few: "Экспортировано {count} клиента", many: "Экспортировано {count} клиентов", other: "Экспортировано {count} клиента" },
+  saved_to: "Сохранено: {path}",
   bk_title: "Резервные копии",
   bk_now: "Создать копию",
   bk_done: "Копия сохранена",

@@ -487,6 +487,7 @@ export const uk: Dict = {
   exp_busy: "Експорт…",
   exp_start: "Експортувати",
   exp_done: { one: "Експортовано {count} клієнта", few: "Експортовано {count} клієнти", many: "Експортовано {count} клієнтів", other: "Експортовано {count} клієнта" },
+  saved_to: "Збережено: {path}",
   bk_title: "Резервні копії",
   bk_now: "Створити копію",
   bk_done: "Копію збережено",

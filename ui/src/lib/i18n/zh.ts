@@ -477,6 +477,7 @@ export const zh: Dict = {
   exp_busy: "正在导出…",
   exp_start: "导出",
   exp_done: { other: "已导出 {count} 位客户" },
+  saved_to: "已保存：{path}",
   bk_title: "备份",
   bk_now: "立即备份",
   bk_done: "备份已保存",

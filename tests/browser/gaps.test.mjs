@@ -400,3 +400,110 @@ test('Settings → Company server: the connect form at phone size; sync errors a
     await context.close();
   }
 });
+
+/** The company server binary (crates/clientbase-server), set up with a company, a manager and two reps. */
+async function startCompanyServer() {
+  const { spawn, execFileSync } = await import('node:child_process');
+  const { existsSync, mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join, resolve, isAbsolute } = await import('node:path');
+  const { ROOT } = await import('./harness.mjs');
+  const p = process.env.CLIENTBASE_SERVER ?? 'target/debug/clientbase-server';
+  const bin = isAbsolute(p) ? p : resolve(ROOT, p);
+  if (!existsSync(bin)) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'clientbase-company-'));
+  const data = join(dir, 'data');
+  const cli = (args) => execFileSync(bin, ['--data', data, ...args], { encoding: 'utf8' });
+  cli(['company', 'add', 'Acme']);
+  for (const [login, role, name] of [
+    ['mira', 'manager', 'Mira Manager'],
+    ['anna', 'rep', 'Anna Rep'],
+    ['boris', 'rep', 'Boris Rep'],
+  ]) {
+    cli(['user', 'add', '--company', 'Acme', '--login', login, '--role', role, '--name', name, '--password', `${login}-password`]);
+  }
+  const child = spawn(bin, ['--data', data, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const url = await new Promise((res, rej) => {
+    child.stdout.once('data', (d) => {
+      const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(String(d));
+      m ? res(m[1]) : rej(new Error(`server said: ${d}`));
+    });
+    child.once('exit', (code) => rej(new Error(`server exited with ${code}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+test('Company server end to end: a manager connects, syncs, hands a rep\'s clients over, signs out', { timeout: 120_000 }, async (t) => {
+  const exposed = await server.api('sync_status').then(
+    () => true,
+    () => false,
+  );
+  if (!exposed) {
+    t.skip('the devserver does not dispatch clientbase-sync-client\'s commands');
+    return;
+  }
+  const company = await startCompanyServer();
+  if (!company) {
+    t.skip('no clientbase-server binary (cargo build -p clientbase-server)');
+    return;
+  }
+  const own = await startServer();
+  const { context, page, errors, tid } = await phonePage();
+  try {
+    await own.api('create_client', { input: person('Olha', 'Synced', { phones: [{ kind: 'mobile', raw: '+380671119999' }] }) });
+    await page.goto(`${own.url}#/settings`);
+    await tid('sync-section').waitFor();
+    await tid('sync-url').fill(company.url);
+    await tid('sync-login').fill('mira');
+    await tid('sync-password').fill('mira-password');
+    await tid('sync-connect').tap();
+    await tid('sync-account').getByText('Mira Manager · Acme').waitFor({ timeout: 30_000 });
+    await tid('sync-status').getByText('Synced just now').waitFor({ timeout: 30_000 });
+    assert.doesNotMatch(await tid('sync-status').innerText(), /waiting/);
+    await tid('sync-section').scrollIntoViewIfNeeded();
+    await shot(page, 'gaps-08-company-server-synced');
+    await layoutOk(page);
+    // A change made here waits, then goes out with "Sync now".
+    await own.api('create_client', { input: person('Petra', 'Later', {}) });
+    await tid('sync-now').tap();
+    await tid('sync-status').getByText('Synced just now').waitFor();
+    const st = await own.api('sync_status');
+    assert.equal(st.pending, 0);
+
+    // Hand clients over: Mira's clients go to Boris.
+    await tid('sync-handover').tap();
+    await tid('handover-view').waitFor();
+    const users = await own.api('sync_users');
+    const id = (login) => users.find((u) => u.login === login).id;
+    await tid('handover-from').selectOption(id('mira'));
+    await tid('handover-to').selectOption(id('boris'));
+    await shot(page, 'gaps-09-handover');
+    await layoutOk(page);
+    await tid('handover-go').tap();
+    await tid('confirm-ok').tap();
+    // The server's count. (Clients created on a device before it connected are owned by the device
+    // id, not by the user, in the sync client as of this writing: the count can be 0.)
+    await tid('handover-done').getByText(/\d+ clients? handed over/).waitFor({ timeout: 30_000 });
+
+    // Sign out: the company's clients leave this device.
+    await tid('back').tap();
+    await tid('sync-sign-out').scrollIntoViewIfNeeded();
+    await tid('sync-sign-out').tap();
+    await tid('confirm-ok').tap();
+    await tid('sync-connect').waitFor();
+    assert.equal((await own.api('sync_status')).connected, false);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await own.stop();
+    await company.stop();
+  }
+});

@@ -75,6 +75,9 @@ pub(crate) struct Mem {
     pub load_ms: f64,
 }
 
+/// Live flags over the in-memory client numbers, and the live clients without orders.
+pub(crate) type Live = (Vec<bool>, Vec<String>);
+
 /// What the store keeps between requests: the in-memory orders and the caches derived from them.
 #[derive(Default)]
 pub struct OrdersState {
@@ -83,7 +86,7 @@ pub struct OrdersState {
     pub(crate) segment: Option<(SegmentFilter, i64, Arc<std::collections::HashSet<String>>)>,
     /// Live flags over the in-memory client numbers, and the live clients without orders, as of
     /// a change-log position ([`Store::write_seq`]).
-    pub(crate) live: Option<(i64, Arc<(Vec<bool>, Vec<String>)>)>,
+    pub(crate) live: Option<(i64, Arc<Live>)>,
     /// The last analysis computed (its pages are slices of it).
     pub(crate) computed: Option<(analyses::ComputeKey, i64, Arc<analyses::Computed>)>,
     /// The last client list filtered by a segment (offset and limit zeroed in the key).
@@ -798,10 +801,7 @@ impl Store {
 
     /// Live client ids (from the search index) as flags over the in-memory client numbers, plus
     /// the live clients that have no orders in memory; cached until the next write.
-    pub(crate) fn live_clients(
-        &mut self,
-        mem: &Mem,
-    ) -> Result<Arc<(Vec<bool>, Vec<String>)>, StoreError> {
+    pub(crate) fn live_clients(&mut self, mem: &Mem) -> Result<Arc<Live>, StoreError> {
         let seq = self.write_seq()?;
         if let Some((s, l)) = &self.orders.live {
             if *s == seq && l.0.len() == mem.ids.len() {

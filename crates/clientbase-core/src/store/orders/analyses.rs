@@ -264,7 +264,7 @@ impl Store {
         };
         let rows: Vec<RowData> = match kind {
             AnalysisKind::Abc => {
-                let agg = Self::aggregate(&mem, &live, metric, from, to);
+                let agg = Self::aggregate(&mem, live, metric, from, to);
                 let values: Vec<f64> = agg.iter().map(|a| a.1.value).collect();
                 let res = rank::abc(&values, settings.abc_a_percent, settings.abc_b_percent);
                 agg.iter()
@@ -285,7 +285,7 @@ impl Store {
                     .collect()
             }
             AnalysisKind::Vip => {
-                let agg = Self::aggregate(&mem, &live, metric, from, to);
+                let agg = Self::aggregate(&mem, live, metric, from, to);
                 let values: Vec<f64> = agg.iter().map(|a| a.1.value).collect();
                 let res = rank::vip_split(&values, settings.vip_top_percent);
                 let buyers: HashSet<u32> = agg.iter().map(|a| a.0).collect();
@@ -311,7 +311,7 @@ impl Store {
                     .collect()
             }
             AnalysisKind::Rfm => {
-                let agg = Self::aggregate(&mem, &live, metric, from, to);
+                let agg = Self::aggregate(&mem, live, metric, from, to);
                 let rec: Vec<f64> = agg.iter().map(|a| (to - a.1.last) as f64).collect();
                 let freq: Vec<f64> = agg.iter().map(|a| a.1.count as f64).collect();
                 let money: Vec<f64> = agg.iter().map(|a| a.1.money as f64).collect();
@@ -327,7 +327,7 @@ impl Store {
                     .collect()
             }
             AnalysisKind::Value => {
-                let agg = Self::aggregate(&mem, &live, metric, from, to);
+                let agg = Self::aggregate(&mem, live, metric, from, to);
                 let counts: Vec<u32> = agg.iter().map(|a| a.1.count).collect();
                 let checks: Vec<f64> = agg
                     .iter()
@@ -354,14 +354,14 @@ impl Store {
             }
             AnalysisKind::Tier => {
                 let th = thresholds(&settings);
-                let agg = Self::aggregate(&mem, &live, Metric::Revenue, from, to);
+                let agg = Self::aggregate(&mem, live, Metric::Revenue, from, to);
                 agg.iter()
                     .map(|(c, a)| row(*c, a, tier_code(th.tier(a.money))))
                     .collect()
             }
             AnalysisKind::Lost => {
                 // All-time revenue up to `to`; lost = last order at least N days before `to`.
-                let agg = Self::aggregate(&mem, &live, Metric::Revenue, None, to);
+                let agg = Self::aggregate(&mem, live, Metric::Revenue, None, to);
                 let cutoff = to - settings.lost_client_days as i32;
                 agg.iter()
                     .filter(|(_, a)| a.last <= cutoff)
@@ -369,14 +369,14 @@ impl Store {
                     .collect()
             }
             AnalysisKind::Churn => {
-                let fit = self.churn_fit(&mem, &live, from, to);
+                let fit = self.churn_fit(&mem, live, from, to);
                 churn = Some(fit.model.clone());
                 match fit.params {
                     None => Vec::new(),
                     Some(p) => {
-                        let agg = Self::aggregate(&mem, &live, metric, from, to);
+                        let agg = Self::aggregate(&mem, live, metric, from, to);
                         let customers: HashMap<u32, bgnbd::Customer> =
-                            churn_customers(&mem, &live, from, to).into_iter().collect();
+                            churn_customers(&mem, live, from, to).into_iter().collect();
                         agg.iter()
                             .filter_map(|(c, a)| {
                                 let cu = customers.get(c)?;
@@ -689,7 +689,7 @@ impl Store {
                 let mem = self.orders_mem()?;
                 let lw = self.live_clients(&mem)?;
                 let (live, without) = (&lw.0, &lw.1);
-                let agg = Self::aggregate(&mem, &live, Metric::Revenue, from, to);
+                let agg = Self::aggregate(&mem, live, Metric::Revenue, from, to);
                 let mut counts = [0f64; 4];
                 for (_, a) in &agg {
                     counts[th.tier(a.money) as usize] += 1.0;

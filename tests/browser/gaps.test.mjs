@@ -441,7 +441,7 @@ async function startCompanyServer() {
   };
 }
 
-test('Company server end to end: a manager connects, syncs, hands a rep\'s clients over, signs out', { timeout: 120_000 }, async (t) => {
+test('Company server end to end: a manager connects, syncs, pulls to refresh, hands clients over, signs out', { timeout: 120_000 }, async (t) => {
   const exposed = await server.api('sync_status').then(
     () => true,
     () => false,
@@ -493,8 +493,28 @@ test('Company server end to end: a manager connects, syncs, hands a rep\'s clien
     // id, not by the user, in the sync client as of this writing: the count can be 0.)
     await tid('handover-done').getByText(/\d+ clients? handed over/).waitFor({ timeout: 30_000 });
 
+    // Pull-to-refresh on the client list syncs.
+    await page.goto(`${own.url}#/clients`);
+    await page.getByText('Synced Olha').first().waitFor();
+    const pulled = page.waitForRequest((r) => r.url().endsWith('/api/sync_now'));
+    await page.evaluate(async () => {
+      const body = document.querySelector('.listbody');
+      const row = document.querySelector('[data-testid="client-list"] .slot');
+      const at = (y) => [new Touch({ identifier: 1, target: row, clientX: 180, clientY: y })];
+      const fire = (type, y) =>
+        body.dispatchEvent(new TouchEvent(type, { bubbles: true, touches: type === 'touchend' ? [] : at(y), changedTouches: at(y) }));
+      fire('touchstart', 200);
+      for (let y = 220; y <= 380; y += 20) {
+        fire('touchmove', y);
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+      fire('touchend', 380);
+    });
+    await pulled;
+    await page.getByTestId('pull-refresh').waitFor({ state: 'detached' });
+
     // Sign out: the company's clients leave this device.
-    await tid('back').tap();
+    await page.goto(`${own.url}#/settings`);
     await tid('sync-sign-out').scrollIntoViewIfNeeded();
     await tid('sync-sign-out').tap();
     await tid('confirm-ok').tap();

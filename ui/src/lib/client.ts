@@ -5,9 +5,23 @@ import type { ClientInput } from './bindings/ClientInput';
 import type { ContactAction } from './bindings/ContactAction';
 import type { ContactPerson } from './bindings/ContactPerson';
 
+/** A person's name as the list shows it (the core's `display_name`): last, first, middle. */
 export function displayName(c: Pick<ClientInput, 'kind' | 'first_name' | 'last_name' | 'middle_name' | 'org_name'>): string {
   if (c.kind === 'organization') return c.org_name.trim();
-  return [c.last_name, c.first_name, c.middle_name].map((s) => s.trim()).filter(Boolean).join(' ');
+  return joinNames([c.last_name, c.first_name, c.middle_name]);
+}
+
+const CJK = /^[\u{3400}-\u{9fff}\u{f900}-\u{faff}\u{20000}-\u{2ffff}]$/u;
+
+/** Joins name parts with spaces, except between two CJK parts ("王" + "伟" → "王伟"), as the core does. */
+export function joinNames(parts: string[]): string {
+  let s = '';
+  for (const p of parts.map((x) => x.trim()).filter(Boolean)) {
+    const cjkPair = s !== '' && CJK.test([...s].pop() ?? '') && CJK.test([...p][0]);
+    if (s !== '' && !cjkPair) s += ' ';
+    s += p;
+  }
+  return s;
 }
 
 const PHONE_KINDS: ActionKind[] = ['call', 'sms', 'whatsapp', 'viber'];

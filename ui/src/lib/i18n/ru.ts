@@ -691,6 +691,7 @@ export const ru: Dict = {
   ch_clients: "Клиенты",
   ch_new_by_month: "Новые клиенты по месяцам",
   ch_new_by_source: "Новые клиенты по источникам",
+  ch_source: "Источник",
   ch_source_none: "Без источника",
   ch_calls: "Звонки по дням",
   ch_calls_series: "Звонки",

@@ -691,6 +691,7 @@ export const uk: Dict = {
   ch_clients: "Клієнти",
   ch_new_by_month: "Нові клієнти за місяцями",
   ch_new_by_source: "Нові клієнти за джерелами",
+  ch_source: "Джерело",
   ch_source_none: "Без джерела",
   ch_calls: "Дзвінки за днями",
   ch_calls_series: "Дзвінки",

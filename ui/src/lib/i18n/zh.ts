@@ -681,6 +681,7 @@ export const zh: Dict = {
   ch_clients: "客户",
   ch_new_by_month: "每月新客户",
   ch_new_by_source: "新客户来源",
+  ch_source: "来源",
   ch_source_none: "无来源",
   ch_calls: "每日通话",
   ch_calls_series: "通话",

@@ -1049,6 +1049,8 @@ impl Store {
         )?;
         save_clock(&tx, &self.hlc)?;
         tx.commit()?;
+        // Pulled orders and statuses: the analyses' in-memory orders are rebuilt at next use.
+        self.invalidate_orders();
         if !touched.clients.is_empty() {
             let mut docs_ = Vec::new();
             for id in &live {
@@ -1124,6 +1126,7 @@ impl Store {
         }
         tx.commit()?;
         if wipe {
+            self.invalidate_orders();
             let index = self.index()?;
             index.bulk_load(Vec::new());
             index.finish_indexing();

@@ -531,6 +531,8 @@ fn card(
     opts: &ConvertOptions<'_>,
 ) -> VcardCard {
     let mut input = ClientInput::default();
+    // X-CLIENTBASE-CUSTOM values of fields the base does not have: created by the import.
+    let mut new_custom: BTreeMap<String, String> = BTreeMap::new();
     let mut version = String::new();
     let mut uid = None;
     let mut photo = None;
@@ -858,6 +860,9 @@ fn card(
                     .custom_fields
                     .iter()
                     .find(|d| fold(&d.name) == fold(fname));
+                if def.is_none() && !fname.trim().is_empty() && !value.trim().is_empty() {
+                    new_custom.insert(fname.trim().to_owned(), value.clone());
+                }
                 if let Some(def) = def {
                     let cell = crate::table::Cell::text(&value);
                     match crate::convert::custom_value(def, &cell, None) {
@@ -938,7 +943,7 @@ fn card(
             line,
             input,
             problems,
-            new_custom: BTreeMap::new(),
+            new_custom,
             phones: Vec::new(),
         },
         version,

@@ -150,19 +150,8 @@ fn export_then_import_gives_the_same_base() {
         }
 
         let mut dst = app(&dir, &format!("dst{n}.db"));
-        if !contacts {
-            // A vCard carries custom values for the fields the base has (it has no mapping step
-            // to create one).
-            dst.store
-                .save_custom_field(CustomFieldDef {
-                    id: String::new(),
-                    name: "Размер".into(),
-                    kind: CustomFieldKind::Text,
-                    options: vec![],
-                    position: 0,
-                })
-                .unwrap();
-        }
+        // A vCard's custom values (X-CLIENTBASE-CUSTOM) create the fields the base lacks, as a
+        // sheet's custom column does through the mapping step.
         // The mapping step: the proposal, plus the custom column as a new custom field.
         let preview = call(
             &mut dst,

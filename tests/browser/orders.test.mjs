@@ -117,7 +117,12 @@ test("a client's card shows its totals and tier (the core's answer = the hand co
   const { page, context, errors } = await openPage(browser, `${server.url}/#/c/${clients.Alpha.id}`);
   const sec = page.getByTestId('card-orders');
   await sec.getByTestId('totals-total').waitFor();
-  await sec.scrollIntoViewIfNeeded();
+  // The section's top just under the card's header.
+  await sec.evaluate((el) => {
+    el.scrollIntoView({ block: 'start' });
+    const pane = el.closest('.detail-pane');
+    if (pane) pane.scrollTop -= 64;
+  });
   assert.equal(await sec.getByTestId('totals-total').textContent(), await money(page, 600000));
   assert.equal((await sec.getByTestId('totals-count').textContent()).trim(), '3');
   assert.equal(await sec.getByTestId('totals-average').textContent(), await money(page, 200000));
@@ -269,4 +274,42 @@ test('charts render the core data (revenue by month, tiers)', async () => {
   assert.deepEqual((await horizontalOverflow(page)).over, []);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('Settings → Orders and analysis saves thresholds; Analytics in Russian', async () => {
+  const { page, context, errors } = await openPage(browser, `${server.url}/#/settings`);
+  const sec = page.getByTestId('order-settings');
+  await sec.getByTestId('os-lost-days').waitFor();
+  await sec.scrollIntoViewIfNeeded();
+  assert.equal(await sec.getByTestId('os-tier-gold').inputValue(), '5000.00');
+  await sec.getByTestId('os-lost-days').fill('200');
+  await sec.getByTestId('os-lost-days').press('Tab');
+  await until(async () => (await server.api('get_order_settings')).lost_client_days === 200, { what: 'lost days saved' });
+  await sec.getByTestId('os-tier-silver').fill('1 500,00');
+  await sec.getByTestId('os-tier-silver').press('Tab');
+  await until(async () => (await server.api('get_order_settings')).tier_silver === 150000, { what: 'silver threshold saved' });
+  // Five seeded statuses, translated.
+  assert.equal(await sec.getByTestId('os-statuses').locator('li').count(), 5);
+  await shot(page, 'orders-settings');
+  assert.deepEqual(await smallTargets(page), []);
+  // Gamma (1,200.00) is no longer silver; Alpha's lost list is now empty at 200 days (157 days ago).
+  assert.equal((await server.api('client_totals', { client: clients.Gamma.id })).tier, 'none');
+  assert.equal((await server.api('lost_clients', { query: { sort: 'value', offset: 0, limit: 10 } })).total, 0);
+  await server.api('set_order_settings', { settings: settings });
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  const ru = await openPage(browser, `${server.url}/#/analytics`, { locale: 'ru-RU' });
+  await ru.page.getByTestId('an-summary').waitFor();
+  assert.equal(await ru.page.getByTestId('an-tab-groups').textContent(), 'Группы');
+  const from = await ru.page.evaluate(() =>
+    new Intl.DateTimeFormat('ru', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(2026, 0, 10))),
+  );
+  assert.match(await ru.page.getByTestId('an-summary').textContent(), new RegExp(`5 клиентов · .* · ${from}`));
+  await ru.page.getByTestId('an-kind-rfm').click();
+  await ru.page.locator('[data-testid="an-group"]').first().waitFor();
+  await shot(ru.page, 'orders-rfm-ru');
+  assert.deepEqual((await horizontalOverflow(ru.page)).over, []);
+  assert.deepEqual(ru.errors, []);
+  await ru.context.close();
 });

@@ -555,7 +555,7 @@ export const el: Dict = {
   exp_current: "Η τρέχουσα λίστα: {filter}",
   imp_row: "Γραμμή {n}",
   // ---- issue 6: orders, analytics, charts ----
-  nav_analytics: "Αναλύσεις",
+  nav_analytics: "Ανάλυση",
   seg_filter: "Ομάδα: {name}",
   or_title: "Αγορές",
   or_none: "Δεν υπάρχουν ακόμη παραγγελίες ή πληρωμές.",
@@ -639,6 +639,7 @@ export const el: Dict = {
   an_score: "βαθμός {value}",
   an_alive: "P(ενεργός) {value}",
   an_expected: "{value} αναμενόμενες αγορές σε 90 ημέρες",
+  an_empty_groups: "Χωρίς πελάτες: {groups}",
   an_empty: "Καμία αγορά σε αυτή την περίοδο.",
   an_g_abc_A: "A",
   an_g_abc_B: "B",

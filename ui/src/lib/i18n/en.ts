@@ -651,6 +651,7 @@ export const en = {
   an_score: "score {value}",
   an_alive: "P(alive) {value}",
   an_expected: "{value} purchases expected in 90 days",
+  an_empty_groups: "No clients in: {groups}",
   an_empty: "No purchases in this period.",
   an_g_abc_A: "A",
   an_g_abc_B: "B",

@@ -565,7 +565,7 @@ export const ru: Dict = {
   exp_current: "Текущий список: {filter}",
   imp_row: "Строка {n}",
   // ---- issue 6: orders, analytics, charts ----
-  nav_analytics: "Аналитика",
+  nav_analytics: "Анализ",
   seg_filter: "Группа: {name}",
   or_title: "Покупки",
   or_none: "Заказов и оплат пока нет.",
@@ -649,6 +649,7 @@ export const ru: Dict = {
   an_score: "балл {value}",
   an_alive: "P(жив) {value}",
   an_expected: "ожидается {value} покупок за 90 дней",
+  an_empty_groups: "Пусто: {groups}",
   an_empty: "За этот период покупок нет.",
   an_g_abc_A: "A",
   an_g_abc_B: "B",

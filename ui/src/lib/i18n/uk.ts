@@ -565,7 +565,7 @@ export const uk: Dict = {
   exp_current: "Поточний список: {filter}",
   imp_row: "Рядок {n}",
   // ---- issue 6: orders, analytics, charts ----
-  nav_analytics: "Аналітика",
+  nav_analytics: "Аналіз",
   seg_filter: "Група: {name}",
   or_title: "Покупки",
   or_none: "Замовлень і оплат поки немає.",
@@ -649,6 +649,7 @@ export const uk: Dict = {
   an_score: "бал {value}",
   an_alive: "P(живий) {value}",
   an_expected: "очікується {value} покупок за 90 днів",
+  an_empty_groups: "Порожньо: {groups}",
   an_empty: "За цей період покупок немає.",
   an_g_abc_A: "A",
   an_g_abc_B: "B",

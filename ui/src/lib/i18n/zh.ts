@@ -639,6 +639,7 @@ export const zh: Dict = {
   an_score: "得分 {value}",
   an_alive: "活跃概率 {value}",
   an_expected: "预计 90 天内购买 {value} 次",
+  an_empty_groups: "无客户的分组：{groups}",
   an_empty: "此期间没有购买。",
   an_g_abc_A: "A",
   an_g_abc_B: "B",

@@ -6,6 +6,7 @@
 // Screenshots: tests/artifacts/orders-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { startServer, launchBrowser, openPage, shot, horizontalOverflow, smallTargets, until } from './harness.mjs';
 
 let server;
@@ -199,6 +200,14 @@ test('the ABC result filters the client list to the A group', async () => {
   await shot(page, 'orders-abc');
   assert.deepEqual(await smallTargets(page), []);
   assert.deepEqual((await horizontalOverflow(page)).over, []);
+
+  // Export of group A: the browser download holds the core's own CSV of that group.
+  const [download] = await Promise.all([page.waitForEvent('download'), groupA.getByTestId('an-group-export').click()]);
+  assert.match(download.suggestedFilename(), /^clientbase-abc-A-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = await readFile(await download.path(), 'utf8');
+  const coreCsv = await server.api('export_analysis', { query: { ...q, from: undefined, group: 'A', limit: 0 } });
+  assert.equal(csv, coreCsv);
+  assert.equal(csv.trim().split('\n').length, 1 + 3, 'a header and the three A clients');
 
   await groupA.getByTestId('an-group-open').click();
   await page.getByTestId('client-list').waitFor();

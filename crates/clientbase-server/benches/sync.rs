@@ -74,7 +74,8 @@ fn start(svc: Arc<Service>, workers: usize, blocking: usize) -> (String, tokio::
     (format!("http://{addr}"), rt)
 }
 
-fn client_change(d: &mut Device, i: usize) -> clientbase_sync::Change {
+/// A new client as the app writes it (the signed-in user as its owner).
+fn client_change(d: &mut Device, i: usize, owner: &str) -> clientbase_sync::Change {
     d.change(
         "clients",
         &format!("{}-{i:07}", d.id),
@@ -82,7 +83,7 @@ fn client_change(d: &mut Device, i: usize) -> clientbase_sync::Change {
         json!({
             "kind": "person", "first_name": format!("Name{i}"), "last_name": "Surname", "org_name": "Company Ltd",
             "phones": "[{\"e164\":\"+380671234567\",\"label\":\"mobile\"}]", "emails": "[]", "notes": "likes tea",
-            "owner": "", "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z", "deleted_at": null
+            "owner": owner, "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z", "deleted_at": null
         }),
     )
 }
@@ -116,7 +117,7 @@ fn throughput(kind: Kind, changes: usize) {
         let bodies: Vec<Value> = (0..changes.div_ceil(batch))
             .map(|b| {
                 let n = batch.min(changes - b * batch);
-                let cs: Vec<_> = (0..n).map(|i| client_change(&mut d, b * batch + i)).collect();
+                let cs: Vec<_> = (0..n).map(|i| client_change(&mut d, b * batch + i, &l.user.id)).collect();
                 json!({ "changes": cs })
             })
             .collect();
@@ -175,23 +176,23 @@ fn load(kind: Kind, devices: usize, rounds: usize) {
             logins.push(tokio::spawn(async move {
                 let body = json!({"login": format!("rep{}", i % reps), "password": "rep-password", "device_id": format!("dev{i:03}")});
                 let l: LoginResponse = post(&http, &base, paths::LOGIN, None, &body).await;
-                l
+                (l.access_token, l.user.id)
             }));
         }
         let mut tokens = Vec::new();
         for l in logins {
-            tokens.push(l.await.unwrap().access_token);
+            tokens.push(l.await.unwrap());
         }
         let start = Instant::now();
         let mut tasks = Vec::new();
-        for (i, token) in tokens.into_iter().enumerate() {
+        for (i, (token, user)) in tokens.into_iter().enumerate() {
             let (http, base) = (http.clone(), base.clone());
             tasks.push(tokio::spawn(async move {
                 let mut d = Device::new(&format!("dev{i:03}"));
                 let (mut push_ms, mut pull_ms) = (Vec::new(), Vec::new());
                 let mut cursor: Option<clientbase_sync::Cursor> = None;
                 for r in 0..rounds {
-                    let cs: Vec<_> = (0..10).map(|k| client_change(&mut d, r * 10 + k)).collect();
+                    let cs: Vec<_> = (0..10).map(|k| client_change(&mut d, r * 10 + k, &user)).collect();
                     let t = Instant::now();
                     let _: PushResponse = post(&http, &base, paths::PUSH, Some(&token), &json!({ "changes": cs })).await;
                     push_ms.push(t.elapsed().as_secs_f64() * 1e3);

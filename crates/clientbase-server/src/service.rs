@@ -296,12 +296,27 @@ impl LogWriter {
         Ok(())
     }
 
-    fn flush(&mut self, c: &mut dyn Conn) -> Result<(), ServerError> {
+    /// Writes the entries (with their audience: the target, else the current owner of their
+    /// client from `cache`, else '*') and the conflicts.
+    fn flush(&mut self, c: &mut dyn Conn, cache: &mut RowCache) -> Result<(), ServerError> {
+        let mut entries = std::mem::take(&mut self.entries);
+        for e in &mut entries {
+            let audience = match (&e[4], &e[3]) {
+                (Val::Text(target), _) => target.clone(),
+                (_, Val::Text(client)) => cache
+                    .get(c, "clients", client)?
+                    .owner
+                    .clone()
+                    .unwrap_or_default(),
+                _ => "*".to_owned(),
+            };
+            e.push(audience.into());
+        }
         insert_many(
             c,
-            "INSERT INTO log (company_id, version, idx, client_id, target_user, body) VALUES",
+            "INSERT INTO log (company_id, version, idx, client_id, target_user, body, audience) VALUES",
             "",
-            std::mem::take(&mut self.entries),
+            entries,
         )?;
         insert_many(
             c,
@@ -1037,7 +1052,7 @@ impl Service {
                 });
             }
             cache.flush(c)?;
-            log.flush(c)?;
+            log.flush(c, &mut cache)?;
             c.exec(
                 "UPDATE devices SET last_seq = $1 WHERE id = $2",
                 &[last_seq.into(), s.device_id.as_str().into()],
@@ -1286,10 +1301,8 @@ impl Service {
             )
         } else {
             c.query(
-                "SELECT l.version, l.idx, l.body FROM log l LEFT JOIN rows cl ON cl.company_id = l.company_id AND cl.tbl = 'clients' \
-                 AND cl.row_id = l.client_id WHERE l.company_id = $1 AND (l.version > $2 OR (l.version = $2 AND l.idx > $3)) \
-                 AND l.version <= $4 AND (l.target_user = $5 OR (l.target_user IS NULL AND (l.client_id IS NULL OR cl.owner = $5))) \
-                 ORDER BY l.version, l.idx LIMIT $6",
+                "SELECT version, idx, body FROM log WHERE company_id = $1 AND (version > $2 OR (version = $2 AND idx > $3)) \
+                 AND version <= $4 AND audience IN ($5, '*') ORDER BY version, idx LIMIT $6",
                 &[
                     s.company_id.as_str().into(),
                     after_v.into(),
@@ -1442,6 +1455,11 @@ impl Service {
                 .iter()
                 .map(|r| r.text(0))
                 .collect();
+            // The history of those clients now belongs to the new owner's pulls.
+            c.exec(
+                "UPDATE log SET audience = $1 WHERE company_id = $2 AND audience = $3 AND target_user IS NULL",
+                &[to_u.id.as_str().into(), company_id.into(), from_u.id.as_str().into()],
+            )?;
             for id in &ids {
                 let above = cache
                     .get(c, "clients", id)?
@@ -1497,7 +1515,7 @@ impl Service {
                 }
             }
             cache.flush(c)?;
-            log.flush(c)?;
+            log.flush(c, &mut cache)?;
             Ok((ids.len() as u64, version as u64))
         })
     }

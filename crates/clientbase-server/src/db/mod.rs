@@ -123,7 +123,10 @@ pub fn tx<R>(
 }
 
 /// The server's schema migrations, the same SQL for both backends.
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/0001_init.sql")),
+    (2, include_str!("../../migrations/0002_log_audience.sql")),
+];
 
 /// Applies the pending migrations in one transaction (the caller holds whatever lock the backend
 /// needs so two servers starting at once do not both migrate). Refuses a newer schema.

@@ -14,11 +14,10 @@
 //! | `sync_reassign` | `from, to` (user ids) | `{clients, version}` then a sync round |
 //! | `sync_conflicts` | `limit?` | `[SyncConflict]` (this device's) |
 
-use crate::{SyncError, SyncStatus};
-use clientbase_core::api::{self, App};
+use crate::{AppLock, SyncError, SyncStatus};
+use clientbase_core::api;
 use clientbase_core::ApiError;
 use serde_json::{json, Value};
-use std::sync::Mutex;
 
 /// The commands this module answers.
 pub const COMMANDS: &[&str] = &[
@@ -52,7 +51,7 @@ fn to_json<T: serde::Serialize>(v: T) -> Result<Value, ApiError> {
     serde_json::to_value(v).map_err(|e| ApiError::new("internal", e.to_string()))
 }
 
-pub fn sync_connect(app: &Mutex<App>, a: &Value) -> Result<SyncStatus, ApiError> {
+pub fn sync_connect<L: AppLock + ?Sized>(app: &L, a: &Value) -> Result<SyncStatus, ApiError> {
     Ok(crate::connect(
         app,
         s(a, "url")?,
@@ -67,14 +66,14 @@ pub fn sync_connect(app: &Mutex<App>, a: &Value) -> Result<SyncStatus, ApiError>
 
 /// A full round; a failure is reported in the status (`error`), not as a command error, so the
 /// UI always gets the status line.
-pub fn sync_now(app: &Mutex<App>) -> Result<SyncStatus, ApiError> {
+pub fn sync_now<L: AppLock + ?Sized>(app: &L) -> Result<SyncStatus, ApiError> {
     let _ = crate::sync_round(app);
     Ok(crate::status(app)?)
 }
 
-pub fn dispatch(app: &Mutex<App>, cmd: &str, args: Value) -> Result<Value, ApiError> {
+pub fn dispatch<L: AppLock + ?Sized>(app: &L, cmd: &str, args: Value) -> Result<Value, ApiError> {
     if !COMMANDS.contains(&cmd) {
-        let mut a = app.lock().unwrap_or_else(|p| p.into_inner());
+        let mut a = app.lock_app()?;
         return api::dispatch(&mut a, cmd, args);
     }
     let a = if args.is_null() { json!({}) } else { args };
@@ -101,7 +100,7 @@ pub fn dispatch(app: &Mutex<App>, cmd: &str, args: Value) -> Result<Value, ApiEr
         }
         "sync_conflicts" => {
             let limit = a.get("limit").and_then(Value::as_u64).unwrap_or(100) as u32;
-            let app = app.lock().unwrap_or_else(|p| p.into_inner());
+            let app = app.lock_app()?;
             to_json(
                 app.store
                     .sync_conflicts(limit)

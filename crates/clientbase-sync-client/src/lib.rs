@@ -2,7 +2,7 @@
 //!
 //! - [`connect`]: URL + login + password → the device registered for the user, tokens stored.
 //! - [`sync_round`]: push every pending change, then pull every page (first sync included), each
-//!   step a short store transaction; the store lock ([`std::sync::Mutex<App>`]) is NEVER held
+//!   step a short store transaction; the store lock ([`AppLock`]) is NEVER held
 //!   while a request is in flight.
 //! - [`status`]: synced N minutes ago / syncing (with first-sync progress) / offline (next retry)
 //!   / N changes waiting / error with its code.
@@ -23,7 +23,8 @@ use clientbase_sync::{
 };
 use serde::{de::DeserializeOwned, Serialize};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::ops::DerefMut;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Changes per push request.
@@ -76,8 +77,21 @@ impl SyncError {
     }
 }
 
-fn lock(app: &Mutex<App>) -> MutexGuard<'_, App> {
-    app.lock().unwrap_or_else(|p| p.into_inner())
+/// Access to the app for a short step. Implemented for `Mutex<App>` (devserver, tests) and by
+/// the Tauri shell for its own state; sync never keeps the guard across a network request.
+pub trait AppLock {
+    fn lock_app(&self) -> Result<Box<dyn DerefMut<Target = App> + '_>, SyncError>;
+}
+
+impl AppLock for Mutex<App> {
+    fn lock_app(&self) -> Result<Box<dyn DerefMut<Target = App> + '_>, SyncError> {
+        // A panic cannot leave a half-written transaction (rusqlite rolls back on drop).
+        Ok(Box::new(self.lock().unwrap_or_else(|p| p.into_inner())))
+    }
+}
+
+fn lock<L: AppLock + ?Sized>(app: &L) -> Result<Box<dyn DerefMut<Target = App> + '_>, SyncError> {
+    app.lock_app()
 }
 
 /// Checks a server URL: https anywhere, plain http only to loopback unless `allow_http`.
@@ -234,8 +248,8 @@ fn now_ms() -> i64 {
 }
 
 /// Logs in and registers this device; stores the account. Does not sync (call [`sync_round`]).
-pub fn connect(
-    app: &Mutex<App>,
+pub fn connect<L: AppLock + ?Sized>(
+    app: &L,
     url: &str,
     login: &str,
     password: &str,
@@ -243,7 +257,7 @@ pub fn connect(
     allow_http: bool,
 ) -> Result<SyncStatus, SyncError> {
     let base = check_url(url, allow_http)?;
-    let device_id = lock(app).store.device_id().to_owned();
+    let device_id = lock(app)?.store.device_id().to_owned();
     let http = Http::new(&base)?;
     let resp: LoginResponse = http.post(
         paths::LOGIN,
@@ -255,7 +269,7 @@ pub fn connect(
             device_name: device_name.to_owned(),
         },
     )?;
-    let mut a = lock(app);
+    let mut a = lock(app)?;
     a.store.sync_connect(&base, &resp)?;
     let db = a.store.path().to_owned();
     drop(a);
@@ -264,8 +278,8 @@ pub fn connect(
 }
 
 /// The current status.
-pub fn status(app: &Mutex<App>) -> Result<SyncStatus, SyncError> {
-    let a = lock(app);
+pub fn status<L: AppLock + ?Sized>(app: &L) -> Result<SyncStatus, SyncError> {
+    let a = lock(app)?;
     let st = a.store.sync_state()?;
     let pending = if st.is_some() {
         a.store.sync_pending()?
@@ -332,15 +346,15 @@ pub struct RoundStats {
 }
 
 /// A fresh access token (refreshing it when it is about to expire).
-fn token(app: &Mutex<App>, http: &Http, force: bool) -> Result<String, SyncError> {
-    let st = lock(app)
+fn token<L: AppLock + ?Sized>(app: &L, http: &Http, force: bool) -> Result<String, SyncError> {
+    let st = lock(app)?
         .store
         .sync_state()?
         .ok_or(SyncError::NotConnected)?;
     if !force && st.access_expires_ms - now_ms() > REFRESH_MARGIN_MS {
         return Ok(st.access_token);
     }
-    let device_id = lock(app).store.device_id().to_owned();
+    let device_id = lock(app)?.store.device_id().to_owned();
     let resp: LoginResponse = http.post(
         paths::REFRESH,
         None,
@@ -349,13 +363,13 @@ fn token(app: &Mutex<App>, http: &Http, force: bool) -> Result<String, SyncError
             refresh_token: st.refresh_token,
         },
     )?;
-    lock(app).store.sync_set_tokens(&resp)?;
+    lock(app)?.store.sync_set_tokens(&resp)?;
     Ok(resp.access_token)
 }
 
 /// A request with the access token, refreshed once on `token_expired`.
-fn authed<T>(
-    app: &Mutex<App>,
+fn authed<T, L: AppLock + ?Sized>(
+    app: &L,
     http: &Http,
     tok: &mut String,
     f: impl Fn(&str) -> Result<T, SyncError>,
@@ -371,8 +385,8 @@ fn authed<T>(
 
 /// One sync: push everything pending, then pull every page. Each step holds the store only for
 /// its own short transaction. A revoked device wipes the company's data.
-pub fn sync_round(app: &Mutex<App>) -> Result<RoundStats, SyncError> {
-    let db = lock(app).store.path().to_owned();
+pub fn sync_round<L: AppLock + ?Sized>(app: &L) -> Result<RoundStats, SyncError> {
+    let db = lock(app)?.store.path().to_owned();
     with_live(&db, |l| {
         l.syncing = true;
         l.progress = None;
@@ -381,10 +395,10 @@ pub fn sync_round(app: &Mutex<App>) -> Result<RoundStats, SyncError> {
     let code = r.as_ref().err().map(SyncError::code);
     if code.as_deref() == Some(codes::DEVICE_REVOKED) {
         // The company took this device's access away: remove its data here.
-        lock(app).store.sync_sign_out(true)?;
+        lock(app)?.store.sync_sign_out(true)?;
     }
     {
-        let mut a = lock(app);
+        let mut a = lock(app)?;
         if a.store.sync_state()?.is_some() {
             a.store.sync_note(code.as_deref())?;
         }
@@ -406,8 +420,8 @@ pub fn sync_round(app: &Mutex<App>) -> Result<RoundStats, SyncError> {
     r
 }
 
-fn round_inner(app: &Mutex<App>, db: &str) -> Result<RoundStats, SyncError> {
-    let url = lock(app)
+fn round_inner<L: AppLock + ?Sized>(app: &L, db: &str) -> Result<RoundStats, SyncError> {
+    let url = lock(app)?
         .store
         .sync_state()?
         .ok_or(SyncError::NotConnected)?
@@ -419,7 +433,7 @@ fn round_inner(app: &Mutex<App>, db: &str) -> Result<RoundStats, SyncError> {
     let mut refetch_rounds = 0;
     let mut epoch_retries = 0;
     loop {
-        let req: PullRequest = lock(app).store.sync_pull_request(PULL_LIMIT)?;
+        let req: PullRequest = lock(app)?.store.sync_pull_request(PULL_LIMIT)?;
         let page: PullResponse = match authed(app, &http, &mut tok, |t| {
             http.post(paths::PULL, Some(t), &req)
         }) {
@@ -432,7 +446,7 @@ fn round_inner(app: &Mutex<App>, db: &str) -> Result<RoundStats, SyncError> {
             }
             r => r?,
         };
-        let applied = lock(app).store.sync_apply_page(&page)?;
+        let applied = lock(app)?.store.sync_apply_page(&page)?;
         stats.pages += 1;
         stats.pulled += page.entries.len() as u64;
         stats.conflicts += applied.conflicts;
@@ -442,7 +456,7 @@ fn round_inner(app: &Mutex<App>, db: &str) -> Result<RoundStats, SyncError> {
                 total: page.head,
             })
         });
-        let refetch_left = !lock(app).store.sync_pull_request(0)?.refetch.is_empty();
+        let refetch_left = !lock(app)?.store.sync_pull_request(0)?.refetch.is_empty();
         if !page.more && (!refetch_left || refetch_rounds >= 3) {
             break;
         }
@@ -457,15 +471,15 @@ fn round_inner(app: &Mutex<App>, db: &str) -> Result<RoundStats, SyncError> {
 
 /// Pushes until nothing is pending; at least one request, so the server's epoch and its last
 /// seq for this device are learned even with nothing to send.
-fn push_all(
-    app: &Mutex<App>,
+fn push_all<L: AppLock + ?Sized>(
+    app: &L,
     http: &Http,
     tok: &mut String,
     stats: &mut RoundStats,
 ) -> Result<(), SyncError> {
     loop {
         let (batch, before) = {
-            let a = lock(app);
+            let a = lock(app)?;
             let st = a.store.sync_state()?.ok_or(SyncError::NotConnected)?;
             (a.store.sync_push_batch(PUSH_BATCH)?, st.pushed_seq)
         };
@@ -475,7 +489,7 @@ fn push_all(
         let resp: PushResponse =
             authed(app, http, tok, |t| http.post(paths::PUSH, Some(t), &body))?;
         let after = {
-            let mut a = lock(app);
+            let mut a = lock(app)?;
             a.store.sync_mark_pushed(&batch, &resp)?;
             a.store.sync_state()?.map_or(0, |s| s.pushed_seq)
         };
@@ -488,8 +502,8 @@ fn push_all(
 
 /// Signs out: tells the server (best effort) and forgets the account; with `wipe`, removes the
 /// company's data from this device.
-pub fn sign_out(app: &Mutex<App>, wipe: bool) -> Result<SyncStatus, SyncError> {
-    let st = lock(app).store.sync_state()?;
+pub fn sign_out<L: AppLock + ?Sized>(app: &L, wipe: bool) -> Result<SyncStatus, SyncError> {
+    let st = lock(app)?.store.sync_state()?;
     if let Some(st) = st {
         if let Ok(http) = Http::new(&st.server_url) {
             let _: Result<serde_json::Value, _> = http.post(
@@ -499,7 +513,7 @@ pub fn sign_out(app: &Mutex<App>, wipe: bool) -> Result<SyncStatus, SyncError> {
             );
         }
     }
-    let mut a = lock(app);
+    let mut a = lock(app)?;
     a.store.sync_sign_out(wipe)?;
     let db = a.store.path().to_owned();
     drop(a);
@@ -508,8 +522,8 @@ pub fn sign_out(app: &Mutex<App>, wipe: bool) -> Result<SyncStatus, SyncError> {
 }
 
 /// The company's users (managers and admins; a rep gets `forbidden`).
-pub fn users(app: &Mutex<App>) -> Result<Vec<User>, SyncError> {
-    let url = lock(app)
+pub fn users<L: AppLock + ?Sized>(app: &L) -> Result<Vec<User>, SyncError> {
+    let url = lock(app)?
         .store
         .sync_state()?
         .ok_or(SyncError::NotConnected)?
@@ -521,8 +535,12 @@ pub fn users(app: &Mutex<App>) -> Result<Vec<User>, SyncError> {
 }
 
 /// Hands every client of user `from` to user `to` (managers), then syncs.
-pub fn reassign(app: &Mutex<App>, from: &str, to: &str) -> Result<ReassignResponse, SyncError> {
-    let url = lock(app)
+pub fn reassign<L: AppLock + ?Sized>(
+    app: &L,
+    from: &str,
+    to: &str,
+) -> Result<ReassignResponse, SyncError> {
+    let url = lock(app)?
         .store
         .sync_state()?
         .ok_or(SyncError::NotConnected)?
@@ -540,8 +558,10 @@ pub fn reassign(app: &Mutex<App>, from: &str, to: &str) -> Result<ReassignRespon
 }
 
 /// Asks the background loop to sync soon (after edits: debounced by 3 s).
-pub fn request_sync(app: &Mutex<App>) {
-    let db = lock(app).store.path().to_owned();
+pub fn request_sync<L: AppLock + ?Sized>(app: &L) {
+    let Ok(db) = lock(app).map(|a| a.store.path().to_owned()) else {
+        return;
+    };
     with_live(&db, |l| {
         l.wake_at = Some(Instant::now() + Duration::from_secs(3));
     });
@@ -549,20 +569,28 @@ pub fn request_sync(app: &Mutex<App>) {
 
 /// Syncs in the background: at start, when asked, every `every`, with back-off while offline.
 /// The thread runs for the life of the process.
-pub fn spawn_background(app: Arc<Mutex<App>>, every: Duration) -> std::thread::JoinHandle<()> {
+pub fn spawn_background<L: AppLock + Send + Sync + ?Sized + 'static>(
+    app: Arc<L>,
+    every: Duration,
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
-        let db = lock(&app).store.path().to_owned();
+        let mut db = None::<String>;
         let mut last = None::<Instant>;
         loop {
-            let connected = lock(&app).store.sync_state().ok().flatten().is_some();
-            let (wake, retry) = with_live(&db, |l| (l.wake_at, l.next_retry_ms));
-            let due = last.is_none_or(|t: Instant| t.elapsed() >= every)
-                || wake.is_some_and(|w| Instant::now() >= w);
-            let backing_off = retry.is_some_and(|r| now_ms() < r);
-            if connected && due && !backing_off {
-                with_live(&db, |l| l.wake_at = None);
-                let _ = sync_round(&app);
-                last = Some(Instant::now());
+            // Not open yet (the shell opens the store on a thread of its own): try again later.
+            let state = lock(&*app)
+                .and_then(|a| Ok((a.store.path().to_owned(), a.store.sync_state()?.is_some())));
+            if let Ok((path, connected)) = state {
+                let path = db.get_or_insert(path).clone();
+                let (wake, retry) = with_live(&path, |l| (l.wake_at, l.next_retry_ms));
+                let due = last.is_none_or(|t: Instant| t.elapsed() >= every)
+                    || wake.is_some_and(|w| Instant::now() >= w);
+                let backing_off = retry.is_some_and(|r| now_ms() < r);
+                if connected && due && !backing_off {
+                    with_live(&path, |l| l.wake_at = None);
+                    let _ = sync_round(&*app);
+                    last = Some(Instant::now());
+                }
             }
             std::thread::sleep(Duration::from_millis(500));
         }

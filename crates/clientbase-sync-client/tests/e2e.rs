@@ -117,7 +117,7 @@ pub struct Device {
 }
 
 impl Device {
-    pub fn new() -> Self {
+    fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.db");
         let app = App::open(path.to_str().unwrap(), Platform::Desktop).unwrap();
@@ -126,22 +126,22 @@ impl Device {
             app: Mutex::new(app),
         }
     }
-    pub fn cmd(&self, cmd: &str, args: Value) -> Value {
+    fn cmd(&self, cmd: &str, args: Value) -> Value {
         dispatch(&self.app, cmd, args).unwrap_or_else(|e| panic!("{cmd}: {e:?}"))
     }
-    pub fn connect(&self, server: &Server, login: &str) -> Value {
+    fn connect(&self, server: &Server, login: &str) -> Value {
         self.cmd(
             "sync_connect",
             json!({"url": server.url, "login": login, "password": format!("password-{login}"), "device_name": login}),
         )
     }
-    pub fn sync(&self) -> Value {
+    fn sync(&self) -> Value {
         let st = self.cmd("sync_now", json!({}));
         assert_eq!(st["error"], Value::Null, "{st}");
         assert_eq!(st["state"], "synced", "{st}");
         st
     }
-    pub fn create(&self, first: &str, last: &str) -> String {
+    fn create(&self, first: &str, last: &str) -> String {
         let input = clientbase_core::model::ClientInput {
             first_name: first.into(),
             last_name: last.into(),
@@ -150,7 +150,7 @@ impl Device {
         let c = self.cmd("create_client", json!({ "input": input }));
         c["id"].as_str().unwrap().to_owned()
     }
-    pub fn names(&self) -> Vec<String> {
+    fn names(&self) -> Vec<String> {
         let page = self.cmd(
             "list_clients",
             json!({"query": {"text": "", "category_ids": [], "sort": "name", "offset": 0, "limit": 500}}),
@@ -164,7 +164,7 @@ impl Device {
         v.sort();
         v
     }
-    pub fn client(&self, id: &str) -> Value {
+    fn client(&self, id: &str) -> Value {
         self.cmd("get_client", json!({"id": id}))["client"].clone()
     }
 }

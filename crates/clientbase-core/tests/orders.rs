@@ -718,3 +718,31 @@ fn commands_through_dispatch_and_csv_export() {
     .unwrap_err();
     assert_eq!(e.code, "validation");
 }
+
+#[test]
+fn merging_cards_moves_their_orders() {
+    let (_d, mut s, _) = open_at("2026-06-15");
+    let a = client(&mut s, "Ann", "Lee");
+    let b = client(&mut s, "Anna", "Lee");
+    order(&mut s, &a, "2026-01-10", 1_000);
+    let ob = order(&mut s, &b, "2026-02-10", 2_000);
+    // The analyses see two buyers before the merge…
+    assert_eq!(
+        s.analysis(&q(AnalysisKind::Abc, "2026-01-01"))
+            .unwrap()
+            .clients,
+        2
+    );
+    s.merge_clients(&a, std::slice::from_ref(&b), &Default::default())
+        .unwrap();
+    let t = s.client_totals(&a).unwrap();
+    assert_eq!((t.order_count, t.total), (2, 3_000));
+    assert_eq!(t.first_purchase.as_deref(), Some("2026-01-10"));
+    let log = log_rows(&s, &ob.id);
+    assert_eq!(log.last().unwrap().0, "update");
+    assert_eq!(log.last().unwrap().1["client_id"], a.as_str());
+    // …and one after it.
+    let r = s.analysis(&q(AnalysisKind::Abc, "2026-01-01")).unwrap();
+    assert_eq!(r.clients, 1);
+    assert_eq!(r.rows[0].value, 3_000.0);
+}

@@ -445,6 +445,7 @@ impl Store {
                 let f = json!({ "client_id": keep.id, "updated_at": now }).to_string();
                 log_change(&tx, &mut self.hlc, "tasks", &id, "update", &f)?;
             }
+            super::orders::move_orders(&tx, &mut self.hlc, &o.id, &keep.id, &now)?;
             tx.execute(
                 "UPDATE clients SET deleted_at = ?2, updated_at = ?2, last_contact_at = NULL WHERE id = ?1",
                 params![o.id, now],
@@ -462,6 +463,7 @@ impl Store {
         )?;
         save_clock(&tx, &self.hlc)?;
         tx.commit()?;
+        self.invalidate_orders();
         let index = self.index()?;
         for o in &cards.others {
             index.remove(&o.id);

@@ -1016,3 +1016,30 @@ pub(crate) fn delete_demo_orders(
     )?;
     Ok(())
 }
+
+/// Merging cards: moves every order of `from` to `to`, each logged as an update of `client_id`
+/// (and `updated_at`), in the caller's transaction.
+pub(crate) fn move_orders(
+    tx: &Transaction<'_>,
+    hlc: &mut crate::hlc::Hlc,
+    from: &str,
+    to: &str,
+    now: &str,
+) -> Result<(), StoreError> {
+    let ids: Vec<String> = {
+        let mut st = tx.prepare("SELECT id FROM orders WHERE client_id = ?1 ORDER BY id")?;
+        let r = st
+            .query_map([from], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        r
+    };
+    for id in &ids {
+        tx.execute(
+            "UPDATE orders SET client_id = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, to, now],
+        )?;
+        let f = json!({ "client_id": to, "updated_at": now }).to_string();
+        log_change(tx, hlc, "orders", id, "update", &f)?;
+    }
+    Ok(())
+}

@@ -38,7 +38,10 @@ export function formatMoney(minor: bigint | number | null | undefined, currency:
 
 /** "12.50" typed in any locale (comma or dot) → minor units; null when it is not an amount. */
 export function parseAmount(text: string, currency: string): number | null {
-  const s = text.replace(/[\s\u00a0\u202f']/g, '').replace(',', '.');
+  let s = text.replace(/[\s\u00a0\u202f']/g, '');
+  // "1,500.00" and "1.500,00": the last separator is the decimal one, the others group thousands.
+  const last = Math.max(s.lastIndexOf(','), s.lastIndexOf('.'));
+  if (last >= 0) s = s.slice(0, last).replace(/[.,]/g, '') + '.' + s.slice(last + 1);
   if (!/^\d+(\.\d*)?$/.test(s)) return null;
   const d = currencyDigits(currency);
   const [int, frac = ''] = s.split('.');

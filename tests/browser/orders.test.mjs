@@ -232,6 +232,16 @@ test('lost clients: the most valuable first, with a one-tap call', async () => {
   assert.equal(core.days, 90);
   assert.deepEqual(core.rows.map((r) => r.client_id), [clients.Alpha.id]);
   const { page, context, errors } = await openPage(browser, `${server.url}/#/analytics`);
+  // Churn risk on five buyers: the core says there is not enough history, so the screen says why
+  // (with the core's counts) and shows no P(alive) numbers.
+  const churn = await server.api('analysis', { query: { kind: 'churn', metric: 'revenue', to: today, sort: 'value', offset: 0, limit: 50 } });
+  assert.equal(churn.churn.enough_history, false);
+  assert.equal(churn.rows.length, 0);
+  await page.getByTestId('an-kind-churn').click();
+  const why = page.getByTestId('churn-not-enough');
+  await why.waitFor();
+  assert.match(await why.textContent(), new RegExp(`Now: ${churn.churn.customers} buyers, ${churn.churn.repeat_customers} repeat buyers`));
+  assert.equal(await page.getByTestId('an-row').count(), 0);
   await page.getByTestId('an-tab-lost').click();
   const row = page.getByTestId('lost-row');
   await row.first().waitFor();

@@ -170,6 +170,65 @@ impl Sheet {
     }
 }
 
+/// Refuses an XLS whose sheet dimensions (DIMENSIONS records) would make calamine reserve memory
+/// for more than [`MAX_CELLS`] cells — or, for a corrupted record whose last row comes before its
+/// first, for a wrapped-around count: calamine reserves `rows × cols` cells when it opens the
+/// workbook, and a failed allocation aborts the whole app (found by the fuzz test: one flipped byte
+/// asked for 740 GB). Hand-written because calamine has no limit option; the records are read the
+/// way calamine 0.38's `parse_dimensions` reads them. The container is read with the `cfb` crate.
+fn xls_guard(bytes: &[u8]) -> Result<(), calamine::Error> {
+    let too_many = || {
+        calamine::Error::Msg(
+            "the sheet declares more cells than the limit (corrupted or too large)",
+        )
+    };
+    let Ok(mut file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+        return Ok(()); // not a container cfb reads: calamine reports its own error
+    };
+    let mut stream = Vec::new();
+    for name in ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"] {
+        if let Ok(mut s) = file.open_stream(name) {
+            use std::io::Read;
+            if s.read_to_end(&mut stream).is_err() {
+                return Ok(());
+            }
+            break;
+        }
+    }
+    let u16_at = |d: &[u8], i: usize| u16::from_le_bytes([d[i], d[i + 1]]) as u64;
+    let u32_at =
+        |d: &[u8], i: usize| u32::from_le_bytes([d[i], d[i + 1], d[i + 2], d[i + 3]]) as u64;
+    let mut i = 0;
+    while i + 4 <= stream.len() {
+        let typ = u16_at(&stream, i);
+        let len = u16_at(&stream, i + 2) as usize;
+        let end = (i + 4 + len).min(stream.len());
+        let d = &stream[i + 4..end];
+        if typ == 0x0200 {
+            let (rf, rl, mut cf, cl) = match d.len() {
+                10 => (u16_at(d, 0), u16_at(d, 2), u16_at(d, 4), u16_at(d, 6)),
+                14 | 16 => (u32_at(d, 0), u32_at(d, 4), u16_at(d, 8), u16_at(d, 10)),
+                _ => (0, 0, 0, 0), // calamine refuses the record itself
+            };
+            if 0xFF < cf || cl < cf {
+                cf = 0;
+            }
+            if rl >= 1 && cl >= 1 {
+                // calamine: rows = (rl - 1) - rf + 1, cols = (cl - 1) - cf + 1, in u32.
+                if rl - 1 < rf || cl - 1 < cf {
+                    return Err(too_many());
+                }
+                let cells = (rl - rf).saturating_mul(cl - cf);
+                if cells > MAX_CELLS as u64 {
+                    return Err(too_many());
+                }
+            }
+        }
+        i = end;
+    }
+    Ok(())
+}
+
 fn workbook_err(format: FileFormat, e: impl std::fmt::Display) -> ImportError {
     ImportError::Workbook {
         format: format.name().to_owned(),
@@ -198,12 +257,12 @@ fn open(bytes: &[u8], format: FileFormat) -> Result<Book<'_>, ImportError> {
     let r: Result<Book<'_>, calamine::Error> = match format {
         FileFormat::Xlsx => calamine::Xlsx::new(c).map(Book::Xlsx).map_err(Into::into),
         FileFormat::Xlsb => calamine::Xlsb::new(c).map(Book::Xlsb).map_err(Into::into),
-        FileFormat::Xls => match calamine::Xls::new(c) {
+        FileFormat::Xls => match xls_guard(bytes).and_then(|()| Ok(calamine::Xls::new(c)?)) {
             Ok(b) => Ok(Book::Xls(b)),
             // An encrypted XLSX is an OLE container too.
             Err(e) => match calamine::Xlsx::new(Cursor::new(bytes)) {
                 Err(calamine::XlsxError::Password) => Err(calamine::XlsxError::Password.into()),
-                _ => Err(e.into()),
+                _ => Err(e),
             },
         },
         FileFormat::Ods => calamine::Ods::new(c).map(Book::Ods).map_err(Into::into),
@@ -379,4 +438,62 @@ fn read_workbook_inner(
     table.sheet = Some(name);
     table.set_rows(rows, opts.header);
     Ok(table)
+}
+
+#[cfg(test)]
+mod xls_guard_tests {
+    use super::*;
+    use std::io::{Read, Seek, SeekFrom, Write};
+
+    /// `clients.xls` with its first sheet's DIMENSIONS record rewritten by `patch`.
+    fn patched(patch: impl Fn(&mut [u8])) -> Vec<u8> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/xls/clients.xls");
+        let mut file = cfb::CompoundFile::open(Cursor::new(std::fs::read(path).unwrap())).unwrap();
+        let mut stream = Vec::new();
+        file.open_stream("/Workbook")
+            .unwrap()
+            .read_to_end(&mut stream)
+            .unwrap();
+        let mut i = 0;
+        let at = loop {
+            let typ = u16::from_le_bytes([stream[i], stream[i + 1]]);
+            let len = u16::from_le_bytes([stream[i + 2], stream[i + 3]]) as usize;
+            if typ == 0x0200 {
+                assert_eq!(len, 14);
+                break i + 4;
+            }
+            i += 4 + len;
+        };
+        patch(&mut stream[at..at + 14]);
+        let mut s = file.open_stream("/Workbook").unwrap();
+        s.seek(SeekFrom::Start(0)).unwrap();
+        s.write_all(&stream).unwrap();
+        drop(s);
+        file.flush().unwrap();
+        file.into_inner().into_inner()
+    }
+
+    #[test]
+    fn the_corpus_file_passes() {
+        let bytes = patched(|_| {});
+        assert!(xls_guard(&bytes).is_ok());
+        assert!(crate::read_table(&bytes, "clients.xls", &ReadOptions::default()).is_ok());
+    }
+
+    #[test]
+    fn declared_cells_beyond_the_limit_are_refused_not_allocated() {
+        // Last row before the first (calamine's count wraps around), and a huge sheet.
+        for (rf, rl) in [(10u32, 3u32), (0, 0xFFFF_FFF0)] {
+            let bytes = patched(|d| {
+                d[0..4].copy_from_slice(&rf.to_le_bytes());
+                d[4..8].copy_from_slice(&rl.to_le_bytes());
+                d[10..12].copy_from_slice(&200u16.to_le_bytes());
+            });
+            assert!(xls_guard(&bytes).is_err(), "{rf} {rl}");
+            match crate::read_table(&bytes, "clients.xls", &ReadOptions::default()) {
+                Err(ImportError::Workbook { .. }) => {}
+                other => panic!("{rf} {rl}: {other:?}"),
+            }
+        }
+    }
 }

@@ -16,6 +16,7 @@
 mod daily;
 mod files;
 mod orders;
+mod sync;
 
 use clientbase_core::api::{self, App, AppInfo, ClientCard, Platform};
 use clientbase_core::model::*;
@@ -314,6 +315,7 @@ pub fn run() {
         .setup(move |app| {
             let shell = Shell::default();
             app.manage(shell.clone());
+            sync::start_background(&shell);
             let handle = app.handle().clone();
             std::thread::spawn(move || {
                 let opened = open(&handle, &options);
@@ -398,6 +400,14 @@ pub fn run() {
             files::duplicate_groups,
             files::merge_preview,
             files::merge_clients,
+            sync::sync_connect,
+            sync::sync_status,
+            sync::sync_now,
+            sync::sync_request,
+            sync::sync_sign_out,
+            sync::sync_users,
+            sync::sync_reassign,
+            sync::sync_conflicts,
             orders::list_orders,
             orders::get_order,
             orders::create_order,

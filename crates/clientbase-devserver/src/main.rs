@@ -1,5 +1,6 @@
 //! DEV/TEST ONLY. Serves the built UI and `POST /api/{cmd}` → `clientbase_import::commands::dispatch`
-//! (the import/export commands; every other command goes on to `clientbase_core::api::dispatch`), on
+//! (the import/export commands; every other command goes on to `clientbase_core::api::dispatch`;
+//! the `sync_*` commands go to `clientbase_sync_client::commands::dispatch`), on
 //! 127.0.0.1 only, so Playwright can drive the real UI against the real core in Chromium (and
 //! `npm run dev` can proxy to it). Not shipped and not a second API: it adds no routes of its own.
 //!
@@ -74,6 +75,10 @@ async fn command(State(app): State<Shared>, Path(cmd): Path<String>, body: Bytes
     };
     // The core is synchronous (SQLite); keep it off the async workers.
     let result = tokio::task::spawn_blocking(move || {
+        // Sync commands wait on the network: they lock the app only for their own short steps.
+        if clientbase_sync_client::commands::COMMANDS.contains(&cmd.as_str()) {
+            return clientbase_sync_client::commands::dispatch(&*app, &cmd, args);
+        }
         let mut app = app.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         dispatch(&mut app, &cmd, args)
     })
@@ -141,7 +146,14 @@ async fn main() -> std::process::ExitCode {
     let static_files = ServeDir::new(&args.ui).fallback(ServeFile::new(args.ui.join("index.html")));
     let router = Router::new()
         .route("/api/{cmd}", post(command))
-        .with_state(Arc::new(Mutex::new(app)))
+        .with_state({
+            let app = Arc::new(Mutex::new(app));
+            clientbase_sync_client::spawn_background(
+                app.clone(),
+                std::time::Duration::from_secs(300),
+            );
+            app
+        })
         .fallback_service(static_files);
 
     let listener =

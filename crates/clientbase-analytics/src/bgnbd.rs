@@ -151,9 +151,29 @@ pub fn log_likelihood(p: &Params, customers: &[Customer]) -> f64 {
     Data::new(customers).ll_grad(p).0
 }
 
+/// θ, the log-likelihood and its gradient with respect to (r, α, a, b) at θ.
+type Evaluated = (Vec<f64>, f64, [f64; 4]);
+
 /// θ = ln(r, α, a, b); the cost is −LL / n (scaled so the tolerances do not depend on n).
 struct Problem {
     data: Data,
+    /// The last point evaluated: the line search asks for the cost and then the gradient at the
+    /// same θ, and one pass over the data gives both.
+    last: std::sync::Mutex<Option<Evaluated>>,
+}
+
+impl Problem {
+    fn eval(&self, theta: &[f64]) -> (f64, [f64; 4]) {
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((t, ll, g)) = last.as_ref() {
+            if t.as_slice() == theta {
+                return (*ll, *g);
+            }
+        }
+        let (ll, g) = self.data.ll_grad(&params_of(theta));
+        *last = Some((theta.to_vec(), ll, g));
+        (ll, g)
+    }
 }
 
 fn params_of(theta: &[f64]) -> Params {
@@ -169,7 +189,7 @@ impl CostFunction for Problem {
     type Param = Vec<f64>;
     type Output = f64;
     fn cost(&self, theta: &Vec<f64>) -> Result<f64, argmin::core::Error> {
-        let (ll, _) = self.data.ll_grad(&params_of(theta));
+        let (ll, _) = self.eval(theta);
         let c = -ll / self.data.total;
         // A non-finite cost (an overflow far from the optimum) is reported as +∞ so the line
         // search backs off instead of stopping.
@@ -182,7 +202,7 @@ impl Gradient for Problem {
     type Gradient = Vec<f64>;
     fn gradient(&self, theta: &Vec<f64>) -> Result<Vec<f64>, argmin::core::Error> {
         let p = params_of(theta);
-        let (_, g) = self.data.ll_grad(&p);
+        let (_, g) = self.eval(theta);
         let n = self.data.total;
         // d/dθ = p · d/dp (chain rule of the log parametrisation).
         Ok(vec![
@@ -207,10 +227,16 @@ pub fn fit(customers: &[Customer]) -> Result<Fit, FitError> {
         .with_tolerance_grad(1e-9)
         .and_then(|s| s.with_tolerance_cost(1e-13))
         .map_err(|e| FitError::Optimiser(e.to_string()))?;
-    let res = Executor::new(Problem { data }, solver)
-        .configure(|s| s.param(init).max_iters(500))
-        .run()
-        .map_err(|e| FitError::Optimiser(e.to_string()))?;
+    let res = Executor::new(
+        Problem {
+            data,
+            last: Default::default(),
+        },
+        solver,
+    )
+    .configure(|s| s.param(init).max_iters(500))
+    .run()
+    .map_err(|e| FitError::Optimiser(e.to_string()))?;
     let state = res.state();
     if let TerminationStatus::Terminated(argmin::core::TerminationReason::SolverExit(msg)) =
         state.get_termination_status()

@@ -288,6 +288,17 @@ impl Store {
         self.orders = OrdersState::default();
     }
 
+    /// Drops the cached results but keeps the in-memory orders (benchmarks: the cost of an
+    /// analysis computed afresh).
+    #[doc(hidden)]
+    pub fn drop_analysis_caches(&mut self) {
+        self.orders.live = None;
+        self.orders.computed = None;
+        self.orders.segment = None;
+        self.orders.list = None;
+        self.orders.churn = None;
+    }
+
     // ---- settings ----------------------------------------------------------------------------
 
     pub fn order_settings(&self) -> Result<OrderSettings, StoreError> {

@@ -72,10 +72,15 @@ pub fn admin(data: &std::path::Path, args: &[&str]) -> String {
 /// A server with company Acme and users anna, boris (reps) and maria (manager), password "password-…".
 pub fn start_server() -> Server {
     let data = tempfile::tempdir().unwrap();
-    admin(data.path(), &["company", "add", "Acme"]);
+    setup_company(data.path());
+    serve(data, "127.0.0.1:0")
+}
+
+fn setup_company(data: &std::path::Path) {
+    admin(data, &["company", "add", "Acme"]);
     for (login, role) in [("anna", "rep"), ("boris", "rep"), ("maria", "manager")] {
         admin(
-            data.path(),
+            data,
             &[
                 "user",
                 "add",
@@ -90,10 +95,13 @@ pub fn start_server() -> Server {
             ],
         );
     }
+}
+
+fn serve(data: tempfile::TempDir, listen: &str) -> Server {
     let mut child = Command::new(server_bin())
         .arg("--data")
         .arg(data.path())
-        .args(["--listen", "127.0.0.1:0"])
+        .args(["--listen", listen])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -282,4 +290,52 @@ fn two_reps_and_a_manager_converge_and_hand_clients_over() {
     assert_eq!(st["connected"], false, "{st}");
     assert_eq!(st["error"], "device_revoked");
     assert!(boris.names().is_empty());
+}
+
+#[test]
+fn offline_status_and_a_server_restored_from_a_backup() {
+    let server = start_server();
+    let anna = Device::new();
+    let maria = Device::new();
+    anna.connect(&server, "anna");
+    maria.connect(&server, "maria");
+    anna.create("Early", "Client");
+    let st = anna.sync();
+    assert_eq!(st["minutes_ago"], 0);
+    let backup = server.data.path().join("backup.db");
+    admin(
+        server.data.path(),
+        &["backup", "--out", backup.to_str().unwrap()],
+    );
+    anna.create("Late", "Client");
+    anna.sync();
+    // The server goes down: the status says offline, keeps the change waiting, and backs off.
+    let listen = server.url.trim_start_matches("http://").to_owned();
+    let mut server = server;
+    let _ = server.child.kill();
+    let _ = server.child.wait();
+    let data = std::mem::replace(&mut server.data, tempfile::tempdir().unwrap());
+    drop(server);
+    anna.create("Offline", "Client");
+    let st = anna.cmd("sync_now", json!({}));
+    assert_eq!(st["state"], "offline", "{st}");
+    assert_eq!(st["error"], "offline");
+    assert_eq!(st["pending"], 1);
+    assert!(st["next_retry_ms"].as_i64().is_some());
+    // Restored from the backup taken before "Late": a new epoch. Anna's phone re-pushes what
+    // the server lost; the manager's fresh phone gets everything.
+    admin(
+        data.path(),
+        &["restore", "--from", backup.to_str().unwrap()],
+    );
+    let server = serve(data, &listen);
+    anna.sync();
+    maria.sync();
+    assert_eq!(
+        maria.names(),
+        ["Client Early", "Client Late", "Client Offline"],
+        "nothing lost in the restore"
+    );
+    assert_eq!(anna.names(), maria.names());
+    drop(server);
 }

@@ -456,10 +456,11 @@ impl Store {
                 "SELECT {TASK_COLS}, t.remind_at, {CLIENT_NAME_COLS} \
                  FROM tasks t INDEXED BY tasks_open_remind LEFT JOIN clients c ON c.id = t.client_id \
                  WHERE t.remind_at IS NOT NULL AND t.done_at IS NULL AND t.deleted_at IS NULL \
-                 AND t.remind_at >= ?1 AND t.remind_at < ?2 AND (t.owner = ?3 OR t.owner = '') \
+                 AND t.remind_at >= ?1 AND t.remind_at < ?2 AND (t.owner = ?3 OR t.owner = ?5 OR t.owner = '') \
                  AND (t.client_id IS NULL OR c.deleted_at IS NULL) ORDER BY t.remind_at LIMIT ?4"
             ))?;
-            let mut rows = st.query(params![from_s, to_s, self.owner_id(), limit as i64])?;
+            let (user, device) = self.reminder_owners();
+            let mut rows = st.query(params![from_s, to_s, user, limit as i64, device])?;
             while let Some(r) = rows.next()? {
                 let t = task_at(r, 0)?.task;
                 let at: String = r.get(17)?;

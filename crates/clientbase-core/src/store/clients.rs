@@ -54,7 +54,7 @@ impl Store {
         let client = Client {
             id: new_id(),
             data,
-            owner: self.hlc.device().to_owned(),
+            owner: self.owner_id(),
             created_at: now.clone(),
             updated_at: now,
             deleted_at: None,

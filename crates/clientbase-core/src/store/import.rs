@@ -738,7 +738,7 @@ fn import_in(
     report(progress, ImportPhase::Checking, 0, 2 * total)?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let now = now_rfc3339(hlc.wall_ms());
-    let owner = hlc.device().to_owned();
+    let owner = super::owner::owner_of(&tx, hlc.device())?;
     // A background writer's settings were read when its job started: the ones in force now (a
     // language or country changed meanwhile) are in the base.
     let setting = |key: &str| -> Result<Option<String>, StoreError> {

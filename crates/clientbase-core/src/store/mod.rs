@@ -25,6 +25,7 @@ pub mod import;
 pub mod merge;
 mod order;
 pub mod orders;
+pub mod owner;
 pub(crate) mod rows;
 pub mod sync;
 mod tasks;

@@ -332,12 +332,6 @@ fn page_limit(limit: u32) -> u32 {
 }
 
 impl Store {
-    /// The owner recorded on new tasks and interactions: this device's user (the device id until sync
-    /// brings user accounts, as for clients).
-    pub(crate) fn owner_id(&self) -> String {
-        self.hlc.device().to_owned()
-    }
-
     pub fn get_task(&self, id: &str) -> Result<Task, StoreError> {
         read_task(&self.conn, id)?
             .map(|t| t.task)

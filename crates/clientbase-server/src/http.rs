@@ -65,7 +65,27 @@ struct ConflictsQuery {
     limit: Option<u32>,
 }
 
-type AppState = Arc<Service>;
+/// The service and the gate in front of its blocking work.
+pub struct App {
+    svc: Arc<Service>,
+    /// FIFO admission to the database work: at most this many requests run on the blocking pool
+    /// at once, the rest wait in arrival order (tokio's semaphore is fair). Without it, hundreds
+    /// of concurrent requests become hundreds of threads racing for SQLite's writer lock (an
+    /// unfair mutex), and the unlucky ones wait seconds.
+    gate: tokio::sync::Semaphore,
+}
+
+impl std::ops::Deref for App {
+    type Target = Service;
+    fn deref(&self) -> &Service {
+        &self.svc
+    }
+}
+
+/// Requests doing database work at once (about twice the cores of a small server).
+const DB_CONCURRENCY: usize = 4;
+
+type AppState = Arc<App>;
 type Res<T> = Result<Json<T>, ServerError>;
 
 fn body<T: DeserializeOwned>(b: &Bytes) -> Result<T, ServerError> {
@@ -80,10 +100,16 @@ fn bearer(h: &HeaderMap) -> Result<String, ServerError> {
         .ok_or(ServerError::Unauthorized)
 }
 
-/// Runs `f` on the blocking pool.
+/// Runs `f` on the blocking pool, once admitted by the gate.
 async fn blocking<T: Send + 'static>(
+    app: &App,
     f: impl FnOnce() -> Result<T, ServerError> + Send + 'static,
 ) -> Result<T, ServerError> {
+    let _permit = app
+        .gate
+        .acquire()
+        .await
+        .map_err(|e| ServerError::Db(format!("gate: {e}")))?;
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| ServerError::Db(format!("worker: {e}")))?
@@ -96,7 +122,7 @@ async fn authed<T: Send + 'static>(
     f: impl FnOnce(&Service, &Session) -> Result<T, ServerError> + Send + 'static,
 ) -> Result<T, ServerError> {
     let token = bearer(h)?;
-    blocking(move || {
+    blocking(&svc.clone(), move || {
         let s = svc.authenticate(&token)?;
         f(&svc, &s)
     })
@@ -154,12 +180,14 @@ async fn versions(req: Request, next: Next) -> Response {
 
 async fn login(State(svc): State<AppState>, b: Bytes) -> Res<clientbase_sync::LoginResponse> {
     let req: LoginRequest = body(&b)?;
-    Ok(Json(blocking(move || svc.login(&req)).await?))
+    Ok(Json(blocking(&svc.clone(), move || svc.login(&req)).await?))
 }
 
 async fn refresh(State(svc): State<AppState>, b: Bytes) -> Res<clientbase_sync::LoginResponse> {
     let req: RefreshRequest = body(&b)?;
-    Ok(Json(blocking(move || svc.refresh(&req)).await?))
+    Ok(Json(
+        blocking(&svc.clone(), move || svc.refresh(&req)).await?,
+    ))
 }
 
 async fn logout(State(svc): State<AppState>, h: HeaderMap) -> Res<serde_json::Value> {
@@ -173,8 +201,10 @@ async fn push(
     b: Bytes,
 ) -> Res<clientbase_sync::PushResponse> {
     let req: PushRequest = body(&b)?;
+    // Authenticated inside the push's own transaction.
+    let token = bearer(&h)?;
     Ok(Json(
-        authed(svc, &h, move |svc, s| svc.push(s, &req)).await?,
+        blocking(&svc.clone(), move || svc.push_token(&token, &req)).await?,
     ))
 }
 
@@ -184,8 +214,9 @@ async fn pull(
     b: Bytes,
 ) -> Res<clientbase_sync::PullResponse> {
     let req: PullRequest = body(&b)?;
+    let token = bearer(&h)?;
     Ok(Json(
-        authed(svc, &h, move |svc, s| svc.pull(s, &req)).await?,
+        blocking(&svc.clone(), move || svc.pull_token(&token, &req)).await?,
     ))
 }
 
@@ -303,7 +334,10 @@ pub fn router(svc: Arc<Service>) -> Router {
         .route("/health", get(|| async { "ok" }))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
-        .with_state(svc)
+        .with_state(Arc::new(App {
+            svc,
+            gate: tokio::sync::Semaphore::new(DB_CONCURRENCY),
+        }))
 }
 
 /// TLS certificate and key (PEM files).

@@ -275,6 +275,11 @@ impl Device {
     pub fn change(&mut self, table: &str, row_id: &str, op: Op, fields: Value) -> Change {
         self.seq += 1;
         self.counter += 1;
+        if self.counter > 99_999 {
+            // The HLC counter has five digits: move to the next millisecond.
+            self.ms += 1;
+            self.counter = 0;
+        }
         Change {
             device_id: self.id.clone(),
             seq: self.seq,

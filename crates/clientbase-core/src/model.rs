@@ -235,6 +235,10 @@ pub struct ListQuery {
     #[serde(default)]
     #[ts(optional)]
     pub segment: Option<crate::orders_model::SegmentFilter>,
+    /// Only the clients this user (a sync user id, or a device id) owns: a manager's owner filter.
+    #[serde(default)]
+    #[ts(optional)]
+    pub owner: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -90,3 +90,61 @@ fn rows_are_the_devices_until_sign_in_then_the_users() {
         .unwrap();
     assert!(rs.iter().any(|r| r.id.contains(&task.id)), "{rs:?}");
 }
+
+#[test]
+fn a_manager_filters_the_list_by_owner() {
+    let (_dir, mut store) = open();
+    let device = store.device_id().to_owned();
+    let mine = store
+        .create_client(person("Olha", "Koval", "+380671234567"))
+        .unwrap();
+    store
+        .sync_connect("http://127.0.0.1:1", &login("user-olena"))
+        .unwrap();
+    let theirs: Vec<String> = (0..3)
+        .map(|i| {
+            store
+                .create_client(person(&format!("Ivan{i}"), "Shevchenko", ""))
+                .unwrap()
+                .id
+        })
+        .collect();
+    let list = |store: &mut clientbase_core::Store, owner: Option<&str>, text: &str, offset| {
+        store
+            .list_clients(&ListQuery {
+                text: text.into(),
+                owner: owner.map(str::to_owned),
+                offset,
+                limit: 2,
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let p = list(&mut store, Some(&device), "", 0);
+    assert_eq!(p.total, 1);
+    assert_eq!(p.rows[0].id, mine.id);
+    let p = list(&mut store, Some("user-olena"), "", 0);
+    assert_eq!(p.total, 3);
+    assert_eq!(p.rows.len(), 2, "paged");
+    let rest = list(&mut store, Some("user-olena"), "", 2);
+    let mut got: Vec<String> = p
+        .rows
+        .iter()
+        .chain(&rest.rows)
+        .map(|r| r.id.clone())
+        .collect();
+    got.sort();
+    let mut want = theirs.clone();
+    want.sort();
+    assert_eq!(got, want);
+    // With text: both filters apply.
+    assert_eq!(list(&mut store, Some("user-olena"), "ivan1", 0).total, 1);
+    assert_eq!(list(&mut store, Some(&device), "ivan", 0).total, 0);
+    assert_eq!(list(&mut store, Some("nobody"), "", 0).total, 0);
+    // The export of the filtered list.
+    let q = ListQuery {
+        owner: Some("user-olena".into()),
+        ..Default::default()
+    };
+    assert_eq!(store.query_clients(&q).unwrap().len(), 3);
+}

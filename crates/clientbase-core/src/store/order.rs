@@ -277,6 +277,7 @@ impl Store {
             && q.tag.is_none()
             && q.city.is_none()
             && q.segment.is_none()
+            && q.owner.is_none()
             && q.sort == SortOrder::Name;
         if !plain || self.index_ready() {
             return Ok(None);

@@ -14,4 +14,8 @@ category_ids: Array<string>, tag?: string, city?: string, sort: SortOrder, offse
 /**
  * Only the clients of an analysis result's group (issue 6: ABC, RFM… filter the list).
  */
-segment?: SegmentFilter, };
+segment?: SegmentFilter, 
+/**
+ * Only the clients this user (a sync user id, or a device id) owns: a manager's owner filter.
+ */
+owner?: string, };

@@ -457,7 +457,8 @@ struct Touched {
     contact_of: BTreeSet<String>,
     tasks: BTreeSet<String>,
     contacts: BTreeSet<String>,
-    cols: HashMap<String, Vec<String>>,
+    /// Column names per table (shared, not copied per change).
+    cols: HashMap<String, std::rc::Rc<Vec<String>>>,
 }
 
 impl Touched {
@@ -468,11 +469,15 @@ impl Touched {
         }
         Ok(())
     }
-    fn cols(&mut self, tx: &Transaction<'_>, table: &str) -> Result<Vec<String>, StoreError> {
+    fn cols(
+        &mut self,
+        tx: &Transaction<'_>,
+        table: &str,
+    ) -> Result<std::rc::Rc<Vec<String>>, StoreError> {
         if let Some(c) = self.cols.get(table) {
             return Ok(c.clone());
         }
-        let c = columns(tx, table)?;
+        let c = std::rc::Rc::new(columns(tx, table)?);
         self.cols.insert(table.to_owned(), c.clone());
         Ok(c)
     }
@@ -484,12 +489,16 @@ fn client_of(
     table: &str,
     row_id: &str,
     state: &RowState,
+    incoming: Option<&Map<String, Value>>,
 ) -> Result<Option<String>, StoreError> {
     let spec = table_spec(table);
     match spec.and_then(|s| s.client_column) {
         Some("id") => Ok(Some(row_id.to_owned())),
         Some(col) => {
-            if let Some(Value::String(s)) = state.fields.get(col) {
+            let named = incoming
+                .and_then(|m| m.get(col))
+                .or_else(|| state.fields.get(col));
+            if let Some(Value::String(s)) = named {
                 return Ok(Some(s.clone()));
             }
             Ok(tx
@@ -931,6 +940,18 @@ impl Store {
             }
             match &e.body {
                 EntryBody::Change { change } => {
+                    // This device's own change echoed back, still in its log: already applied
+                    // here (a base restored from an older backup lacks it, and merges it).
+                    if change.device_id == self.hlc.device() {
+                        let mine: Option<String> = tx
+                            .prepare_cached("SELECT hlc FROM change_log WHERE seq = ?1")?
+                            .query_row([change.seq as i64], |r| r.get(0))
+                            .optional()?;
+                        if mine.as_deref() == Some(change.hlc.as_str()) {
+                            stats.superseded += 1;
+                            continue;
+                        }
+                    }
                     if let Ok(ts) = change.hlc.parse::<Timestamp>() {
                         self.hlc.observe(&ts);
                     }
@@ -1152,9 +1173,10 @@ fn note_touch(
     table: &str,
     row_id: &str,
     state: &RowState,
+    incoming: Option<&Map<String, Value>>,
     touched: &mut Touched,
 ) -> Result<(), StoreError> {
-    if let Some(cid) = client_of(tx, table, row_id, state)? {
+    if let Some(cid) = client_of(tx, table, row_id, state, incoming)? {
         touched.client(tx, &cid)?;
         if table == "interactions" {
             touched.contact_of.insert(cid);
@@ -1190,9 +1212,14 @@ fn apply_change(
         load_state(tx, &change.table, &change.row_id, &names, &cols, &remote)?;
     // Before writing: remember the client as it was (keys, name order), found through the
     // change's own client_id for a new row.
-    let mut before = state.clone();
-    before.fields.extend(change.fields.clone());
-    note_touch(tx, &change.table, &change.row_id, &before, touched)?;
+    note_touch(
+        tx,
+        &change.table,
+        &change.row_id,
+        &state,
+        Some(&change.fields),
+        touched,
+    )?;
     let was_deleted = state.deleted;
     let m = proto::merge_change(&mut state, change, spec.kind);
     for l in &m.lost {
@@ -1253,7 +1280,7 @@ fn apply_change(
             &m.won,
             insert_clock,
         )?;
-        note_touch(tx, &change.table, &change.row_id, &state, touched)?;
+        note_touch(tx, &change.table, &change.row_id, &state, None, touched)?;
         stats.applied += 1;
     } else {
         stats.superseded += 1;
@@ -1281,9 +1308,14 @@ fn apply_image(
         remote_clocks(tx, &row.table, &row.row_id)?
     };
     let (exists, mut state) = load_state(tx, &row.table, &row.row_id, &names, &cols, &remote)?;
-    let mut before = state.clone();
-    before.fields.extend(row.fields.clone());
-    note_touch(tx, &row.table, &row.row_id, &before, touched)?;
+    note_touch(
+        tx,
+        &row.table,
+        &row.row_id,
+        &state,
+        Some(&row.fields),
+        touched,
+    )?;
     let won: Vec<String>;
     if reset {
         // The server's image replaces the row; this device's unanswered writes go back on top.
@@ -1370,7 +1402,7 @@ fn apply_image(
         } else {
             record_clocks(tx, &row.table, &row.row_id, remote, &state, &won, None)?;
         }
-        note_touch(tx, &row.table, &row.row_id, &state, touched)?;
+        note_touch(tx, &row.table, &row.row_id, &state, None, touched)?;
         stats.applied += 1;
     }
     Ok(())
@@ -1404,7 +1436,7 @@ fn remove_row(
         }
     } else {
         let st = RowState::default();
-        note_touch(tx, table, row_id, &st, touched)?;
+        note_touch(tx, table, row_id, &st, None, touched)?;
     }
     tx.execute(
         &format!("DELETE FROM {} WHERE id = ?1", quote(table)),

@@ -133,9 +133,10 @@ fn main() {
     let s = sync_round(&rep).unwrap();
     let push_s = t.elapsed().as_secs_f64();
     println!(
-        "first push: {pending} changes in {push_s:.2} s ({:.0} changes/s; the round also pulled {} entries back)",
+        "first push: {pending} changes in {push_s:.2} s ({:.0} changes/s; the round also pulled {} entries back); device store time {:.2} s",
         pending as f64 / push_s,
-        s.pulled
+        s.pulled,
+        s.store_ms / 1e3
     );
 
     let mgr = app(&dir, "manager.db");
@@ -145,10 +146,13 @@ fn main() {
     let initial = t.elapsed().as_secs_f64();
     let clients = count(&mgr, "clients");
     println!(
-        "initial sync of a fresh device: {clients} clients, {} entries in {} pages, {initial:.2} s ({:.0} entries/s)",
+        "initial sync of a fresh device: {clients} clients, {} entries in {} pages, {initial:.2} s ({:.0} entries/s); applying pages on the device {:.2} s ({:.0} entries/s), network + server {:.2} s",
         s.pulled,
         s.pages,
-        s.pulled as f64 / initial
+        s.pulled as f64 / initial,
+        s.store_ms / 1e3,
+        s.pulled as f64 / (s.store_ms / 1e3),
+        initial - s.store_ms / 1e3
     );
     assert_eq!(clients as usize, n, "every client arrived");
     let t = Instant::now();

@@ -343,6 +343,9 @@ pub struct RoundStats {
     pub pulled: u64,
     pub pages: u64,
     pub conflicts: u64,
+    /// Milliseconds spent in the store (reading batches, taking answers, applying pages): the
+    /// device's share of the round; the rest is the network and the server.
+    pub store_ms: f64,
 }
 
 /// A fresh access token (refreshing it when it is about to expire).
@@ -446,7 +449,9 @@ fn round_inner<L: AppLock + ?Sized>(app: &L, db: &str) -> Result<RoundStats, Syn
             }
             r => r?,
         };
+        let t = Instant::now();
         let applied = lock(app)?.store.sync_apply_page(&page)?;
+        stats.store_ms += t.elapsed().as_secs_f64() * 1e3;
         stats.pages += 1;
         stats.pulled += page.entries.len() as u64;
         stats.conflicts += applied.conflicts;
@@ -478,21 +483,25 @@ fn push_all<L: AppLock + ?Sized>(
     stats: &mut RoundStats,
 ) -> Result<(), SyncError> {
     loop {
+        let t = Instant::now();
         let (batch, before) = {
             let a = lock(app)?;
             let st = a.store.sync_state()?.ok_or(SyncError::NotConnected)?;
             (a.store.sync_push_batch(PUSH_BATCH)?, st.pushed_seq)
         };
+        stats.store_ms += t.elapsed().as_secs_f64() * 1e3;
         let body = PushRequest {
             changes: batch.clone(),
         };
         let resp: PushResponse =
             authed(app, http, tok, |t| http.post(paths::PUSH, Some(t), &body))?;
+        let t = Instant::now();
         let after = {
             let mut a = lock(app)?;
             a.store.sync_mark_pushed(&batch, &resp)?;
             a.store.sync_state()?.map_or(0, |s| s.pushed_seq)
         };
+        stats.store_ms += t.elapsed().as_secs_f64() * 1e3;
         stats.pushed += batch.len() as u64;
         if batch.is_empty() && after >= before {
             return Ok(());

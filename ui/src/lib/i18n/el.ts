@@ -37,6 +37,7 @@ export const el: Dict = {
   filter_category: 'Κατηγορία',
   filter_tag: 'Ετικέτα',
   filter_city: 'Πόλη',
+  filter_owner: "Υπεύθυνος",
   filter_any: 'όλες',
   filter_clear: 'Καθαρισμός φίλτρων',
   sort_label: 'Ταξινόμηση',

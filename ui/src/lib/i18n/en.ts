@@ -39,6 +39,7 @@ export const en = {
   filter_category: 'Category',
   filter_tag: 'Tag',
   filter_city: 'City',
+  filter_owner: "Rep",
   filter_any: 'Any',
   filter_clear: 'Clear filters',
   sort_label: 'Sort',

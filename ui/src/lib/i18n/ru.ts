@@ -37,6 +37,7 @@ export const ru: Dict = {
   filter_category: 'Категория',
   filter_tag: 'Метка',
   filter_city: 'Город',
+  filter_owner: "Ответственный",
   filter_any: 'любой',
   filter_clear: 'Сбросить фильтры',
   sort_label: 'Сортировка',

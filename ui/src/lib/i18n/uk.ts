@@ -37,6 +37,7 @@ export const uk: Dict = {
   filter_category: 'Категорія',
   filter_tag: 'Мітка',
   filter_city: 'Місто',
+  filter_owner: "Відповідальний",
   filter_any: 'будь-яке',
   filter_clear: 'Скинути фільтри',
   sort_label: 'Сортування',

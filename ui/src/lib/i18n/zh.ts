@@ -37,6 +37,7 @@ export const zh: Dict = {
   filter_category: '类别',
   filter_tag: '标签',
   filter_city: '城市',
+  filter_owner: "负责人",
   filter_any: '全部',
   filter_clear: '清除筛选',
   sort_label: '排序',

@@ -929,6 +929,8 @@ impl Store {
         let now = self.hlc.wall_ms();
         let mut stats = ApplyStats::default();
         let mut touched = Touched::default();
+        // A page prepares statements per table and column set: keep them all cached.
+        self.conn.set_prepared_statement_cache_capacity(256);
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -1049,7 +1051,7 @@ impl Store {
                     if n.deleted_at.is_none() {
                         let k = self.name_keys.key(&rows::display_name(&n.data), id);
                         super::order::put(&tx, &k, id)?;
-                        live.push(id.clone());
+                        live.push(docs::doc_of(&n, &dv));
                     } else {
                         gone.push(id.clone());
                     }
@@ -1073,15 +1075,12 @@ impl Store {
         // Pulled orders and statuses: the analyses' in-memory orders are rebuilt at next use.
         self.invalidate_orders();
         if !touched.clients.is_empty() {
-            let mut docs_ = Vec::new();
-            for id in &live {
-                docs_.extend(docs::load_docs(&self.conn, "c.id = ?1", [id])?);
-            }
+            // The documents were made from the rows just written (as an edit makes them).
             let index = self.index()?;
             for id in &gone {
                 index.remove(id);
             }
-            for d in docs_ {
+            for d in live {
                 index.upsert(d);
             }
         }

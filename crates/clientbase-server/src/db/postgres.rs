@@ -63,7 +63,11 @@ impl ToSql for Val {
 }
 
 fn connect(url: &str) -> Result<PgClient, ServerError> {
-    let client = Client::connect(url, NoTls)?;
+    let mut client = Client::connect(url, NoTls)?;
+    // Statements are prepared once per connection; a generic plan chosen while a table was still
+    // small (a sequential scan) would stay cached as it grows, making pushes linear in the table
+    // size. Custom plans are re-planned with the current statistics.
+    client.batch_execute("SET plan_cache_mode = force_custom_plan")?;
     Ok(PgClient {
         client,
         statements: HashMap::new(),

@@ -37,6 +37,7 @@ use base64::Engine;
 use clientbase_core::api::{self, App};
 use clientbase_core::jobs::ImportJobStatus;
 use clientbase_core::model::*;
+use clientbase_core::orders_model::OrderInput;
 use clientbase_core::store::import::{ImportPolicy, ImportRow};
 use clientbase_core::{ApiError, FieldError};
 use serde::{Deserialize, Serialize};
@@ -44,7 +45,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use ts_rs::TS;
 
-type R<T> = Result<T, ApiError>;
+pub(crate) type R<T> = Result<T, ApiError>;
 
 /// Rows the preview converts and shows.
 pub const PREVIEW_ROWS: usize = 50;
@@ -68,6 +69,9 @@ pub struct ImportOptions {
     /// `auto` (default) | `present` | `absent`: whether the first row holds column names.
     #[ts(optional)]
     pub header: Option<String>,
+    /// `clients` (default) | `orders`: what the rows are (orders: see `crate::orders`).
+    #[ts(optional)]
+    pub target: Option<String>,
 }
 
 /// A conversion problem of a row (see `clientbase_import::convert::Problem` for the codes).
@@ -131,8 +135,25 @@ pub struct ImportPreview {
     pub total_rows: u32,
     pub rows_with_errors: u32,
     pub rows_with_warnings: u32,
-    /// The first 50.
+    /// The first 50 (clients).
     pub rows: Vec<PreviewRow>,
+    /// Target `orders`: the first 50 rows as orders (`rows` is then empty).
+    pub orders: Vec<OrderPreviewRow>,
+}
+
+/// One row of an orders file, as it will be imported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OrderPreviewRow {
+    pub line: u32,
+    /// The client found (absent: see `problems`, `client_not_found` / `client_ambiguous`).
+    #[ts(optional)]
+    pub client_id: Option<String>,
+    /// How the row names its client (name, phone, e-mail or id, as in the file).
+    pub client: String,
+    pub input: OrderInput,
+    /// Conversion problems, then the client's (`client_*`, errors).
+    pub problems: Vec<RowProblem>,
 }
 
 /// A file for the user to save or share.
@@ -148,7 +169,7 @@ pub struct ExportFile {
     pub bytes: u32,
 }
 
-fn bad(message: impl Into<String>) -> ApiError {
+pub(crate) fn bad(message: impl Into<String>) -> ApiError {
     ApiError::new("bad_request", message)
 }
 
@@ -163,7 +184,7 @@ fn read_error(e: ImportError) -> ApiError {
     }
 }
 
-fn decode(data: &str) -> R<Vec<u8>> {
+pub(crate) fn decode(data: &str) -> R<Vec<u8>> {
     // A data URL's prefix is allowed.
     let b64 = match data.split_once(";base64,") {
         Some((head, rest)) if head.starts_with("data:") => rest,
@@ -179,7 +200,7 @@ fn encode(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-fn read_options(o: &ImportOptions) -> R<ReadOptions> {
+pub(crate) fn read_options(o: &ImportOptions) -> R<ReadOptions> {
     let delimiter = match o.delimiter.as_deref().map(|d| d.trim_matches(' ')) {
         None | Some("") => None,
         Some("\\t") | Some("tab") | Some("\t") => Some('\t'),
@@ -201,14 +222,14 @@ fn read_options(o: &ImportOptions) -> R<ReadOptions> {
 }
 
 /// What conversion needs from the base.
-struct Base {
+pub(crate) struct Base {
     country: String,
     categories: Vec<Category>,
     custom_fields: Vec<CustomFieldDef>,
 }
 
 impl Base {
-    fn of(app: &App) -> R<Base> {
+    pub(crate) fn of(app: &App) -> R<Base> {
         Ok(Base {
             country: app.store.settings().default_country.clone(),
             categories: app.store.categories()?,
@@ -229,7 +250,7 @@ impl Base {
     }
 }
 
-fn read(bytes: &[u8], name: &str, options: &ImportOptions, base: &Base) -> R<Source> {
+pub(crate) fn read(bytes: &[u8], name: &str, options: &ImportOptions, base: &Base) -> R<Source> {
     crate::read_file(
         bytes,
         name,
@@ -293,14 +314,14 @@ fn convert_all(source: Source, codes: Option<&[Option<String>]>, base: &Base) ->
     })
 }
 
-fn header_of(headers: Option<&Vec<String>>, col: Option<usize>) -> String {
+pub(crate) fn header_of(headers: Option<&Vec<String>>, col: Option<usize>) -> String {
     match (headers, col) {
         (Some(h), Some(c)) => h.get(c).cloned().unwrap_or_default(),
         _ => String::new(),
     }
 }
 
-fn problems_of(r: &RowResult) -> Vec<RowProblem> {
+pub(crate) fn problems_of(r: &RowResult) -> Vec<RowProblem> {
     r.problems
         .iter()
         .map(|p| RowProblem {
@@ -352,9 +373,12 @@ pub fn import_preview(
     options: Option<ImportOptions>,
     mapping: Option<Vec<Option<String>>>,
 ) -> R<ImportPreview> {
+    let options = options.unwrap_or_default();
+    if crate::orders_commands::is_orders(&options)? {
+        return crate::orders_commands::preview(app, name, data, options, mapping);
+    }
     let bytes = decode(&data)?;
     let base = Base::of(app)?;
-    let options = options.unwrap_or_default();
     let source = read(&bytes, &name, &options, &base)?;
     let mut targets: Vec<String> = ClientTarget::choices().iter().map(|t| t.code()).collect();
     targets.extend(base.custom_names().iter().map(|n| format!("custom:{n}")));
@@ -375,6 +399,7 @@ pub fn import_preview(
         rows_with_errors: 0,
         rows_with_warnings: 0,
         rows: Vec::new(),
+        orders: Vec::new(),
     };
     let results = match source {
         Source::Table(t) => {
@@ -450,8 +475,11 @@ pub fn import_start(
     policy: Option<DuplicateAction>,
     decisions: Option<Vec<RowDecision>>,
 ) -> R<u32> {
-    let base = Base::of(app)?;
     let options = options.unwrap_or_default();
+    if crate::orders_commands::is_orders(&options)? {
+        return crate::orders_commands::start(app, name, data, options, mapping);
+    }
+    let base = Base::of(app)?;
     read_options(&options)?;
     let mut writer = app.store.background_writer()?;
     let policy = ImportPolicy {
@@ -505,6 +533,7 @@ pub fn import_status(app: &mut App, job: u32) -> R<ImportJobStatus> {
     if status.finished {
         // Its index changes, now (rather than at the next list request).
         app.store.apply_background()?;
+        crate::orders_commands::finished(app, job);
     }
     Ok(status)
 }
@@ -527,6 +556,7 @@ pub fn import_run(
     let job = import_start(app, name, data, options, mapping, policy, decisions)?;
     let status = app.jobs.wait(job)?;
     app.store.apply_background()?;
+    crate::orders_commands::finished(app, job);
     match status.error {
         Some(e) => Err(e),
         None => Ok(status),

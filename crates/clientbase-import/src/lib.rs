@@ -42,6 +42,8 @@ pub mod export;
 mod fold;
 pub mod mapping;
 pub mod names;
+pub mod orders;
+mod orders_commands;
 mod phones;
 pub mod save;
 pub mod table;

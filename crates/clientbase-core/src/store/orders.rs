@@ -20,6 +20,7 @@
 //! the array (a few ms per million orders).
 
 mod analyses;
+pub mod import;
 
 use super::{log_change, new_id, save_clock, Store};
 use crate::error::{FieldError, StoreError};

@@ -19,4 +19,8 @@ delimiter?: string,
 /**
  * `auto` (default) | `present` | `absent`: whether the first row holds column names.
  */
-header?: string, };
+header?: string, 
+/**
+ * `clients` (default) | `orders`: what the rows are (orders: see `crate::orders`).
+ */
+target?: string, };

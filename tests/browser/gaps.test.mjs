@@ -489,9 +489,25 @@ test('Company server end to end: a manager connects, syncs, pulls to refresh, ha
     await layoutOk(page);
     await tid('handover-go').tap();
     await tid('confirm-ok').tap();
-    // The server's count. (Clients created on a device before it connected are owned by the device
-    // id, not by the user, in the sync client as of this writing: the count can be 0.)
-    await tid('handover-done').getByText(/\d+ clients? handed over/).waitFor({ timeout: 30_000 });
+    // The server's count: both clients of this device became Mira's at sign-in (adopted), so both
+    // go to Boris.
+    await tid('handover-done').getByText(/2 clients handed over/).waitFor({ timeout: 30_000 });
+    await page.goto(`${own.url}#/settings`);
+    await tid('sync-now').tap();
+    await tid('sync-status').getByText('Synced just now').waitFor();
+
+    // The manager's owner filter on the list: Boris's clients are the two handed over.
+    await page.goto(`${own.url}#/clients`);
+    const ownerChip = tid('owner-filter');
+    await ownerChip.waitFor();
+    await ownerChip.selectOption(id('boris'));
+    await tid('count').getByText('2 clients').waitFor();
+    await page.getByText('Synced Olha').first().waitFor();
+    await shot(page, 'gaps-10-owner-filter');
+    await layoutOk(page);
+    await ownerChip.selectOption(id('anna'));
+    await tid('count').getByText('0 clients').waitFor();
+    await ownerChip.selectOption('');
 
     // Pull-to-refresh on the client list syncs.
     await page.goto(`${own.url}#/clients`);

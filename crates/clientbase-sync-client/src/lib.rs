@@ -271,6 +271,8 @@ pub fn connect<L: AppLock + ?Sized>(
     )?;
     let mut a = lock(app)?;
     a.store.sync_connect(&base, &resp)?;
+    // What this device wrote before signing in becomes the user's (logged: pushed with the rest).
+    a.store.adopt_device_rows()?;
     let db = a.store.path().to_owned();
     drop(a);
     with_live(&db, |l| *l = Live::default());

@@ -21,8 +21,13 @@ use clientbase_core::model::{ImportPhase, ImportRowResult, RowOutcome};
 use clientbase_core::{ApiError, FieldError};
 use std::sync::Mutex;
 
-/// Jobs importing orders whose end has not yet been seen (their store drops its orders then).
-static ORDER_JOBS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+/// Jobs importing orders whose end has not yet been seen (their store drops its orders then), by
+/// the `App` they run for (its address: several apps may live in one process, as in tests).
+static ORDER_JOBS: Mutex<Vec<(usize, u32)>> = Mutex::new(Vec::new());
+
+fn key(app: &App, job: u32) -> (usize, u32) {
+    (std::ptr::from_ref(app) as usize, job)
+}
 
 pub(crate) fn is_orders(o: &ImportOptions) -> R<bool> {
     match o.target.as_deref().map(str::trim) {
@@ -35,7 +40,7 @@ pub(crate) fn is_orders(o: &ImportOptions) -> R<bool> {
 /// A job has been seen finished: if it imported orders, drop the store's in-memory orders.
 pub(crate) fn finished(app: &mut App, job: u32) {
     let mut jobs = ORDER_JOBS.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(i) = jobs.iter().position(|j| *j == job) {
+    if let Some(i) = jobs.iter().position(|j| *j == key(app, job)) {
         jobs.remove(i);
         app.store.invalidate_orders();
     }
@@ -265,6 +270,6 @@ pub(crate) fn start(
     ORDER_JOBS
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .push(job);
+        .push(key(app, job));
     Ok(job)
 }

@@ -23,6 +23,11 @@
 //!   `;` for ru/uk/el), `vcard3` or `vcard4`; `labels`: column header per target code (the UI's
 //!   language; English for any not given).
 //!
+//! `options.target = "orders"` makes `import_preview` / `import_start` / `import_run` read the file
+//! as orders and payments instead of clients (see `orders_commands.rs`: order targets, the preview's
+//! `orders` rows with their client found or `client_not_found` / `client_ambiguous`, one
+//! transaction through `Store::orders_import_writer`; the summary's `added` counts orders).
+//!
 //! Rows whose conversion found an error (an invalid phone or e-mail kept as typed, no name…) are
 //! skipped as `invalid` with the conversion's problem codes (`fields`: `column.<i>`, params
 //! `value`, `header`); the other rows go to `Store` import, which validates them again.

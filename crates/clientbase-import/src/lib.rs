@@ -23,11 +23,11 @@
 //!   [`convert::Problem`] for the list), splitting whole names, reading dates in the usual forms
 //!   and Excel serials, phones through `clientbase_core::phone`.
 //!
-//! **Another target table** (orders, a later issue) plugs in through [`ImportTarget`]: an
-//! `OrderTarget` enum with its codes, header dictionary (a [`mapping::Dictionary`], the same
-//! matching engine) and choices, and an `convert_orders(table, &[Option<OrderTarget>], …)` next to
-//! [`convert`]; [`propose_mapping_for`] works for any `ImportTarget`. Reading, tables, dates,
-//! names and the problem/row-result types are shared.
+//! **Another target table** plugs in through [`ImportTarget`]: [`orders`] is one — an
+//! [`orders::OrderTarget`] enum with its codes, header dictionary (a [`mapping::Dictionary`], the
+//! same matching engine) and choices, and [`orders::convert_orders`] next to [`convert`];
+//! [`propose_mapping_for`] works for any `ImportTarget`. Reading, tables, dates and the problem
+//! types are shared. The commands take it as `options.target = "orders"` (`orders_commands.rs`).
 //!
 //! # Export
 //! [`export_xlsx`], [`export_csv`] (UTF-8 with BOM), [`export_vcard`] (3.0/4.0). Header labels come

@@ -192,7 +192,8 @@ impl Http {
 }
 
 /// What the UI shows about sync.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SyncStatus {
     pub connected: bool,
     /// `not_connected`, `syncing`, `synced`, `offline`, `error`.
@@ -200,22 +201,29 @@ pub struct SyncStatus {
     pub server_url: Option<String>,
     pub user: Option<User>,
     pub company_name: Option<String>,
+    #[ts(type = "number | null")]
     pub last_sync_ms: Option<i64>,
     /// Whole minutes since the last complete sync.
+    #[ts(type = "number | null")]
     pub minutes_ago: Option<i64>,
     /// Local changes the server has not taken yet.
+    #[ts(type = "number")]
     pub pending: u64,
     /// The last error's code (`offline`, `unauthorized`, `device_revoked`, `update_required`…).
     pub error: Option<String>,
     /// While pulling: server versions applied and the server's latest (a first sync's progress).
     pub progress: Option<Progress>,
     /// While offline: when the background loop tries again (ms since the Unix epoch).
+    #[ts(type = "number | null")]
     pub next_retry_ms: Option<i64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export, rename = "SyncProgress")]
 pub struct Progress {
+    #[ts(type = "number")]
     pub done: u64,
+    #[ts(type = "number")]
     pub total: u64,
 }
 

@@ -269,6 +269,7 @@ pub struct PullResponse {
 
 /// A user's role in the company.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "SyncRole"))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Rep,
@@ -284,6 +285,7 @@ impl Role {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "SyncUser"))]
 pub struct User {
     /// The value clients' `owner` holds for this user.
     pub id: String,
@@ -345,10 +347,13 @@ pub struct ReassignRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ReassignResponse {
     /// Clients handed over.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub clients: u64,
     /// The server version of the reassignment.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub version: u64,
 }
 

@@ -50,28 +50,14 @@ import type { RowDecision } from './bindings/RowDecision';
 
 export type { ApiError };
 
-// Company sync (issue 5): the answers of `clientbase_sync_client::commands`. Written here by hand
-// because that crate's types do not derive ts-rs yet; keep them in step with
-// `SyncStatus`/`Progress` (crates/clientbase-sync-client/src/lib.rs) and `User`/`Role`/
-// `ReassignResponse` (crates/clientbase-sync/src/wire.rs).
-export type SyncRole = 'rep' | 'manager' | 'admin';
-export type SyncUser = { id: string; login: string; name: string; role: SyncRole; disabled?: boolean };
-export type SyncStatus = {
-  connected: boolean;
-  /** `not_connected`, `not_synced`, `syncing`, `synced`, `offline`, `error`. */
-  state: string;
-  server_url: string | null;
-  user: SyncUser | null;
-  company_name: string | null;
-  last_sync_ms: number | null;
-  minutes_ago: number | null;
-  pending: number;
-  /** The last error's code (`offline`, `unauthorized`, `device_revoked`, `update_required`…). */
-  error: string | null;
-  progress: { done: number; total: number } | null;
-  next_retry_ms: number | null;
-};
-export type ReassignResult = { clients: number; version: number };
+// Company sync (issue 5): the answers of `clientbase_sync_client::commands` (ts-rs bindings of
+// `SyncStatus` in clientbase-sync-client and `User`/`Role`/`ReassignResponse` in clientbase-sync).
+import type { ReassignResponse } from './bindings/ReassignResponse';
+import type { SyncRole } from './bindings/SyncRole';
+import type { SyncStatus } from './bindings/SyncStatus';
+import type { SyncUser } from './bindings/SyncUser';
+export type { SyncRole, SyncStatus, SyncUser };
+export type ReassignResult = ReassignResponse;
 
 export const inTauri: boolean = typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
 

@@ -255,6 +255,30 @@ test('lost clients: the most valuable first, with a one-tap call', async () => {
   await context.close();
 });
 
+test('Today shows who is drifting away (lost clients, most valuable first) with a call, and opens the whole list', async () => {
+  const core = await server.api('lost_clients', { query: { sort: 'value', offset: 0, limit: 3 } });
+  assert.ok(core.total >= 1);
+  const { page, context, errors } = await openPage(browser, `${server.url}/#/today`);
+  const sec = page.getByTestId('section-lost');
+  await sec.waitFor();
+  const rows = sec.getByTestId('today-lost-row');
+  assert.equal(await rows.count(), core.rows.length);
+  for (let i = 0; i < core.rows.length; i++) {
+    assert.match(await rows.nth(i).textContent(), new RegExp(core.rows[i].name));
+  }
+  assert.match(await sec.locator('h2').textContent(), new RegExp(`Drifting away\\s*${core.total}`));
+  if (core.rows[0].phone_e164) assert.ok(await rows.first().getByTestId('today-lost-call').isVisible());
+  await sec.scrollIntoViewIfNeeded();
+  await shot(page, 'orders-today-lost');
+  assert.deepEqual(await smallTargets(page), []);
+  assert.deepEqual((await horizontalOverflow(page)).over, []);
+  await sec.getByTestId('today-lost-all').click();
+  await page.getByTestId('lost-list').waitFor();
+  assert.match(page.url(), /#\/analytics$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('charts render the core data (revenue by month, tiers)', async () => {
   const { page, context, errors } = await openPage(browser, `${server.url}/#/analytics`);
   await page.getByTestId('an-tab-charts').click();

@@ -206,6 +206,8 @@ export const en = {
   today_due: 'Due today',
   today_birthdays: 'Birthdays',
   today_cadence: 'Time to get in touch',
+  today_lost: "Drifting away",
+  today_lost_all: "All lost clients",
   today_cadence_hint: 'Not contacted within their category’s cadence.',
   today_empty_title: 'All done for today',
   today_empty_text: 'No calls, tasks or birthdays are due. Add a task, or look through your clients.',

@@ -213,6 +213,8 @@ export const ru: Dict = {
   today_due: 'На сегодня',
   today_birthdays: 'Дни рождения',
   today_cadence: 'Пора связаться',
+  today_lost: "Уходящие клиенты",
+  today_lost_all: "Все потерянные клиенты",
   today_cadence_hint: 'Не было контакта дольше, чем задано для их категории.',
   today_empty_title: 'На сегодня всё',
   today_empty_text: 'На сегодня нет звонков, задач и дней рождения. Добавьте задачу или откройте список клиентов.',

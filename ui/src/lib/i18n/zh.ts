@@ -203,6 +203,8 @@ export const zh: Dict = {
   today_due: '今天到期',
   today_birthdays: '生日',
   today_cadence: '该联系了',
+  today_lost: "正在流失的客户",
+  today_lost_all: "全部流失客户",
   today_cadence_hint: '已超过其类别设定的联系周期未联系。',
   today_empty_title: '今天的事都做完了',
   today_empty_text: '今天没有要打的电话、任务或生日。可以添加任务，或浏览客户。',

@@ -16,6 +16,7 @@ export const el: Dict = {
   close: 'Κλείσιμο',
   retry: 'Δοκιμάστε ξανά',
   loading: 'Φόρτωση…',
+  loading_failed: "Το γράφημα δεν μπόρεσε να σχεδιαστεί σε αυτή τη συσκευή.",
   add: 'Προσθήκη',
   remove: 'Αφαίρεση',
   more_actions: 'Περισσότερα',

@@ -18,6 +18,7 @@ export const en = {
   close: 'Close',
   retry: 'Try again',
   loading: 'Loading…',
+  loading_failed: "The chart could not be drawn on this device.",
   add: 'Add',
   remove: 'Remove',
   more_actions: 'More actions',

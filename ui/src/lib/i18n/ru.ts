@@ -16,6 +16,7 @@ export const ru: Dict = {
   close: 'Закрыть',
   retry: 'Повторить',
   loading: 'Загрузка…',
+  loading_failed: "Не удалось построить график на этом устройстве.",
   add: 'Добавить',
   remove: 'Убрать',
   more_actions: 'Ещё',

@@ -16,6 +16,7 @@ export const uk: Dict = {
   close: 'Закрити',
   retry: 'Спробувати ще раз',
   loading: 'Завантаження…',
+  loading_failed: "Не вдалося побудувати графік на цьому пристрої.",
   add: 'Додати',
   remove: 'Прибрати',
   more_actions: 'Більше',

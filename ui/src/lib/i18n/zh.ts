@@ -16,6 +16,7 @@ export const zh: Dict = {
   close: '关闭',
   retry: '重试',
   loading: '正在加载…',
+  loading_failed: "无法在此设备上绘制图表。",
   add: '添加',
   remove: '移除',
   more_actions: '更多操作',

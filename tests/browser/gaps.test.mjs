@@ -509,6 +509,17 @@ test('Company server end to end: a manager connects, syncs, pulls to refresh, ha
     await tid('count').getByText('0 clients').waitFor();
     await ownerChip.selectOption('');
 
+    // A rep's activity: the manager picks whose calls the chart shows.
+    await page.goto(`${own.url}#/analytics`);
+    await page.getByTestId('an-tab-charts').click();
+    const repSel = tid('chart-calls-rep');
+    await repSel.waitFor();
+    const asked = page.waitForRequest((r) => r.url().endsWith('/api/chart') && (r.postData() ?? '').includes(id('anna')));
+    await repSel.selectOption(id('anna'));
+    await asked;
+    await tid('chart-calls').waitFor();
+    await layoutOk(page);
+
     // Pull-to-refresh on the client list syncs.
     await page.goto(`${own.url}#/clients`);
     await page.getByText('Synced Olha').first().waitFor();

@@ -17,6 +17,7 @@ const API_CODES: Record<string, TextKey> = {
   backup_failed: 'err_backup_failed',
   cancelled: 'imp_cancelled',
   export_failed: 'err_export_failed',
+  save_failed: 'err_save_failed',
   empty_file: 'err_empty_file',
   file_too_large: 'err_file_too_large',
   unknown_format: 'err_unknown_format',

@@ -475,6 +475,7 @@ export const en = {
   ip_unknown: "Check this value",
   err_backup_failed: "The backup could not be written",
   err_export_failed: "The export could not be made",
+  err_save_failed: "The file could not be saved. Check the free space in Downloads and try again.",
   err_empty_file: "The file is empty",
   err_file_too_large: "The file is too large",
   err_unknown_format: "This file type cannot be imported",

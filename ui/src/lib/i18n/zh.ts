@@ -463,6 +463,7 @@ export const zh: Dict = {
   ip_unknown: "请检查此值",
   err_backup_failed: "无法写入备份",
   err_export_failed: "导出失败",
+  err_save_failed: "无法保存文件。请检查“下载”文件夹的可用空间后重试。",
   err_empty_file: "文件为空",
   err_file_too_large: "文件太大",
   err_unknown_format: "无法导入此类文件",

@@ -109,6 +109,9 @@ fn throughput(kind: Kind, changes: usize) {
         .build()
         .unwrap();
     rt.block_on(async {
+        // Built with the workspace, reqwest may carry rustls without a provider (the sync client's
+        // features): install ring's, as the server and the sync client do.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::new();
         let login = |dev: &str| json!({"login": "mira", "password": "mira-password", "device_id": dev});
         let l: LoginResponse = post(&http, &base, paths::LOGIN, None, &login("bench-pusher")).await;

@@ -100,6 +100,9 @@ async fn post(
 
 impl Client {
     async fn login(base: &str, login: &str, device: &str) -> Client {
+        // Built with the workspace, reqwest may carry rustls without a provider (the sync client's
+        // features): install ring's, as the server and the sync client do.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::new();
         let (st, v) = post(
             &http,

@@ -477,9 +477,9 @@ test('Company server end to end: a manager connects, syncs, pulls to refresh, ha
     // A change made here waits, then goes out with "Sync now".
     await own.api('create_client', { input: person('Petra', 'Later', {}) });
     await tid('sync-now').tap();
+    // The status said "Synced just now" before the tap too: wait for the round to take the change.
+    await until(async () => (await own.api('sync_status')).pending === 0, { what: 'the new client pushed' });
     await tid('sync-status').getByText('Synced just now').waitFor();
-    const st = await own.api('sync_status');
-    assert.equal(st.pending, 0);
 
     // Hand clients over: Mira's clients go to Boris.
     await tid('sync-handover').tap();
@@ -497,6 +497,8 @@ test('Company server end to end: a manager connects, syncs, pulls to refresh, ha
     await tid('handover-done').getByText(/2 clients handed over/).waitFor({ timeout: 30_000 });
     await page.goto(`${own.url}#/settings`);
     await tid('sync-now').tap();
+    const boris = { text: '', category_ids: [], sort: 'name', offset: 0, limit: 10, owner: id('boris') };
+    await until(async () => (await own.api('list_clients', { query: boris })).total === 2, { timeout: 30_000, what: 'the hand-over pulled' });
     await tid('sync-status').getByText('Synced just now').waitFor();
 
     // The manager's owner filter on the list: Boris's clients are the two handed over.

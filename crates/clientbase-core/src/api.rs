@@ -641,13 +641,13 @@ pub const COMMANDS: &[&str] = &[
     "merge_clients",
 ];
 
-fn arg<T: serde::de::DeserializeOwned>(args: &Value, name: &str) -> R<T> {
+pub(crate) fn arg<T: serde::de::DeserializeOwned>(args: &Value, name: &str) -> R<T> {
     let v = args.get(name).cloned().unwrap_or(Value::Null);
     serde_json::from_value(v)
         .map_err(|e| ApiError::new("bad_request", format!("argument `{name}`: {e}")))
 }
 
-fn out<T: Serialize>(r: R<T>) -> R<Value> {
+pub(crate) fn out<T: Serialize>(r: R<T>) -> R<Value> {
     let v = r?;
     serde_json::to_value(v).map_err(|e| ApiError::new("internal", e.to_string()))
 }

@@ -18,7 +18,6 @@ use crate::error::ApiError;
 use crate::model::Id;
 use crate::orders_model::*;
 use crate::store::orders::analysis_csv;
-use serde::Serialize;
 use serde_json::Value;
 
 type R<T> = Result<T, ApiError>;
@@ -117,16 +116,7 @@ pub const COMMANDS: &[&str] = &[
     "chart",
 ];
 
-fn arg<T: serde::de::DeserializeOwned>(args: &Value, name: &str) -> R<T> {
-    let v = args.get(name).cloned().unwrap_or(Value::Null);
-    serde_json::from_value(v)
-        .map_err(|e| ApiError::new("bad_request", format!("argument `{name}`: {e}")))
-}
-
-fn out<T: Serialize>(r: R<T>) -> R<Value> {
-    let v = r?;
-    serde_json::to_value(v).map_err(|e| ApiError::new("internal", e.to_string()))
-}
+use crate::api::{arg, out};
 
 /// Calls one of [`COMMANDS`]; `None` when `cmd` is not one of them (`api::dispatch` then reports
 /// the unknown command). `a` is the argument object.

@@ -533,13 +533,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute(
-            "UPDATE interactions SET deleted_at = ?2 WHERE id = ?1",
-            params![id, i.deleted_at],
-        )?;
-        let f = json!({ "deleted_at": i.deleted_at }).to_string();
-        let op = if deleted { "delete" } else { "restore" };
-        log_change(&tx, &mut self.hlc, "interactions", id, op, &f)?;
+        super::write_soft_delete(&tx, &mut self.hlc, "interactions", id, &i.deleted_at)?;
         refresh_last_contact(&tx, &i.client_id)?;
         save_clock(&tx, &self.hlc)?;
         tx.commit()?;

@@ -109,6 +109,28 @@ pub(crate) fn log_change(
     Ok(())
 }
 
+/// Sets (or clears) a row's `deleted_at` and logs the `delete` / `restore`, inside `tx`: the soft
+/// delete shared by the tables that have one.
+pub(crate) fn write_soft_delete(
+    tx: &Transaction<'_>,
+    hlc: &mut Hlc,
+    table: &str,
+    id: &str,
+    deleted_at: &Option<String>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        &format!("UPDATE {table} SET deleted_at = ?2 WHERE id = ?1"),
+        params![id, deleted_at],
+    )?;
+    let f = serde_json::json!({ "deleted_at": deleted_at }).to_string();
+    let op = if deleted_at.is_some() {
+        "delete"
+    } else {
+        "restore"
+    };
+    log_change(tx, hlc, table, id, op, &f)
+}
+
 /// Persists the clock's last timestamp (call before committing a write transaction).
 pub(crate) fn save_clock(tx: &Transaction<'_>, hlc: &Hlc) -> Result<(), StoreError> {
     tx.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_hlc', ?1)")?

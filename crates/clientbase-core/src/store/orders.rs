@@ -603,13 +603,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute(
-            "UPDATE orders SET deleted_at = ?2 WHERE id = ?1",
-            params![id, o.deleted_at],
-        )?;
-        let f = json!({ "deleted_at": o.deleted_at }).to_string();
-        let op = if deleted { "delete" } else { "restore" };
-        log_change(&tx, &mut self.hlc, "orders", id, op, &f)?;
+        super::write_soft_delete(&tx, &mut self.hlc, "orders", id, &o.deleted_at)?;
         save_clock(&tx, &self.hlc)?;
         tx.commit()?;
         self.invalidate_orders();

@@ -81,3 +81,34 @@ fn a_bulk_load_does_not_leave_a_large_wal_behind() {
         .unwrap();
     assert_eq!(s.stats().unwrap(), brute_force(&s));
 }
+
+/// Ordinary commits are not checkpointed inside the commit (SQLite's automatic checkpoint is off on
+/// the store's connection) but by the store's checkpointer thread once the writes pause: the
+/// database file takes the new pages while the store stays open, long before the WAL reaches
+/// SQLite's own 1,000-page threshold.
+#[test]
+fn single_commits_are_checkpointed_in_the_background_after_a_pause() {
+    let (dir, mut s) = open();
+    let path = db_path(&dir);
+    let db_len = || std::fs::metadata(&path).unwrap().len();
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    let before = db_len();
+    // 30 small commits: a few hundred WAL frames, well under SQLite's own threshold.
+    for i in 0..30 {
+        s.create_client(person(&format!("Name{i}"), "Checkpoint", ""))
+            .unwrap();
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while db_len() <= before && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(
+        db_len() > before,
+        "the database file did not grow: the commits were not checkpointed"
+    );
+    // The store keeps working, and its data is all there.
+    assert_eq!(
+        count(&s, "SELECT count(*) FROM clients WHERE last_name = 'Checkpoint'"),
+        30
+    );
+}

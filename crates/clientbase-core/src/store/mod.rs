@@ -19,6 +19,7 @@ mod agenda;
 pub mod backup;
 mod bulk;
 mod catalog;
+mod checkpoint;
 mod clients;
 pub(crate) mod docs;
 pub mod import;
@@ -166,6 +167,8 @@ impl Store {
     pub fn open_with_clock(path: &str, clock: Box<dyn Clock>) -> Result<Self, StoreError> {
         let mut conn = open_connection(path)?;
         let before = migrations::migrate(&mut conn)?;
+        // Checkpoints on a thread of their own, not inside a rep's commit (see `checkpoint.rs`).
+        checkpoint::install(&conn, path)?;
 
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let device: Option<String> = tx

@@ -18,6 +18,8 @@ pub enum ServerError {
     Forbidden,
     #[error("too many failed logins; retry in {0} s")]
     TooManyAttempts(i64),
+    #[error("too many login attempts from this network address; retry in {0} s")]
+    TooManyFromAddress(i64),
     #[error("bad request: {0}")]
     BadRequest(String),
     #[error("not found: {0}")]
@@ -38,7 +40,9 @@ impl ServerError {
             ServerError::TokenExpired => codes::TOKEN_EXPIRED,
             ServerError::DeviceRevoked => codes::DEVICE_REVOKED,
             ServerError::Forbidden => codes::FORBIDDEN,
-            ServerError::TooManyAttempts(_) => codes::TOO_MANY_ATTEMPTS,
+            ServerError::TooManyAttempts(_) | ServerError::TooManyFromAddress(_) => {
+                codes::TOO_MANY_ATTEMPTS
+            }
             ServerError::BadRequest(_) => codes::BAD_REQUEST,
             ServerError::NotFound(_) => codes::NOT_FOUND,
             ServerError::UpdateRequired(_) => codes::UPDATE_REQUIRED,
@@ -51,7 +55,9 @@ impl ServerError {
             ServerError::Db(_) | ServerError::Config(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ServerError::Unauthorized | ServerError::TokenExpired => StatusCode::UNAUTHORIZED,
             ServerError::DeviceRevoked | ServerError::Forbidden => StatusCode::FORBIDDEN,
-            ServerError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            ServerError::TooManyAttempts(_) | ServerError::TooManyFromAddress(_) => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             ServerError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
             ServerError::UpdateRequired(_) => StatusCode::UPGRADE_REQUIRED,
@@ -92,6 +98,12 @@ impl IntoResponse for ServerError {
             code: self.code().to_owned(),
             message,
         };
-        (self.status(), axum::Json(body)).into_response()
+        let mut res = (self.status(), axum::Json(body)).into_response();
+        if let ServerError::TooManyAttempts(s) | ServerError::TooManyFromAddress(s) = &self {
+            if let Ok(v) = axum::http::HeaderValue::from_str(&s.max(&1).to_string()) {
+                res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+            }
+        }
+        res
     }
 }

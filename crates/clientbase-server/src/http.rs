@@ -2,9 +2,10 @@
 //! [`Service`] on tokio's blocking pool. No logic of its own.
 
 use crate::error::ServerError;
+use crate::limit::LoginLimiter;
 use crate::service::{parse_role, Conflict, Service, Session};
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -73,6 +74,8 @@ pub struct App {
     /// of concurrent requests become hundreds of threads racing for SQLite's writer lock (an
     /// unfair mutex), and the unlucky ones wait seconds.
     gate: tokio::sync::Semaphore,
+    /// Login attempts per client address.
+    logins: LoginLimiter,
 }
 
 impl std::ops::Deref for App {
@@ -178,7 +181,22 @@ async fn versions(req: Request, next: Next) -> Response {
     }
 }
 
-async fn login(State(svc): State<AppState>, b: Bytes) -> Res<clientbase_sync::LoginResponse> {
+async fn login(
+    State(svc): State<AppState>,
+    ext: axum::http::Extensions,
+    h: HeaderMap,
+    b: Bytes,
+) -> Res<clientbase_sync::LoginResponse> {
+    // Counted before the password is checked: the budget also caps the argon2 work per address.
+    if let Some(ip) = svc
+        .logins
+        .client_ip(ext.get::<ConnectInfo<SocketAddr>>().map(|p| p.0), &h)
+    {
+        if let Err(wait) = svc.logins.check(ip) {
+            tracing::warn!(%ip, "login attempts from this address are limited");
+            return Err(ServerError::TooManyFromAddress(wait));
+        }
+    }
     let req: LoginRequest = body(&b)?;
     Ok(Json(blocking(&svc.clone(), move || svc.login(&req)).await?))
 }
@@ -316,6 +334,12 @@ async fn not_found() -> ServerError {
 
 /// The server's routes.
 pub fn router(svc: Arc<Service>) -> Router {
+    let cfg = svc.config();
+    let logins = LoginLimiter::new(
+        cfg.ip_login_burst,
+        std::time::Duration::from_millis(cfg.ip_login_interval_ms),
+        cfg.trust_forwarded_for,
+    );
     let v1 = Router::new()
         .route(paths::LOGIN, post(login))
         .route(paths::REFRESH, post(refresh))
@@ -337,6 +361,7 @@ pub fn router(svc: Arc<Service>) -> Router {
         .with_state(Arc::new(App {
             svc,
             gate: tokio::sync::Semaphore::new(DB_CONCURRENCY),
+            logins,
         }))
 }
 
@@ -384,12 +409,22 @@ pub async fn bind(
                         .await
                         .map_err(|e| ServerError::Config(format!("TLS certificate/key: {e}")))?;
                 let server = axum_server::from_tcp_rustls(std_listener, config);
-                Box::pin(async move { server.serve(app.into_make_service()).await })
+                Box::pin(async move {
+                    server
+                        .serve(app.into_make_service_with_connect_info::<SocketAddr>())
+                        .await
+                })
             }
             None => {
                 let listener = tokio::net::TcpListener::from_std(std_listener)
                     .map_err(|e| ServerError::Config(e.to_string()))?;
-                Box::pin(async move { axum::serve(listener, app).await })
+                Box::pin(async move {
+                    axum::serve(
+                        listener,
+                        app.into_make_service_with_connect_info::<SocketAddr>(),
+                    )
+                    .await
+                })
             }
         };
     Ok((local, fut))

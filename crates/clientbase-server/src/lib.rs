@@ -6,11 +6,13 @@
 //!   visibility per rep, reassignment, the conflict log, epochs.
 //! - [`http`]: the axum routes and binding (plain HTTP on loopback, or rustls).
 //! - [`auth`]: password hashes and tokens.
+//! - [`limit`]: login attempts per client address.
 
 pub mod auth;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod limit;
 pub mod service;
 
 pub use error::ServerError;

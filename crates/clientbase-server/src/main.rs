@@ -50,6 +50,16 @@ struct ServeArgs {
     /// trusted network).
     #[arg(long)]
     allow_insecure_http: bool,
+    /// Behind a reverse proxy: take the client's address (for login limiting) from the last
+    /// X-Forwarded-For entry, the one the proxy appends. Only when every request comes through it.
+    #[arg(long, env = "CLIENTBASE_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
+    /// Login attempts one client address may make at once …
+    #[arg(long, default_value_t = Config::default().ip_login_burst)]
+    login_ip_burst: u32,
+    /// … and then one more every this many seconds.
+    #[arg(long, default_value_t = Config::default().ip_login_interval_ms / 1000)]
+    login_ip_interval_secs: u64,
 }
 
 #[derive(Subcommand)]
@@ -141,8 +151,12 @@ fn password(arg: Option<String>) -> Result<String, ServerError> {
 }
 
 fn service(cli: &Cli) -> Result<Arc<Service>, ServerError> {
+    service_with(cli, Config::default())
+}
+
+fn service_with(cli: &Cli, cfg: Config) -> Result<Arc<Service>, ServerError> {
     let backend = open_backend(&cli.data, cli.postgres.as_deref())?;
-    Ok(Arc::new(Service::new(backend, Config::default())?))
+    Ok(Arc::new(Service::new(backend, cfg)?))
 }
 
 fn sqlite_only(cli: &Cli) -> Result<(), ServerError> {
@@ -247,7 +261,15 @@ fn run(cli: Cli) -> Result<(), ServerError> {
 }
 
 fn serve(cli: &Cli, a: ServeArgs) -> Result<(), ServerError> {
-    let svc = service(cli)?;
+    let svc = service_with(
+        cli,
+        Config {
+            trust_forwarded_for: a.trust_forwarded_for,
+            ip_login_burst: a.login_ip_burst,
+            ip_login_interval_ms: a.login_ip_interval_secs.saturating_mul(1000),
+            ..Config::default()
+        },
+    )?;
     let backend = svc.backend().name();
     let tls = match (a.tls_cert, a.tls_key) {
         (Some(cert), Some(key)) => Some(Tls { cert, key }),

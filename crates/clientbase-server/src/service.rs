@@ -29,6 +29,12 @@ pub struct Config {
     pub max_pull_limit: u32,
     /// The most changes one push may carry.
     pub max_push: usize,
+    /// Login attempts one client address may make at once ([`crate::limit`]) …
+    pub ip_login_burst: u32,
+    /// … and then one more every this many milliseconds.
+    pub ip_login_interval_ms: u64,
+    /// Behind a reverse proxy: the client address is the proxy's `X-Forwarded-For` entry.
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Config {
@@ -39,6 +45,9 @@ impl Default for Config {
             lockout_ms: 5 * 60 * 1000,
             max_pull_limit: 5000,
             max_push: 5000,
+            ip_login_burst: 20,
+            ip_login_interval_ms: 30_000,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -536,6 +545,10 @@ impl Service {
             epoch,
             clock: Mutex::new(ServerClock::default()),
         })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.cfg
     }
 
     pub fn epoch(&self) -> &str {

@@ -222,6 +222,81 @@ async fn failed_logins_are_limited() {
     s.login("boris", "dev-b").await;
 }
 
+impl Server {
+    /// A login attempt as if from `ip` (an `X-Forwarded-For` entry a proxy appended).
+    async fn login_from(&self, ip: &str, login: &str, password: &str) -> reqwest::Response {
+        self.req(reqwest::Method::POST, paths::LOGIN, None)
+            .header("x-forwarded-for", format!("10.9.9.9, {ip}"))
+            .json(
+                &json!({"login": login, "password": password, "device_id": format!("dev-{login}")}),
+            )
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_attempts_are_limited_per_client_address_across_accounts() {
+    // Behind a proxy (trusted X-Forwarded-For), 6 attempts per address, then one a minute.
+    let s = start(Config {
+        ip_login_burst: 6,
+        ip_login_interval_ms: 60_000,
+        trust_forwarded_for: true,
+        ..Config::default()
+    })
+    .await;
+    let attacker = "198.51.100.9";
+    // A spray: two guesses at each of three accounts and none at the unknown ones stays under the
+    // per-account lockout (5 in a row), so only the address budget stops it.
+    for login in ["anna", "boris", "mira", "anna", "boris", "ghost"] {
+        let r = s.login_from(attacker, login, "Summer2026!").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{login}");
+    }
+    let r = s.login_from(attacker, "mira", "Summer2026!").await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: i64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "Retry-After {retry}");
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(code(&v), "too_many_attempts", "the code the app shows");
+    let msg = v["message"].as_str().unwrap();
+    assert!(
+        msg.contains("network address") && msg.contains(" s"),
+        "{msg}"
+    );
+    // Even the right password is refused from that address now…
+    let r = s.login_from(attacker, "anna", "anna-password").await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    // …while another address logs in to the same (unlocked) accounts.
+    for login in ["anna", "boris", "mira"] {
+        let r = s
+            .login_from("203.0.113.5", login, &format!("{login}-password"))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{login} from another address");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_forwarded_for_does_not_dodge_the_limit_unless_trusted() {
+    let s = start(Config {
+        ip_login_burst: 2,
+        ip_login_interval_ms: 60_000,
+        ..Config::default()
+    })
+    .await;
+    // Without --trust-forwarded-for the header is ignored: all three come from 127.0.0.1.
+    for ip in ["192.0.2.1", "192.0.2.2"] {
+        let r = s.login_from(ip, "anna", "guess-guess").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = s.login_from("192.0.2.3", "anna", "guess-guess").await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_endpoint_lets_a_rep_at_another_reps_clients() {
     let s = start(Config::default()).await;

@@ -137,20 +137,39 @@ pub(crate) async fn merge_clients(
 /// Saves a file the core produced (an export, an import report) into the user's Downloads folder
 /// and answers its path: a web view's `<a download>` has no download manager behind it in the app.
 /// On a phone, into the app's documents folder (a share sheet is not wired yet).
+/// Writes a file the core produced where the user finds it (see [`save_dir`]) and answers its path.
+/// On a phone it then opens the system share sheet with the file (mail, messengers, Drive…), the way
+/// a phone user expects to get an export out; a share sheet that cannot open loses nothing: the
+/// file stays saved.
 #[tauri::command]
 pub(crate) async fn save_file(
     app: tauri::AppHandle,
+    window: tauri::WebviewWindow,
     file_name: String,
     data: String,
+    mime: Option<String>,
 ) -> Result<String, ApiError> {
     let dir = save_dir(&app)?;
-    tauri::async_runtime::spawn_blocking(move || {
-        clientbase_import::save::save_unique(&dir, &file_name, &data)
+    let name = file_name.clone();
+    let path = tauri::async_runtime::spawn_blocking(move || {
+        clientbase_import::save::save_unique(&dir, &name, &data)
     })
     .await
     .map_err(|e| ApiError::new("internal", e.to_string()))?
     .map(|p| p.display().to_string())
-    .map_err(|e| ApiError::new(e.code(), e.to_string()))
+    .map_err(|e| ApiError::new(e.code(), e.to_string()))?;
+    if cfg!(mobile) {
+        use tauri_plugin_sharekit::{ShareExt, ShareFileOptions};
+        let options = ShareFileOptions {
+            mime_type: mime,
+            title: Some(file_name),
+            position: None,
+        };
+        if let Err(e) = app.share().share_file(window, path.clone(), options) {
+            eprintln!("share sheet: {e}");
+        }
+    }
+    Ok(path)
 }
 
 /// Downloads (the XDG user folder when set, else ~/Downloads); documents on a phone.

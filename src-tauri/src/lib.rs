@@ -312,6 +312,7 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_sharekit::init())
         .setup(move |app| {
             let shell = Shell::default();
             app.manage(shell.clone());

@@ -245,11 +245,12 @@ export const api = {
 
 /**
  * Saves a file the core produced. In the app the shell writes it into the Downloads folder (a web
- * view has no download manager) and the answer is its path; in a browser, an <a download> of a
+ * view has no download manager; on a phone, the documents folder, then the system share sheet opens
+ * with the file) and the answer is its path; in a browser, an <a download> of a
  * Blob made from its base64 (null: the browser says where it went).
  */
 export async function saveFile(f: ExportFile): Promise<string | null> {
-  if (inTauri) return invoke<string>('save_file', { fileName: f.file_name, data: f.data });
+  if (inTauri) return invoke<string>('save_file', { fileName: f.file_name, data: f.data, mime: f.mime });
   const bin = atob(f.data);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);

@@ -699,3 +699,34 @@ fn today_commands_take_a_limit_and_page() {
     let t = dispatch(&mut app, "today", json!({})).unwrap();
     assert_eq!(t["birthdays"].as_array().unwrap().len(), 5);
 }
+
+#[test]
+fn a_limited_today_carries_the_first_fifty_tasks_of_a_section_and_exact_counts() {
+    use clientbase_core::store::TASK_ROWS_FIRST;
+    let tz = east(2);
+    let now = local(&tz, 2025, 6, 10, 12, 0);
+    let (_d, mut store, _c) = open_at(now.to_utc());
+    let ivan = add(&mut store, person("Ivan", "Petrenko"), None);
+    // 60 overdue calls, a minute apart, and 3 due later today.
+    for k in 0..60 {
+        let due = now.to_utc() - chrono::Duration::minutes(61 - k);
+        store
+            .create_task(task(Some(&ivan.id), TaskKind::Call, due), &now)
+            .unwrap();
+    }
+    for h in [14, 15, 16] {
+        let due = local(&tz, 2025, 6, 10, h, 0).to_utc();
+        store
+            .create_task(task(Some(&ivan.id), TaskKind::Call, due), &now)
+            .unwrap();
+    }
+    let full = store.today(&now).unwrap();
+    assert_eq!((full.overdue.len(), full.counts.overdue), (60, 60));
+    let small = store.today_limited(&now, 8).unwrap();
+    assert_eq!(small.counts, full.counts);
+    assert_eq!(small.overdue.len(), TASK_ROWS_FIRST);
+    // The oldest first, as in the full answer.
+    assert_eq!(small.overdue, full.overdue[..TASK_ROWS_FIRST]);
+    assert_eq!(small.due_today, full.due_today);
+    assert_eq!(small.due_today.len(), 3);
+}

@@ -14,6 +14,8 @@ use rusqlite::{params, Row};
 
 /// Rows per section of [`Today`] (4 sections: at most 800 rows over IPC).
 pub const SECTION_LIMIT: usize = 200;
+/// Rows of each task section in a limited Today (a day's calls fit; the Tasks screen lists all).
+pub const TASK_ROWS_FIRST: usize = 50;
 /// Birthdays shown: today and this many days ahead.
 pub const BIRTHDAY_DAYS_AHEAD: u64 = 7;
 /// Rows of a page of a Today section: 0 = 50, at most 1000.
@@ -64,6 +66,69 @@ fn first_phone(json: &str) -> Option<String> {
 fn md_pair(date: NaiveDate) -> (u16, u16) {
     let v = mds_on(date);
     (v[0], *v.last().unwrap_or(&v[0]))
+}
+
+/// A client's birthday row: `?1` is the year (greeted that year or not). Append the WHERE clause.
+const CLIENT_BIRTHDAY: &str =
+    "SELECT c.id, c.kind, c.first_name, c.last_name, c.middle_name, c.org_name, \
+     c.phone_display, c.birthday_day, c.birthday_month, c.birthday_year, \
+     EXISTS (SELECT 1 FROM interactions i WHERE i.client_id = c.id AND i.greets_year = ?1 \
+             AND i.deleted_at IS NULL AND i.contact_id IS NULL) \
+     FROM clients c";
+
+/// A contact person's birthday row: `?1` is the year. Append the WHERE clause.
+const CONTACT_BIRTHDAY: &str =
+    "SELECT ct.id, ct.client_id, ct.first_name, ct.last_name, ct.birthday_day, \
+     ct.birthday_month, ct.birthday_year, ct.phones, \
+     c.kind, c.first_name, c.last_name, c.middle_name, c.org_name, c.phone_display, \
+     EXISTS (SELECT 1 FROM interactions i WHERE i.client_id = ct.client_id AND i.greets_year = ?1 \
+             AND i.deleted_at IS NULL AND i.contact_id = ct.id) \
+     FROM contacts ct JOIN clients c ON c.id = ct.client_id";
+
+/// A row of [`CLIENT_BIRTHDAY`].
+fn client_birthday_at(r: &Row<'_>, date: NaiveDate, days: u32) -> rusqlite::Result<BirthdayRow> {
+    let b = Birthday {
+        day: r.get(7)?,
+        month: r.get(8)?,
+        year: r.get(9)?,
+    };
+    Ok(BirthdayRow {
+        client_id: r.get(0)?,
+        contact_id: None,
+        name: client_name_at(r, 1)?.unwrap_or_default(),
+        client_name: None,
+        birthday: b,
+        date: fmt_date(date),
+        days,
+        age: today::age_on(b.year, date),
+        done: r.get(10)?,
+        phone: r.get(6)?,
+    })
+}
+
+/// A row of [`CONTACT_BIRTHDAY`].
+fn contact_birthday_at(r: &Row<'_>, date: NaiveDate, days: u32) -> rusqlite::Result<BirthdayRow> {
+    let b = Birthday {
+        day: r.get(4)?,
+        month: r.get(5)?,
+        year: r.get(6)?,
+    };
+    let first: String = r.get(2)?;
+    let last: String = r.get(3)?;
+    let phones: String = r.get(7)?;
+    let client_phone: Option<String> = r.get(13)?;
+    Ok(BirthdayRow {
+        client_id: r.get(1)?,
+        contact_id: Some(r.get(0)?),
+        name: contact_name(&first, &last),
+        client_name: client_name_at(r, 8)?,
+        birthday: b,
+        date: fmt_date(date),
+        days,
+        age: today::age_on(b.year, date),
+        done: r.get(14)?,
+        phone: first_phone(&phones).or(client_phone),
+    })
 }
 
 impl Store {
@@ -118,47 +183,13 @@ impl Store {
         if limit == 0 {
             return Ok(out);
         }
-        let make = |client_id: String,
-                    contact_id: Option<String>,
-                    name: String,
-                    client_name: Option<String>,
-                    b: Birthday,
-                    done: bool,
-                    phone: Option<String>| BirthdayRow {
-            client_id,
-            contact_id,
-            name,
-            client_name,
-            birthday: b,
-            date: fmt_date(date),
-            days,
-            age: today::age_on(b.year, date),
-            done,
-            phone,
-        };
         let mut st = self.conn.prepare_cached(&format!(
-            "SELECT c.id, {CLIENT_NAME_COLS}, c.birthday_day, c.birthday_month, c.birthday_year, \
-             EXISTS (SELECT 1 FROM interactions i WHERE i.client_id = c.id AND i.greets_year = ?1 \
-                     AND i.deleted_at IS NULL AND i.contact_id IS NULL) \
-             FROM clients c INDEXED BY clients_birthday_live \
+            "{CLIENT_BIRTHDAY} INDEXED BY clients_birthday_live \
              WHERE c.birthday_md IN (?3, ?4) AND c.deleted_at IS NULL LIMIT ?2"
         ))?;
         let mut rows = st.query(params![year, limit as i64, md1, md2])?;
         while let Some(r) = rows.next()? {
-            let b = Birthday {
-                day: r.get(7)?,
-                month: r.get(8)?,
-                year: r.get(9)?,
-            };
-            out.push(make(
-                r.get(0)?,
-                None,
-                client_name_at(r, 1)?.unwrap_or_default(),
-                None,
-                b,
-                r.get(10)?,
-                r.get(6)?,
-            ));
+            out.push(client_birthday_at(r, date, days)?);
         }
         drop(rows);
         let left = limit - out.len();
@@ -167,35 +198,66 @@ impl Store {
             return Ok(out);
         }
         let mut st = self.conn.prepare_cached(&format!(
-            "SELECT ct.id, ct.client_id, ct.first_name, ct.last_name, ct.birthday_day, ct.birthday_month, \
-             ct.birthday_year, ct.phones, {CLIENT_NAME_COLS}, \
-             EXISTS (SELECT 1 FROM interactions i WHERE i.client_id = ct.client_id AND i.greets_year = ?1 \
-                     AND i.deleted_at IS NULL AND i.contact_id = ct.id) \
-             FROM contacts ct JOIN clients c ON c.id = ct.client_id \
-             WHERE ct.birthday_md IN (?3, ?4) AND c.deleted_at IS NULL LIMIT ?2"
+            "{CONTACT_BIRTHDAY} WHERE ct.birthday_md IN (?3, ?4) AND c.deleted_at IS NULL LIMIT ?2"
         ))?;
         let mut rows = st.query(params![year, left as i64, md1, md2])?;
         while let Some(r) = rows.next()? {
-            let b = Birthday {
-                day: r.get(4)?,
-                month: r.get(5)?,
-                year: r.get(6)?,
-            };
-            let first: String = r.get(2)?;
-            let last: String = r.get(3)?;
-            let phones: String = r.get(7)?;
-            let client_phone: Option<String> = r.get(13)?;
-            out.push(make(
-                r.get(1)?,
-                Some(r.get(0)?),
-                contact_name(&first, &last),
-                client_name_at(r, 8)?,
-                b,
-                r.get(14)?,
-                first_phone(&phones).or(client_phone),
-            ));
+            out.push(contact_birthday_at(r, date, days)?);
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// Rows `skip..skip + take` of `date`'s birthdays sorted by name, as [`Store::birthdays_on`]
+    /// lists the whole day. Sorting needs every name of the day (a few hundred at 100k clients), but
+    /// only the page's rows are read in full (greeted or not, phone, birthday): the app's first Today
+    /// shows 8 of them.
+    fn birthdays_page(
+        &self,
+        date: NaiveDate,
+        days: u32,
+        skip: usize,
+        take: usize,
+    ) -> Result<Vec<BirthdayRow>, StoreError> {
+        let (md1, md2) = md_pair(date);
+        // (name, contact?, rowid), clients then contacts in the order `birthdays_on` reads them, so
+        // the stable sort by name orders ties the same way.
+        let mut keys: Vec<(String, bool, i64)> = Vec::new();
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT c.rowid, {CLIENT_NAME_COLS} FROM clients c INDEXED BY clients_birthday_live \
+             WHERE c.birthday_md IN (?1, ?2) AND c.deleted_at IS NULL"
+        ))?;
+        let mut rows = st.query(params![md1, md2])?;
+        while let Some(r) = rows.next()? {
+            keys.push((client_name_at(r, 1)?.unwrap_or_default(), false, r.get(0)?));
+        }
+        drop(rows);
+        let mut st = self.conn.prepare_cached(
+            "SELECT ct.rowid, ct.first_name, ct.last_name FROM contacts ct JOIN clients c ON c.id = ct.client_id \
+             WHERE ct.birthday_md IN (?1, ?2) AND c.deleted_at IS NULL",
+        )?;
+        let mut rows = st.query(params![md1, md2])?;
+        while let Some(r) = rows.next()? {
+            let name = contact_name(super::rows::text(r, 1)?, super::rows::text(r, 2)?);
+            keys.push((name, true, r.get(0)?));
+        }
+        drop(rows);
+        keys.sort_by(|a, b| a.0.cmp(&b.0));
+        let year = date.year();
+        let mut client = self
+            .conn
+            .prepare_cached(&format!("{CLIENT_BIRTHDAY} WHERE c.rowid = ?2"))?;
+        let mut contact = self
+            .conn
+            .prepare_cached(&format!("{CONTACT_BIRTHDAY} WHERE ct.rowid = ?2"))?;
+        let mut out = Vec::with_capacity(take.min(keys.len()));
+        for (_, is_contact, rowid) in keys.into_iter().skip(skip).take(take) {
+            out.push(if is_contact {
+                contact.query_row(params![year, rowid], |r| contact_birthday_at(r, date, days))?
+            } else {
+                client.query_row(params![year, rowid], |r| client_birthday_at(r, date, days))?
+            });
+        }
         Ok(out)
     }
 
@@ -328,7 +390,8 @@ impl Store {
     /// [`Store::today`] with at most `limit` rows in the birthday and cadence sections (the counts
     /// stay exact): the app's first screen asks for the few rows it shows and pages the rest with
     /// [`Store::today_birthdays`] and [`Store::today_cadence`]. Task sections hold up to
-    /// [`SECTION_LIMIT`] rows.
+    /// [`TASK_ROWS_FIRST`] rows (or `limit`, if more; at most [`SECTION_LIMIT`]): the UI sends the
+    /// rep to the Tasks screen for the rest.
     pub fn today_limited<Tz: TimeZone>(
         &self,
         now: &DateTime<Tz>,
@@ -339,8 +402,9 @@ impl Store {
         let date = now.date_naive();
         let now_s = fmt_utc(now.with_timezone(&Utc));
         let end = fmt_utc(today::start_of_day(&tz, date.succ_opt().unwrap_or(date)));
-        let (overdue, n_overdue) = self.task_rows("", &now_s, SECTION_LIMIT)?;
-        let (due_today, n_today) = self.task_rows(&now_s, &end, SECTION_LIMIT)?;
+        let tasks = limit.max(TASK_ROWS_FIRST);
+        let (overdue, n_overdue) = self.task_rows("", &now_s, tasks)?;
+        let (due_today, n_today) = self.task_rows(&now_s, &end, tasks)?;
         // The rows as the pages list them (whole days sorted by name), so "show more" continues them.
         let (_, n_birthdays_today) = self.count_birthdays_on(date, true)?;
         let (birthdays, n_birthdays) = self.birthday_rows(date, 0, limit)?;
@@ -403,10 +467,9 @@ impl Store {
                 skip -= all as usize;
                 continue;
             }
-            // The whole day (its rows are sorted by name), then the part of it on this page.
-            let day = self.birthdays_on(d, k as u32, usize::MAX)?;
+            // The part of the day (sorted by name) on this page.
             let want = limit - rows.len();
-            rows.extend(day.into_iter().skip(skip).take(want));
+            rows.extend(self.birthdays_page(d, k as u32, skip, want)?);
             skip = 0;
         }
         Ok((rows, total))

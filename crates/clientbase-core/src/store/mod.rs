@@ -40,6 +40,7 @@ use order::IndexSlot;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::Value;
 
+pub use agenda::{SECTION_LIMIT, TASK_ROWS_FIRST};
 pub use rows::Derived;
 
 /// Page size of new databases (bytes).

@@ -1,12 +1,18 @@
 //! Sync server benchmark, against 127.0.0.1 only, bounded in count:
 //!
-//!     cargo bench -p clientbase-server --bench sync [-- --changes 100000 --devices 200 --rounds 20]
+//!     cargo bench -p clientbase-server --bench sync [-- --changes 100000 --devices 200 --rounds 20
+//!         --think-ms 1000 --backend sqlite|postgres --phase push|load]
 //!
 //! 1. Push throughput: one device pushes `--changes` client inserts in batches of 1,000 over HTTP to
 //!    a server whose runtime has ONE worker and ONE blocking thread (one core of server work);
 //!    changes/s. Then a fresh manager device pulls everything in pages of 5,000 (initial sync).
-//! 2. Load: `--devices` devices (20 reps × N/20 devices each) sync at once: every round each pushes 10
-//!    changes and pulls; p50/p99/max per push and per pull.
+//! 2. Load: `--devices` devices (20 reps × N/20 devices each) sync at once: every cycle each pushes 10
+//!    changes and pulls; p50/p99/max per push and per pull, and the request rate. Run twice: a closed
+//!    loop with no think time (each device starts its next cycle the moment the last answer arrives:
+//!    the server is saturated, so latency ≈ devices ÷ throughput, a stress figure), and a closed loop
+//!    where each device waits `--think-ms` (uniformly 0.5–1.5×) between cycles — still far more often
+//!    than the app syncs, but a load under the server's capacity, where latency is the service time
+//!    plus queueing. Both share the 2 cores with the load generator.
 //!
 //! Runs on SQLite, and on PostgreSQL too when its binaries are installed (a temporary server on
 //! 127.0.0.1 as in the tests).
@@ -155,9 +161,13 @@ fn throughput(kind: Kind, changes: usize) {
     drop(server_rt);
 }
 
-fn load(kind: Kind, devices: usize, rounds: usize) {
+fn load(kind: Kind, devices: usize, rounds: usize, think_ms: u64) {
     let Some(f) = Fixture::new(kind) else { return };
-    let svc = Arc::new(f.service(Config::default()));
+    // Every device logs in from 127.0.0.1 here: a budget for all of them (not part of the figures).
+    let svc = Arc::new(f.service(Config {
+        ip_login_burst: devices as u32 + 1,
+        ..Config::default()
+    }));
     let co = svc.company_add("Bench").unwrap();
     let reps = 20.min(devices);
     for r in 0..reps {
@@ -195,6 +205,12 @@ fn load(kind: Kind, devices: usize, rounds: usize) {
                 let (mut push_ms, mut pull_ms) = (Vec::new(), Vec::new());
                 let mut cursor: Option<clientbase_sync::Cursor> = None;
                 for r in 0..rounds {
+                    if think_ms > 0 {
+                        // Devices start spread over 0–1.5× the think time, then think 0.5–1.5× between cycles.
+                        let lo = if r == 0 { 0 } else { think_ms / 2 };
+                        let ms = rand::random_range(lo..=think_ms + think_ms / 2);
+                        tokio::time::sleep(Duration::from_millis(ms)).await;
+                    }
                     let cs: Vec<_> = (0..10).map(|k| client_change(&mut d, r * 10 + k, &user)).collect();
                     let t = Instant::now();
                     let _: PushResponse = post(&http, &base, paths::PUSH, Some(&token), &json!({ "changes": cs })).await;
@@ -215,8 +231,13 @@ fn load(kind: Kind, devices: usize, rounds: usize) {
         }
         let total = start.elapsed().as_secs_f64();
         let n = push_ms.len() + pull_ms.len();
+        let model = if think_ms == 0 {
+            "closed loop, no think time".to_owned()
+        } else {
+            format!("closed loop, think {}–{} ms between cycles", think_ms / 2, think_ms + think_ms / 2)
+        };
         println!(
-            "[{kind:?}] {devices} devices × {rounds} rounds at once ({n} requests in {total:.2} s, {:.0} req/s):",
+            "[{kind:?}] {devices} devices × {rounds} sync cycles (push 10 + pull), {model}: {n} requests in {total:.2} s = {:.0} req/s",
             n as f64 / total
         );
         println!(
@@ -242,8 +263,30 @@ fn main() {
     let changes = arg("--changes", if quick { 2000 } else { 100_000 });
     let devices = arg("--devices", if quick { 20 } else { 200 });
     let rounds = arg("--rounds", if quick { 2 } else { 20 });
+    let think_ms = arg("--think-ms", if quick { 50 } else { 1000 }) as u64;
+    let text = |name: &str| {
+        let args: Vec<String> = std::env::args().collect();
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1).cloned())
+    };
+    let backend = text("--backend");
+    let phase = text("--phase");
     for kind in [Kind::Sqlite, Kind::Postgres] {
-        throughput(kind, changes);
-        load(kind, devices, rounds);
+        if backend
+            .as_deref()
+            .is_some_and(|b| !format!("{kind:?}").eq_ignore_ascii_case(b))
+        {
+            continue;
+        }
+        if phase.as_deref() != Some("load") {
+            throughput(kind, changes);
+        }
+        if phase.as_deref() != Some("push") {
+            load(kind, devices, rounds, 0);
+            if think_ms > 0 {
+                load(kind, devices, rounds, think_ms);
+            }
+        }
     }
 }

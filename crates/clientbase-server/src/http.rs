@@ -76,6 +76,70 @@ pub struct App {
     gate: tokio::sync::Semaphore,
     /// Login attempts per client address.
     logins: LoginLimiter,
+    /// The pushes waiting for the group-commit writer.
+    pushes: tokio::sync::mpsc::Sender<PushJob>,
+}
+
+/// A push waiting for the writer, with where its answer goes.
+struct PushJob {
+    token: String,
+    req: PushRequest,
+    reply: tokio::sync::oneshot::Sender<Result<clientbase_sync::PushResponse, ServerError>>,
+}
+
+/// Pushes one group may take (a bound on the transaction's size: a group waits for the previous
+/// one to commit, so under load groups grow to what arrived meanwhile).
+const GROUP_MAX_PUSHES: usize = 64;
+/// Changes one group may take (a single push of up to `max_push` always fits: it starts a group).
+const GROUP_MAX_CHANGES: usize = 5_000;
+
+/// The group-commit writer: one thread that takes every push waiting, runs them in one write
+/// transaction ([`Service::push_group`]) and answers each. Pushes are the only writes on the hot
+/// path, and a store has one writer anyway (SQLite's lock, PostgreSQL's per-company version row):
+/// queueing them here keeps them off the blocking pool's gate, where they used to wait for the
+/// writer while holding slots that pulls needed, and turns N commits into one. The thread ends
+/// when the router (the channel's sender) is dropped.
+fn spawn_writer(svc: Arc<Service>) -> tokio::sync::mpsc::Sender<PushJob> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<PushJob>(1024);
+    let spawned = std::thread::Builder::new()
+        .name("clientbase-push-writer".into())
+        .spawn(move || {
+            while let Some(first) = rx.blocking_recv() {
+                let mut changes = first.req.changes.len();
+                let mut jobs = vec![first];
+                while jobs.len() < GROUP_MAX_PUSHES && changes < GROUP_MAX_CHANGES {
+                    match rx.try_recv() {
+                        Ok(j) => {
+                            changes += j.req.changes.len();
+                            jobs.push(j);
+                        }
+                        Err(_) => break,
+                    }
+                }
+                let batch: Vec<(&str, &PushRequest)> =
+                    jobs.iter().map(|j| (j.token.as_str(), &j.req)).collect();
+                // A panic in one group answers its pushes with an error and leaves the writer
+                // running for the next.
+                let results = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    svc.push_group(&batch)
+                }))
+                .unwrap_or_else(|_| {
+                    batch
+                        .iter()
+                        .map(|_| Err(ServerError::Db("push writer panicked".into())))
+                        .collect()
+                });
+                drop(batch);
+                for (job, r) in jobs.into_iter().zip(results) {
+                    // The device may have hung up; its push committed all the same.
+                    let _ = job.reply.send(r);
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!("could not start the push writer: {e}");
+    }
+    tx
 }
 
 impl std::ops::Deref for App {
@@ -219,23 +283,35 @@ async fn push(
     b: Bytes,
 ) -> Res<clientbase_sync::PushResponse> {
     let req: PushRequest = body(&b)?;
-    // Authenticated inside the push's own transaction.
+    // Authenticated inside the push's own savepoint of the writer's group transaction.
     let token = bearer(&h)?;
-    Ok(Json(
-        blocking(&svc.clone(), move || svc.push_token(&token, &req)).await?,
-    ))
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    svc.pushes
+        .send(PushJob { token, req, reply })
+        .await
+        .map_err(|_| ServerError::Db("the push writer stopped".into()))?;
+    Ok(Json(answer.await.map_err(|_| {
+        ServerError::Db("the push writer dropped a push".into())
+    })??))
 }
 
 async fn pull(
     State(svc): State<AppState>,
     h: HeaderMap,
     b: Bytes,
-) -> Res<clientbase_sync::PullResponse> {
+) -> Result<Response, ServerError> {
     let req: PullRequest = body(&b)?;
     let token = bearer(&h)?;
-    Ok(Json(
-        blocking(&svc.clone(), move || svc.pull_token(&token, &req)).await?,
-    ))
+    // The page's JSON is written by the service (stored entries copied as they are).
+    let json = blocking(&svc.clone(), move || svc.pull_token_json(&token, &req)).await?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        json,
+    )
+        .into_response())
 }
 
 async fn users(State(svc): State<AppState>, h: HeaderMap) -> Res<UsersResponse> {
@@ -334,6 +410,7 @@ async fn not_found() -> ServerError {
 
 /// The server's routes.
 pub fn router(svc: Arc<Service>) -> Router {
+    let pushes = spawn_writer(svc.clone());
     let cfg = svc.config();
     let logins = LoginLimiter::new(
         cfg.ip_login_burst,
@@ -362,6 +439,7 @@ pub fn router(svc: Arc<Service>) -> Router {
             svc,
             gate: tokio::sync::Semaphore::new(DB_CONCURRENCY),
             logins,
+            pushes,
         }))
 }
 

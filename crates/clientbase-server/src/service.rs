@@ -492,6 +492,74 @@ enum Who<'a> {
     Token(&'a str),
 }
 
+/// A pull page as read: refetched rows, then the log's entries as stored (version, body JSON).
+struct Page {
+    refetched: Vec<Entry>,
+    logged: Vec<(u64, String)>,
+    cursor: Cursor,
+    more: bool,
+    head: u64,
+}
+
+impl Page {
+    fn response(self) -> Result<PullResponse, ServerError> {
+        let mut entries = self.refetched;
+        entries.reserve(self.logged.len());
+        for (version, body) in self.logged {
+            entries.push(Entry {
+                version,
+                body: serde_json::from_str(&body)?,
+            });
+        }
+        Ok(PullResponse {
+            entries,
+            cursor: self.cursor,
+            more: self.more,
+            head: self.head,
+        })
+    }
+
+    /// The JSON of [`Page::response`]. An [`Entry`] is its version beside its body's fields
+    /// (`#[serde(flatten)]`), so a stored body `{"kind":…}` becomes `{"version":N,"kind":…}` by
+    /// splicing: most of a pull's time was parsing and re-serialising bodies that pass unchanged.
+    fn json(self) -> Result<String, ServerError> {
+        let logged: usize = self.logged.iter().map(|(_, b)| b.len() + 24).sum();
+        let mut out = String::with_capacity(logged + 256);
+        out.push_str("{\"entries\":[");
+        let mut first = true;
+        for e in &self.refetched {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            out.push_str(&serde_json::to_string(e)?);
+        }
+        for (version, body) in &self.logged {
+            let Some(fields) = body.strip_prefix('{').filter(|f| f.len() > 1) else {
+                return Err(ServerError::Db(format!(
+                    "stored entry is not an object: {body}"
+                )));
+            };
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            out.push_str("{\"version\":");
+            out.push_str(&version.to_string());
+            out.push(',');
+            out.push_str(fields);
+        }
+        out.push_str("],\"cursor\":");
+        out.push_str(&serde_json::to_string(&self.cursor)?);
+        out.push_str(",\"more\":");
+        out.push_str(if self.more { "true" } else { "false" });
+        out.push_str(",\"head\":");
+        out.push_str(&self.head.to_string());
+        out.push('}');
+        Ok(out)
+    }
+}
+
 pub struct Service {
     backend: Arc<dyn Backend>,
     cfg: Config,
@@ -957,7 +1025,13 @@ impl Service {
 
     /// [`Service::pull`] authenticated by an access token in the same transaction.
     pub fn pull_token(&self, token: &str, req: &PullRequest) -> Result<PullResponse, ServerError> {
-        self.pull_who(Who::Token(token), req)
+        self.pull_who(Who::Token(token), req)?.response()
+    }
+
+    /// [`Service::pull_token`] as the JSON of its [`PullResponse`], with the stored entries copied
+    /// into it as they are (no parse and re-serialisation per entry).
+    pub fn pull_token_json(&self, token: &str, req: &PullRequest) -> Result<String, ServerError> {
+        self.pull_who(Who::Token(token), req)?.json()
     }
 
     pub fn push(&self, s: &Session, req: &PushRequest) -> Result<PushResponse, ServerError> {
@@ -965,7 +1039,7 @@ impl Service {
     }
 
     pub fn pull(&self, s: &Session, req: &PullRequest) -> Result<PullResponse, ServerError> {
-        self.pull_who(Who::Session(s), req)
+        self.pull_who(Who::Session(s), req)?.response()
     }
 
     // ---------------------------------------------------------------- push
@@ -1012,14 +1086,91 @@ impl Service {
     /// below the device's `last_seq` answer `superseded` and change nothing; a change after a gap
     /// is `rejected` (`seq_gap`) and not consumed. Every other change is consumed, applied or not.
     fn push_who(&self, who: Who<'_>, req: &PushRequest) -> Result<PushResponse, ServerError> {
+        self.check_push_size(req)?;
+        let now = now_ms();
+        let (results, last_seq) = tx(self.backend(), Mode::Write, |c| {
+            self.push_in(c, who, req, now)
+        })?;
+        Ok(self.push_response(results, last_seq, now))
+    }
+
+    fn check_push_size(&self, req: &PushRequest) -> Result<(), ServerError> {
         if req.changes.len() > self.cfg.max_push {
             return Err(ServerError::BadRequest(format!(
                 "at most {} changes per push",
                 self.cfg.max_push
             )));
         }
+        Ok(())
+    }
+
+    fn push_response(&self, results: Vec<ChangeResult>, last_seq: u64, now: i64) -> PushResponse {
+        PushResponse {
+            results,
+            last_seq,
+            epoch: self.epoch.clone(),
+            server_time_ms: now,
+        }
+    }
+
+    /// Group commit: several devices' pushes (access token, request) in ONE write transaction, each
+    /// inside its own savepoint, answered one by one exactly as [`Service::push_token`] would (a
+    /// push that fails — bad token, too many changes, a database error in its statements — is
+    /// rolled back to its savepoint and answered with its error; the others commit). Each push
+    /// still bumps its company's version first, so versions follow commit order, and the per-device
+    /// seq rules (idempotence, gap rejection) are unchanged: they read the device's `last_seq`
+    /// inside the transaction, after the earlier pushes of the group. If the commit itself fails,
+    /// every push gets that error and nothing of the group is stored.
+    pub fn push_group(
+        &self,
+        jobs: &[(&str, &PushRequest)],
+    ) -> Vec<Result<PushResponse, ServerError>> {
         let now = now_ms();
-        let (results, last_seq) = tx(self.backend(), Mode::Write, |c| {
+        let mut out: Vec<Result<PushResponse, ServerError>> = Vec::with_capacity(jobs.len());
+        let r = self.backend().run(Mode::Write, &mut |c| {
+            out.clear();
+            for (token, req) in jobs {
+                if let Err(e) = self.check_push_size(req) {
+                    out.push(Err(e));
+                    continue;
+                }
+                c.batch("SAVEPOINT push")?;
+                match self.push_in(c, Who::Token(token), req, now) {
+                    Ok((results, last_seq)) => {
+                        c.batch("RELEASE SAVEPOINT push")?;
+                        out.push(Ok(self.push_response(results, last_seq, now)));
+                    }
+                    Err(e) => {
+                        c.batch("ROLLBACK TO SAVEPOINT push; RELEASE SAVEPOINT push")?;
+                        out.push(Err(e));
+                    }
+                }
+            }
+            Ok(())
+        });
+        match r {
+            Ok(()) => out,
+            Err(e) => {
+                let msg = match e {
+                    ServerError::Db(m) => m,
+                    other => other.to_string(),
+                };
+                jobs.iter()
+                    .map(|_| Err(ServerError::Db(msg.clone())))
+                    .collect()
+            }
+        }
+    }
+
+    /// One push inside the caller's write transaction: (results, the device's last seq).
+    fn push_in(
+        &self,
+        c: &mut dyn Conn,
+        who: Who<'_>,
+        req: &PushRequest,
+        now: i64,
+    ) -> Result<(Vec<ChangeResult>, u64), ServerError> {
+        {
             let s = &self.resolve(c, who)?;
             let version = bump_version(c, &s.company_id)?;
             let mut last_seq = c
@@ -1071,13 +1222,7 @@ impl Service {
                 &[last_seq.into(), s.device_id.as_str().into()],
             )?;
             Ok((results, last_seq))
-        })?;
-        Ok(PushResponse {
-            results,
-            last_seq,
-            epoch: self.epoch.clone(),
-            server_time_ms: now,
-        })
+        }
     }
 
     /// One consumed change: checks, visibility, the shared merge, the conflict log, the pull log.
@@ -1352,7 +1497,7 @@ impl Service {
 
     /// A page of the change stream after the cursor, as `s` may see it. Pages never split a
     /// version; the cursor moves to the head when nothing visible is left.
-    fn pull_who(&self, who: Who<'_>, req: &PullRequest) -> Result<PullResponse, ServerError> {
+    fn pull_who(&self, who: Who<'_>, req: &PullRequest) -> Result<Page, ServerError> {
         let (from, other_epoch) = match &req.cursor {
             Some(cur) if !cur.epoch.is_empty() => (cur.version as i64, cur.epoch != self.epoch),
             _ => (0, false),
@@ -1413,14 +1558,13 @@ impl Service {
                 let more = !self.fetch(c, s, last.0, i64::MAX, head, 1)?.is_empty();
                 (if more { last.0 } else { head }, more)
             };
-            for r in rows {
-                entries.push(Entry {
-                    version: r.int(0) as u64,
-                    body: serde_json::from_str(&r.text(2))?,
-                });
-            }
-            Ok(PullResponse {
-                entries,
+            let logged = rows
+                .into_iter()
+                .map(|r| (r.int(0) as u64, r.text(2)))
+                .collect();
+            Ok(Page {
+                refetched: entries,
+                logged,
                 cursor: Cursor {
                     epoch: self.epoch.clone(),
                     version: cursor_v.max(0) as u64,
@@ -1572,6 +1716,66 @@ impl Service {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_spliced_pull_page_is_the_serialised_response() {
+        let change = Change {
+            device_id: "dev-a".into(),
+            seq: 7,
+            hlc: format!("{:015}-00001-dev-a", now_ms()),
+            table: "clients".into(),
+            row_id: "c1".into(),
+            op: Op::Update,
+            fields: serde_json::json!({"first_name": "Ann \"Q\" ü", "owner": "u1"})
+                .as_object()
+                .cloned()
+                .unwrap(),
+        };
+        let page = || Page {
+            refetched: vec![Entry {
+                version: 3,
+                body: EntryBody::Remove {
+                    table: "clients".into(),
+                    row_id: "c9".into(),
+                },
+            }],
+            logged: vec![
+                (
+                    4,
+                    serde_json::to_string(&EntryBody::Change {
+                        change: change.clone(),
+                    })
+                    .unwrap(),
+                ),
+                (
+                    5,
+                    serde_json::to_string(&EntryBody::Remove {
+                        table: "clients".into(),
+                        row_id: "c1".into(),
+                    })
+                    .unwrap(),
+                ),
+            ],
+            cursor: Cursor {
+                epoch: "e1".into(),
+                version: 5,
+            },
+            more: true,
+            head: 9,
+        };
+        let spliced: PullResponse = serde_json::from_str(&page().json().unwrap()).unwrap();
+        let parsed = page().response().unwrap();
+        assert_eq!(parsed.entries.len(), 3);
+        assert_eq!(spliced, parsed);
+        let empty = Page {
+            refetched: vec![],
+            logged: vec![],
+            ..page()
+        };
+        let v: Value = serde_json::from_str(&empty.json().unwrap()).unwrap();
+        assert_eq!(v["entries"], serde_json::json!([]));
+        assert_eq!(v["more"], true);
+    }
 
     #[test]
     fn server_clock_is_monotonic_and_beats_above() {

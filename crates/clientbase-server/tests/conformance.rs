@@ -26,6 +26,7 @@ conformance!(
     epoch_changes_on_restore,
     concurrent_pushes_commit_in_version_order,
     disabled_user_and_revoked_device,
+    group_commit_answers_each_push_as_alone,
 );
 
 fn session(svc: &Service, token: &str) -> Session {
@@ -865,6 +866,95 @@ fn concurrent_pushes_commit_in_version_order(f: &Fixture) {
     keys.dedup();
     assert_eq!(keys.len(), devices * batches * per);
     assert!(got.windows(2).all(|w| w[0].version <= w[1].version));
+}
+
+/// Several devices' pushes in one transaction (the HTTP writer's group commit): each answered as
+/// if pushed alone — a bad token or an oversized push fails alone, a repeat is superseded, a gap
+/// rejected and not consumed, two pushes of one device in one group apply in order — and each
+/// push is its own version, in the group's order.
+fn group_commit_answers_each_push_as_alone(f: &Fixture) {
+    let svc = f.service(Config {
+        max_push: 3,
+        ..Config::default()
+    });
+    company(&svc);
+    let ta = login(&svc, "anna", "dev-a").access_token;
+    let tb = login(&svc, "boris", "dev-b").access_token;
+    let (mut a, mut b) = (Device::new("dev-a"), Device::new("dev-b"));
+    let a1 = PushRequest {
+        changes: vec![a.new_client("ca", "Olena")],
+    };
+    let a2 = PushRequest {
+        changes: vec![a.change("clients", "ca", Op::Update, json!({"notes": "second"}))],
+    };
+    let b1 = PushRequest {
+        changes: vec![b.new_client("cb", "Petro")],
+    };
+    b.seq = 5;
+    let b_gap = PushRequest {
+        changes: vec![b.change("clients", "cb", Op::Update, json!({"notes": "gap"}))],
+    };
+    let too_many = PushRequest {
+        changes: (0..4)
+            .map(|i| b.new_client(&format!("x{i}"), "X"))
+            .collect(),
+    };
+    let out = svc.push_group(&[
+        (ta.as_str(), &a1),
+        ("not-a-token", &b1),
+        (tb.as_str(), &b1),
+        (ta.as_str(), &a2),
+        (ta.as_str(), &a1),
+        (tb.as_str(), &b_gap),
+        (tb.as_str(), &too_many),
+    ]);
+    assert_eq!(out.len(), 7);
+    let ok = |i: usize| out[i].as_ref().unwrap();
+    assert_eq!(ok(0).last_seq, 1);
+    assert_eq!(ok(0).results[0].outcome, Outcome::Applied);
+    assert!(matches!(out[1], Err(ServerError::Unauthorized)));
+    assert_eq!(ok(2).results[0].outcome, Outcome::Applied);
+    assert_eq!(
+        (ok(3).last_seq, ok(3).results[0].outcome),
+        (2, Outcome::Applied),
+        "the device's second push of the group follows its first"
+    );
+    assert_eq!(ok(4).results[0].outcome, Outcome::Superseded, "a repeat");
+    assert_eq!(ok(5).results[0].outcome, Outcome::Rejected);
+    assert_eq!(ok(5).results[0].reason.as_deref(), Some("seq_gap"));
+    assert_eq!(ok(5).last_seq, 1, "a gap is not consumed");
+    assert!(matches!(out[6], Err(ServerError::BadRequest(_))));
+    // What committed: both clients, Anna's note, and nothing of the failed pushes.
+    let m = session(&svc, &login(&svc, "mira", "dev-m").access_token);
+    let (entries, _) = pull_all(&svc, &m, None, 100);
+    let rows = replay(&entries);
+    assert_eq!(
+        rows[&("clients".into(), "ca".into())].fields["notes"],
+        json!("second")
+    );
+    assert!(rows.contains_key(&("clients".into(), "cb".into())));
+    assert!(!rows.contains_key(&("clients".into(), "x0".into())));
+    let changes: Vec<(u64, String, u64)> = entries
+        .iter()
+        .filter_map(|e| match &e.body {
+            EntryBody::Change { change } if change.device_id != clientbase_sync::SERVER_DEVICE => {
+                Some((e.version, change.device_id.clone(), change.seq))
+            }
+            _ => None,
+        })
+        .collect();
+    let versions: Vec<u64> = changes.iter().map(|c| c.0).collect();
+    assert!(
+        versions.windows(2).all(|w| w[0] < w[1]),
+        "one version per push, in the group's order: {changes:?}"
+    );
+    assert_eq!(
+        changes
+            .iter()
+            .map(|c| (c.1.as_str(), c.2))
+            .collect::<Vec<_>>(),
+        [("dev-a", 1), ("dev-b", 1), ("dev-a", 2)]
+    );
 }
 
 fn disabled_user_and_revoked_device(f: &Fixture) {

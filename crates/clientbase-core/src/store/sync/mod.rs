@@ -31,6 +31,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+mod fast;
+
 /// Columns the store derives (never pushed, never taken from the server: recomputed).
 fn derived_columns(table: &str) -> &'static [&'static str] {
     match table {
@@ -109,10 +111,13 @@ pub struct ApplyStats {
     pub superseded: u64,
     pub removed: u64,
     pub conflicts: u64,
+    /// Entries applied through the fast path for rows new to this device (`fast.rs`; included
+    /// in `applied` / `superseded`).
+    pub fast: u64,
 }
 
 /// The clocks `sync_clock` holds for a row.
-#[derive(Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct RemoteClocks {
     base: Option<String>,
     fields: BTreeMap<String, String>,
@@ -398,15 +403,7 @@ fn load_state(
             None => false,
         }
     };
-    for f in fields {
-        if let Some(c) = remote.fields.get(*f).or(remote.base.as_ref()) {
-            state.clocks.insert((*f).clone(), c.clone());
-        }
-    }
-    if let Some((l, d)) = &remote.life {
-        state.life = Some(l.clone());
-        state.deleted = *d;
-    }
+    remote_into_state(&mut state, fields, remote);
     // Local clocks: the newest non-rejected change-log entry naming each field.
     let mut st = tx.prepare_cached(
         "SELECT hlc, op, fields FROM change_log WHERE row_id = ?1 AND table_name = ?2 \
@@ -446,6 +443,19 @@ fn load_state(
         }
     }
     Ok((exists, state))
+}
+
+/// The server's clocks of `fields` (and the life) into a merge state.
+fn remote_into_state(state: &mut RowState, fields: &[&String], remote: &RemoteClocks) {
+    for f in fields {
+        if let Some(c) = remote.fields.get(*f).or(remote.base.as_ref()) {
+            state.clocks.insert((*f).clone(), c.clone());
+        }
+    }
+    if let Some((l, d)) = &remote.life {
+        state.life = Some(l.clone());
+        state.deleted = *d;
+    }
 }
 
 /// Per-transaction bookkeeping of what a page touched.
@@ -590,24 +600,8 @@ fn write_row(
             .execute(rusqlite::params_from_iter(vals))?;
         Ok(true)
     } else {
-        let mut fields = state.fields.clone();
-        // Timestamps an image may lack (older apps' contact-person inserts): the time of the
-        // write's clock, the same on every device that applies it.
-        let stamp = state
-            .clocks
-            .values()
-            .min()
-            .and_then(|c| proto::clock_ms(c))
-            .map(super::now_rfc3339);
-        for ts in ["created_at", "updated_at"] {
-            if cols.iter().any(|c| c == ts) && !fields.contains_key(ts) {
-                if let Some(s) = &stamp {
-                    fields.insert(ts.to_owned(), Value::String(s.clone()));
-                }
-            }
-        }
         let state = &RowState {
-            fields,
+            fields: new_row_fields(state, cols),
             ..RowState::default()
         };
         let set: Vec<&String> = state.fields.keys().filter(writable).collect();
@@ -641,16 +635,48 @@ fn write_row(
     }
 }
 
+/// The values a new row is inserted with: the merged fields, plus the timestamps an image may
+/// lack (older apps' contact-person inserts) at the time of the write's clock — the same on every
+/// device that applies it.
+fn new_row_fields(state: &RowState, cols: &[String]) -> Map<String, Value> {
+    let mut fields = state.fields.clone();
+    let stamp = state
+        .clocks
+        .values()
+        .min()
+        .and_then(|c| proto::clock_ms(c))
+        .map(super::now_rfc3339);
+    for ts in ["created_at", "updated_at"] {
+        if cols.iter().any(|c| c == ts) && !fields.contains_key(ts) {
+            if let Some(s) = &stamp {
+                fields.insert(ts.to_owned(), Value::String(s.clone()));
+            }
+        }
+    }
+    fields
+}
+
 /// Records the clocks of the fields that won (and the life) in `sync_clock`.
 fn record_clocks(
     tx: &Transaction<'_>,
     table: &str,
     row_id: &str,
-    mut remote: RemoteClocks,
+    remote: RemoteClocks,
     state: &RowState,
     won: &[String],
     insert_clock: Option<&str>,
 ) -> Result<(), StoreError> {
+    let remote = merged_clocks(remote, state, won, insert_clock);
+    write_remote_clocks(tx, table, row_id, &remote)
+}
+
+/// The server clocks of a row after a write: the fields that won (and the life) at their clocks.
+fn merged_clocks(
+    mut remote: RemoteClocks,
+    state: &RowState,
+    won: &[String],
+    insert_clock: Option<&str>,
+) -> RemoteClocks {
     if let (Some(c), None) = (insert_clock, &remote.base) {
         if remote.fields.is_empty() {
             remote.base = Some(c.to_owned());
@@ -667,7 +693,7 @@ fn record_clocks(
     if let Some(l) = &state.life {
         remote.life = Some((l.clone(), state.deleted));
     }
-    write_remote_clocks(tx, table, row_id, &remote)
+    remote
 }
 
 impl Store {
@@ -926,6 +952,25 @@ impl Store {
         page: &PullResponse,
         stop_before: Option<usize>,
     ) -> Result<ApplyStats, StoreError> {
+        self.apply_page(page, stop_before, true)
+    }
+
+    /// [`Store::sync_apply_page`] with every entry through the per-entry merge, without the
+    /// fast path for new rows (tests: both must leave the same state).
+    #[doc(hidden)]
+    pub fn sync_apply_page_per_entry(
+        &mut self,
+        page: &PullResponse,
+    ) -> Result<ApplyStats, StoreError> {
+        self.apply_page(page, None, false)
+    }
+
+    fn apply_page(
+        &mut self,
+        page: &PullResponse,
+        stop_before: Option<usize>,
+        fast_path: bool,
+    ) -> Result<ApplyStats, StoreError> {
         let now = self.hlc.wall_ms();
         let mut stats = ApplyStats::default();
         let mut touched = Touched::default();
@@ -936,9 +981,19 @@ impl Store {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let st = read_state(&tx)?.ok_or_else(not_connected)?;
         let pushed = st.pushed_seq;
+        // Rows new to this device are merged in memory and written in bulk first (see `fast`);
+        // every other entry goes through the per-entry merge below, in page order.
+        let done = if fast_path {
+            fast::apply_fresh(&tx, &mut self.hlc, page, &mut touched, &mut stats)?
+        } else {
+            vec![false; page.entries.len()]
+        };
         for (i, e) in page.entries.iter().enumerate() {
             if stop_before == Some(i) {
                 return Err(StoreError::Cancelled);
+            }
+            if done[i] {
+                continue;
             }
             match &e.body {
                 EntryBody::Change { change } => {
@@ -1020,8 +1075,27 @@ impl Store {
         }
         let mut live = Vec::new();
         let mut gone = Vec::new();
+        // Each touched client is read once as it now is and derived once, however many of the
+        // page's entries named it. Derived in country order: libphonenumber's small regex cache
+        // then keeps the patterns of one country while it formats that country's numbers.
+        let mut now_rows = Vec::with_capacity(touched.clients.len());
         for (id, old) in &touched.clients {
-            let new = rows::read_client(&tx, id)?;
+            now_rows.push((id, old, rows::read_client(&tx, id)?));
+        }
+        let mut by_country: Vec<usize> = (0..now_rows.len()).collect();
+        by_country.sort_by_cached_key(|&i| {
+            now_rows[i]
+                .2
+                .as_ref()
+                .and_then(|c| c.data.phones.iter().find_map(|p| p.e164.clone()))
+        });
+        let mut derived: Vec<Option<Derived>> = vec![None; now_rows.len()];
+        for i in by_country {
+            if let Some(n) = &now_rows[i].2 {
+                derived[i] = Some(fast::derive(&n.data));
+            }
+        }
+        for ((id, old, new), dv) in now_rows.into_iter().zip(derived) {
             let old_keys = old
                 .as_ref()
                 .map(|o| rows::lookup_keys(&rows::derive_base(&o.data), &o.data))
@@ -1030,9 +1104,8 @@ impl Store {
                 let k = self.name_keys.key(&rows::display_name(&o.data), id);
                 super::order::remove(&tx, &k)?;
             }
-            match new {
-                Some(n) => {
-                    let dv: Derived = rows::derive(&n.data);
+            match (new, dv) {
+                (Some(n), Some(dv)) => {
                     tx.prepare_cached(
                         "UPDATE clients SET city = ?2, phone_display = ?3, subtitle = ?4, phone_digits = ?5, \
                          search_extra = ?6, search_notes = ?7, birthday_md = ?8 WHERE id = ?1",
@@ -1056,7 +1129,7 @@ impl Store {
                         gone.push(id.clone());
                     }
                 }
-                None => {
+                _ => {
                     rows::write_keys(&tx, id, &[], &old_keys)?;
                     gone.push(id.clone());
                 }
@@ -1080,8 +1153,13 @@ impl Store {
             for id in &gone {
                 index.remove(id);
             }
-            for d in live {
-                index.upsert(d);
+            if index.is_empty() && !live.is_empty() {
+                // A first page into an empty index: built at once (as at open), not doc by doc.
+                index.bulk_load(live);
+            } else {
+                for d in live {
+                    index.upsert(d);
+                }
             }
         }
         Ok(stats)

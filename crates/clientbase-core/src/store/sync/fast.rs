@@ -1,0 +1,537 @@
+//! The fast path of a pulled page: rows new to this device.
+//!
+//! On a fresh device nearly every entry of the first sync creates a row, and merging those one
+//! entry at a time (read the row, its server clocks and its local changes; merge; write; record
+//! the clocks; read the client back) costs several statements per entry. A row is *new* here when
+//! it is not in its table, has no `sync_clock` row and no change-log entry on this device: its
+//! state before the page is known without reading anything (empty). Its entries of the page are
+//! merged in memory with THE merge and the same write rules as the per-entry path — after each
+//! emulated write the row holds exactly what the per-entry path would read back from SQLite —
+//! and the outcome is written in bulk: multi-row INSERTs per table and column set, parents first,
+//! then the rows' `sync_clock` rows. All of it inside the page's transaction, with its cursor.
+//!
+//! A row leaves the fast path, and goes through the per-entry merge in page order after the bulk
+//! writes, when its merge would log a conflict, when an entry names a column its image lacks
+//! (the per-entry path would read the column's default), when it belongs to a client that arrives
+//! later in the page or left the fast path, or when its INSERT fails (a parent not on this
+//! device): the per-entry path then decides exactly as it always did. A page with a removal or a
+//! reset goes entirely through the per-entry path.
+//!
+//! Derived data (client columns, `client_keys`, `name_order`, the search index) is not touched
+//! here: the page's end derives every touched client once, whichever path wrote it.
+
+use super::{
+    derived_columns, json_columns, json_value, merged_clocks, new_row_fields, quote,
+    remote_into_state, sql_value, ApplyStats, RemoteClocks, Touched,
+};
+use crate::error::StoreError;
+use crate::hlc::{Hlc, Timestamp};
+use crate::model::ClientInput;
+use crate::store::rows::{self, Derived};
+use clientbase_sync::{
+    self as proto, table_spec, EntryBody, Op, Outcome, PullResponse, RowState, TableSpec,
+    SYNCED_TABLES,
+};
+use phonenumber::Mode;
+use rusqlite::types::{Value as Sql, ValueRef};
+use rusqlite::Transaction;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Ids per freshness query (one JSON array parameter).
+const CHECK_CHUNK: usize = 500;
+/// Rows per multi-row INSERT.
+const INSERT_ROWS: usize = 64;
+/// SQLite's default limit on parameters per statement.
+const MAX_PARAMS: usize = 32_766;
+
+/// A row new to this device, merged in memory.
+struct Fresh<'p> {
+    spec: &'static TableSpec,
+    row_id: &'p str,
+    /// The page entries naming this row, in order.
+    entries: Vec<usize>,
+    /// Whether the row is in its table after the entries merged so far.
+    exists: bool,
+    /// Its columns as written (what SQLite returns for them).
+    stored: BTreeMap<String, Sql>,
+    /// Its `sync_clock` row, once a write recorded one.
+    clocks: Option<RemoteClocks>,
+    /// The clients its entries touch, as the per-entry path notes them.
+    clients: Vec<String>,
+    stats: ApplyStats,
+    /// Left the fast path: the per-entry merge applies its entries.
+    out: bool,
+}
+
+/// Applies the page's rows that are new to this device (see the module doc) and returns, per
+/// entry, whether it is done; the caller applies the others in page order.
+pub(super) fn apply_fresh(
+    tx: &Transaction<'_>,
+    hlc: &mut Hlc,
+    page: &PullResponse,
+    touched: &mut Touched,
+    stats: &mut ApplyStats,
+) -> Result<Vec<bool>, StoreError> {
+    let mut done = vec![false; page.entries.len()];
+    if page
+        .entries
+        .iter()
+        .any(|e| matches!(e.body, EntryBody::Reset { .. } | EntryBody::Remove { .. }))
+    {
+        return Ok(done);
+    }
+    let device = hlc.device().to_owned();
+    let mut rows_: Vec<Fresh<'_>> = Vec::new();
+    let mut at: HashMap<(&str, &str), usize> = HashMap::new();
+    for (i, e) in page.entries.iter().enumerate() {
+        let (table, row_id, own) = match &e.body {
+            EntryBody::Change { change } => (
+                change.table.as_str(),
+                change.row_id.as_str(),
+                change.device_id == device,
+            ),
+            EntryBody::Row { row } => (row.table.as_str(), row.row_id.as_str(), false),
+            EntryBody::Reset { .. } | EntryBody::Remove { .. } => continue,
+        };
+        // A table this app does not know: the per-entry path counts it.
+        let Some(spec) = table_spec(table) else {
+            continue;
+        };
+        let k = *at.entry((table, row_id)).or_insert_with(|| {
+            rows_.push(Fresh {
+                spec,
+                row_id,
+                entries: Vec::new(),
+                exists: false,
+                stored: BTreeMap::new(),
+                clocks: None,
+                clients: Vec::new(),
+                stats: ApplyStats::default(),
+                out: false,
+            });
+            rows_.len() - 1
+        });
+        rows_[k].entries.push(i);
+        // This device's own change echoed back: the per-entry path checks its log.
+        rows_[k].out |= own;
+    }
+    if rows_.is_empty() {
+        return Ok(done);
+    }
+    mark_known(tx, &mut rows_, touched)?;
+    for f in rows_.iter_mut().filter(|f| !f.out) {
+        let cols = touched.cols(tx, f.spec.name)?;
+        emulate(f, page, &cols);
+    }
+    // A child goes in after its client: one arriving earlier in the page than its (new) client,
+    // or whose client left the fast path, is merged per entry, as it would have been.
+    let clients_at: HashMap<&str, usize> = rows_
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.spec.name == "clients")
+        .map(|(k, f)| (f.row_id, k))
+        .collect();
+    for k in 0..rows_.len() {
+        let f = &rows_[k];
+        if f.out || f.spec.client_column.is_none_or(|c| c == "id") {
+            continue;
+        }
+        let first = f.entries[0];
+        let late_parent = f.clients.iter().any(|c| {
+            clients_at
+                .get(c.as_str())
+                .is_some_and(|&p| rows_[p].out || rows_[p].entries[0] > first)
+        });
+        if late_parent {
+            rows_[k].out = true;
+        }
+    }
+    // The clients the fast rows touch, as they were before the page (a new client: none).
+    for f in rows_.iter().filter(|f| !f.out) {
+        for c in &f.clients {
+            match clients_at.get(c.as_str()) {
+                Some(&p) if !rows_[p].out => {
+                    touched.clients.entry(c.clone()).or_insert(None);
+                }
+                _ => touched.client(tx, c)?,
+            }
+        }
+    }
+    write_rows(tx, &mut rows_, touched)?;
+    // The clock observes every remote timestamp it took in (their latest is enough: observing
+    // is a maximum), so later local edits are later than everything seen.
+    let mut newest: Option<&str> = None;
+    for f in rows_.iter().filter(|f| !f.out) {
+        for &i in &f.entries {
+            done[i] = true;
+            let seen = match &page.entries[i].body {
+                EntryBody::Change { change } => Some(change.hlc.as_str()),
+                EntryBody::Row { row } => row
+                    .clocks
+                    .values()
+                    .filter_map(Value::as_str)
+                    .chain(row.life.as_deref())
+                    .max(),
+                _ => None,
+            };
+            if seen > newest {
+                newest = seen;
+            }
+        }
+        stats.applied += f.stats.applied;
+        stats.superseded += f.stats.superseded;
+        stats.fast += f.entries.len() as u64;
+        for c in &f.clients {
+            if f.spec.name == "interactions" {
+                touched.contact_of.insert(c.clone());
+            }
+        }
+        match f.spec.name {
+            "tasks" => {
+                touched.tasks.insert(f.row_id.to_owned());
+            }
+            "contacts" => {
+                touched.contacts.insert(f.row_id.to_owned());
+            }
+            _ => {}
+        }
+    }
+    if let Some(ts) = newest.and_then(|c| c.parse::<Timestamp>().ok()) {
+        hlc.observe(&ts);
+    }
+    Ok(done)
+}
+
+/// Takes out of the fast path every candidate already known here: in its table, with server
+/// clocks, or with a local change (and every row of a table this schema lacks).
+fn mark_known(
+    tx: &Transaction<'_>,
+    rows_: &mut [Fresh<'_>],
+    touched: &mut Touched,
+) -> Result<(), StoreError> {
+    let mut by_table: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
+    for (k, f) in rows_.iter().enumerate().filter(|(_, f)| !f.out) {
+        by_table.entry(f.spec.name).or_default().push(k);
+    }
+    for (table, ks) in by_table {
+        if touched.cols(tx, table)?.is_empty() {
+            for k in ks {
+                rows_[k].out = true;
+            }
+            continue;
+        }
+        let in_table = format!(
+            "SELECT id FROM {} WHERE id IN (SELECT value FROM json_each(?1))",
+            quote(table)
+        );
+        let queries = [
+            in_table.as_str(),
+            "SELECT row_id FROM sync_clock WHERE table_name = ?2 \
+             AND row_id IN (SELECT value FROM json_each(?1))",
+            "SELECT row_id FROM change_log WHERE row_id IN (SELECT value FROM json_each(?1)) \
+             AND table_name = ?2",
+        ];
+        for chunk in ks.chunks(CHECK_CHUNK) {
+            let ids: Vec<&str> = chunk.iter().map(|&k| rows_[k].row_id).collect();
+            let ids = serde_json::to_string(&ids)?;
+            let mut known: HashSet<String> = HashSet::new();
+            for (n, sql) in queries.iter().enumerate() {
+                let mut st = tx.prepare_cached(sql)?;
+                let mut r = if n == 0 {
+                    st.query([&ids])?
+                } else {
+                    st.query([ids.as_str(), table])?
+                };
+                while let Some(row) = r.next()? {
+                    known.insert(row.get(0)?);
+                }
+            }
+            for &k in chunk {
+                if known.contains(rows_[k].row_id) {
+                    rows_[k].out = true;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The client a row belongs to, as `client_of` finds it (the incoming values, the merge state,
+/// else the stored row).
+fn client_of(
+    f: &Fresh<'_>,
+    state: &RowState,
+    incoming: Option<&Map<String, Value>>,
+) -> Option<String> {
+    match f.spec.client_column {
+        Some("id") => Some(f.row_id.to_owned()),
+        Some(col) => {
+            let named = incoming
+                .and_then(|m| m.get(col))
+                .or_else(|| state.fields.get(col));
+            if let Some(Value::String(s)) = named {
+                return Some(s.clone());
+            }
+            match f.stored.get(col).filter(|_| f.exists) {
+                Some(Sql::Text(s)) => Some(s.clone()),
+                _ => None,
+            }
+        }
+        None => None,
+    }
+}
+
+/// Merges the row's entries in memory exactly as `apply_change` / `apply_image` would against
+/// SQL; sets `out` where that is not certain.
+fn emulate(f: &mut Fresh<'_>, page: &PullResponse, cols: &[String]) {
+    let table = f.spec.name;
+    let json = json_columns(table);
+    let derived = derived_columns(table);
+    let writable = |c: &str| c != "id" && cols.iter().any(|x| x == c) && !derived.contains(&c);
+    for n in 0..f.entries.len() {
+        let body = &page.entries[f.entries[n]].body;
+        let incoming = match body {
+            EntryBody::Change { change } => &change.fields,
+            EntryBody::Row { row } => &row.fields,
+            _ => unreachable!("pages with resets or removals do not take the fast path"),
+        };
+        let remote = f.clocks.clone().unwrap_or_default();
+        let names: Vec<&String> = incoming.keys().collect();
+        // What `load_state` reads: the named columns of the row, and the clocks.
+        let mut state = RowState::default();
+        if f.exists {
+            for c in names.iter().filter(|c| cols.contains(c)) {
+                let v = if c.as_str() == "id" {
+                    Value::String(f.row_id.to_owned())
+                } else if let Some(v) = f.stored.get(c.as_str()) {
+                    json_value(ValueRef::from(v), json.contains(&c.as_str()))
+                } else {
+                    // A column the row's image did not set holds its schema default.
+                    f.out = true;
+                    return;
+                };
+                state.fields.insert((*c).clone(), v);
+            }
+        }
+        remote_into_state(&mut state, &names, &remote);
+        if let Some(c) = client_of(f, &state, Some(incoming)) {
+            f.clients.push(c);
+        }
+        let was_deleted = state.deleted;
+        let (won, insert_clock) = match body {
+            EntryBody::Change { change } => {
+                let m = proto::merge_change(&mut state, change, f.spec.kind);
+                if !m.lost.is_empty() || (m.while_deleted && was_deleted) {
+                    f.out = true; // a conflict to log: the per-entry path does it in page order
+                    return;
+                }
+                if m.outcome != Outcome::Applied
+                    || (!f.exists && change.op != Op::Insert && f.spec.soft_delete)
+                {
+                    f.stats.superseded += 1;
+                    continue;
+                }
+                (
+                    m.won,
+                    (change.op == Op::Insert).then_some(change.hlc.as_str()),
+                )
+            }
+            EntryBody::Row { row } => {
+                let m = proto::merge_row(&mut state, row);
+                if !m.lost.is_empty() {
+                    f.out = true;
+                    return;
+                }
+                if m.outcome != Outcome::Applied {
+                    f.stats.superseded += 1;
+                    continue;
+                }
+                (m.won, None)
+            }
+            _ => unreachable!("pages with resets or removals do not take the fast path"),
+        };
+        // `write_row`, in memory.
+        if !f.spec.soft_delete && state.deleted {
+            f.exists = false;
+            f.stored.clear();
+        } else if f.exists {
+            for c in won.iter().filter(|c| writable(c)) {
+                f.stored
+                    .insert(c.clone(), sql_value(&state.fields[c.as_str()]));
+            }
+        } else {
+            f.stored = new_row_fields(&state, cols)
+                .iter()
+                .filter(|(c, _)| writable(c))
+                .map(|(c, v)| (c.clone(), sql_value(v)))
+                .collect();
+            f.exists = true;
+        }
+        f.clocks = Some(merged_clocks(remote, &state, &won, insert_clock));
+        if let Some(c) = client_of(f, &state, None) {
+            f.clients.push(c);
+        }
+        f.stats.applied += 1;
+    }
+}
+
+/// Writes the fast rows, parents first: multi-row INSERTs per table and column set, then their
+/// clocks. A row whose INSERT fails (a constraint: its parent is not here) leaves the fast path.
+fn write_rows(
+    tx: &Transaction<'_>,
+    rows_: &mut [Fresh<'_>],
+    touched: &mut Touched,
+) -> Result<(), StoreError> {
+    for spec in SYNCED_TABLES {
+        let mut groups: BTreeMap<Vec<&str>, Vec<usize>> = BTreeMap::new();
+        for (k, f) in rows_.iter().enumerate() {
+            if f.spec.name == spec.name && !f.out && f.exists && f.clocks.is_some() {
+                groups
+                    .entry(f.stored.keys().map(String::as_str).collect())
+                    .or_default()
+                    .push(k);
+            }
+        }
+        if groups.is_empty() {
+            continue;
+        }
+        let _ = touched.cols(tx, spec.name)?;
+        let mut failed = Vec::new();
+        for (set, ks) in &groups {
+            let head = format!(
+                "INSERT INTO {} (id{})",
+                quote(spec.name),
+                set.iter()
+                    .map(|c| format!(", {}", quote(c)))
+                    .collect::<String>()
+            );
+            let ncols = set.len() + 1;
+            let per = (MAX_PARAMS / ncols).clamp(1, INSERT_ROWS);
+            for chunk in ks.chunks(per) {
+                let all: Vec<&Fresh<'_>> = chunk.iter().map(|&k| &rows_[k]).collect();
+                if !insert(tx, &head, ncols, &all)? {
+                    // One by one: only the rows that cannot go in leave the fast path.
+                    for &k in chunk {
+                        if !insert(tx, &head, ncols, &[&rows_[k]])? {
+                            failed.push(k);
+                        }
+                    }
+                }
+            }
+        }
+        for k in failed {
+            rows_[k].out = true;
+        }
+    }
+    let with_clocks: Vec<&Fresh<'_>> = rows_
+        .iter()
+        .filter(|f| !f.out && f.clocks.is_some())
+        .collect();
+    for chunk in with_clocks.chunks(INSERT_ROWS) {
+        let sql = rows::multi_insert_sql(
+            "INSERT OR REPLACE INTO sync_clock (table_name, row_id, base, clocks, life, deleted)",
+            6,
+            chunk.len(),
+        );
+        let mut st = tx.prepare_cached(&sql)?;
+        for (i, f) in chunk.iter().enumerate() {
+            let c = f.clocks.as_ref().expect("filtered");
+            let b = i * 6;
+            st.raw_bind_parameter(b + 1, f.spec.name)?;
+            st.raw_bind_parameter(b + 2, f.row_id)?;
+            st.raw_bind_parameter(b + 3, &c.base)?;
+            st.raw_bind_parameter(b + 4, serde_json::to_string(&c.fields)?)?;
+            st.raw_bind_parameter(b + 5, c.life.as_ref().map(|l| &l.0))?;
+            st.raw_bind_parameter(b + 6, c.life.as_ref().is_some_and(|l| l.1))?;
+        }
+        st.raw_execute()?;
+    }
+    Ok(())
+}
+
+/// One multi-row INSERT of rows with the same columns; false when a constraint refused it (the
+/// statement then wrote nothing).
+fn insert(
+    tx: &Transaction<'_>,
+    head: &str,
+    ncols: usize,
+    rows_: &[&Fresh<'_>],
+) -> Result<bool, StoreError> {
+    let mut st = tx.prepare_cached(&rows::multi_insert_sql(head, ncols, rows_.len()))?;
+    for (i, f) in rows_.iter().enumerate() {
+        let b = i * ncols;
+        st.raw_bind_parameter(b + 1, f.row_id)?;
+        for (j, v) in f.stored.values().enumerate() {
+            st.raw_bind_parameter(b + 2 + j, v)?;
+        }
+    }
+    match st.raw_execute() {
+        Ok(_) => Ok(true),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// [`rows::derive`] with each phone parsed once (its display and national forms from the same
+/// parse; `derive` parses a number once per form). Same result: see the test.
+pub(super) fn derive(d: &ClientInput) -> Derived {
+    let mut out = rows::derive_base(d);
+    for p in d
+        .phones
+        .iter()
+        .chain(d.contacts.iter().flat_map(|c| c.phones.iter()))
+    {
+        let Some(e) = &p.e164 else { continue };
+        let display = out.phone_display.is_none() && d.phones.iter().any(|x| std::ptr::eq(x, p));
+        let new = !out.e164s.contains(e);
+        if !display && !new {
+            continue;
+        }
+        let parsed = phonenumber::parse(None, e).ok();
+        if display {
+            out.phone_display = Some(match &parsed {
+                Some(n) => n.format().mode(Mode::International).to_string(),
+                None => e.clone(),
+            });
+        }
+        if new {
+            out.e164s.push(e.clone());
+            let all = digits(e);
+            let national = parsed
+                .map(|n| digits(&n.format().mode(Mode::National).to_string()))
+                .filter(|n| !n.is_empty() && *n != all);
+            out.phone_digits.push(all);
+            out.phone_digits.extend(national);
+        }
+    }
+    out
+}
+
+fn digits(s: &str) -> String {
+    s.chars().filter(|c| c.is_ascii_digit()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn derive_matches_the_rows_derive() {
+        for (c, _) in crate::demo::generate(11, 2_000, 1_700_000_000_000, "me") {
+            let a = super::derive(&c.data);
+            let b = crate::store::rows::derive(&c.data);
+            assert_eq!(a.phone_display, b.phone_display);
+            assert_eq!(a.phone_digits, b.phone_digits);
+            assert_eq!(a.e164s, b.e164s);
+            assert_eq!(a.city, b.city);
+            assert_eq!(a.subtitle, b.subtitle);
+            assert_eq!(a.search_extra, b.search_extra);
+            assert_eq!(a.search_notes, b.search_notes);
+            assert_eq!(a.emails, b.emails);
+            assert_eq!(a.name_key, b.name_key);
+        }
+    }
+}

@@ -1,0 +1,370 @@
+//! The fast path of a pulled page (rows new to the device merged in memory and written in bulk,
+//! `store/sync/fast.rs`) leaves exactly the state the per-entry merge leaves for the same pages:
+//! every synced table's rows, the server clocks, the conflict log, the derived columns, duplicate
+//! keys, the name order and search results. The pages come from a real device's change log (a
+//! bulk-loaded demo base with its activity and orders, then edits, deletes, restores and contact
+//! persons removed), with stale writes of another device mixed in (conflicts) and row images.
+
+use clientbase_core::hlc::FixedClock;
+use clientbase_core::model::*;
+use clientbase_core::Store;
+use clientbase_sync::*;
+use std::collections::BTreeMap;
+
+const T0: i64 = 1_800_000_000_000;
+const EPOCH: &str = "epoch-1";
+
+fn login(device: &str, role: Role) -> LoginResponse {
+    LoginResponse {
+        user: User {
+            id: format!("user-{device}"),
+            login: device.into(),
+            name: device.into(),
+            role,
+            disabled: false,
+        },
+        company_id: "co".into(),
+        company_name: "Co".into(),
+        device_id: device.into(),
+        access_token: "a".into(),
+        access_expires_in: 600,
+        refresh_token: "r".into(),
+        epoch: EPOCH.into(),
+        last_seq: 0,
+    }
+}
+
+fn open(dir: &tempfile::TempDir, name: &str, clock: &FixedClock) -> Store {
+    let path = dir.path().join(name);
+    let mut store =
+        Store::open_with_clock(path.to_str().unwrap(), Box::new(clock.clone())).unwrap();
+    let id = store.device_id().to_owned();
+    store
+        .sync_connect("http://127.0.0.1:1", &login(&id, Role::Manager))
+        .unwrap();
+    store
+}
+
+/// The source device's whole change log as a server hands it out (one version per push batch),
+/// every change accepted.
+fn changes_of(src: &mut Store, batch: usize) -> Vec<Vec<Change>> {
+    let mut out = Vec::new();
+    loop {
+        let sent = src.sync_push_batch(batch).unwrap();
+        if sent.is_empty() {
+            return out;
+        }
+        let resp = PushResponse {
+            results: sent
+                .iter()
+                .map(|c| ChangeResult {
+                    seq: c.seq,
+                    outcome: Outcome::Applied,
+                    reason: None,
+                })
+                .collect(),
+            last_seq: sent.last().unwrap().seq,
+            epoch: EPOCH.into(),
+            server_time_ms: T0,
+        };
+        src.sync_mark_pushed(&sent, &resp).unwrap();
+        out.push(sent);
+    }
+}
+
+/// A write of another device with a clock `back_ms` older than `c`'s, to the same row.
+fn stale(
+    c: &Change,
+    seq: u64,
+    back_ms: i64,
+    fields: serde_json::Map<String, serde_json::Value>,
+) -> Change {
+    let ms = clock_ms(&c.hlc).unwrap() - back_ms;
+    Change {
+        device_id: "olddevice".into(),
+        seq,
+        hlc: format!("{ms:015}-00000-olddevice"),
+        table: c.table.clone(),
+        row_id: c.row_id.clone(),
+        op: Op::Update,
+        fields,
+    }
+}
+
+/// Splits entries into pages of about `size` entries, never splitting a version.
+fn pages(entries: &[Entry], size: usize) -> Vec<PullResponse> {
+    let head = entries.last().map_or(0, |e| e.version);
+    let mut out = Vec::new();
+    let mut cur: Vec<Entry> = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        cur.push(e.clone());
+        let version_ends = entries.get(i + 1).is_none_or(|n| n.version != e.version);
+        if version_ends && (cur.len() >= size || i + 1 == entries.len()) {
+            let version = e.version;
+            out.push(PullResponse {
+                entries: std::mem::take(&mut cur),
+                cursor: Cursor {
+                    epoch: EPOCH.into(),
+                    version,
+                },
+                more: version < head,
+                head,
+            });
+        }
+    }
+    out
+}
+
+/// Every row of the synced tables and of what the store derives or keeps for sync, as text.
+fn dump(store: &Store) -> Vec<String> {
+    let conn = store.connection();
+    let mut out = Vec::new();
+    for (table, cols) in [
+        ("clients", "*"),
+        ("contacts", "*"),
+        ("interactions", "*"),
+        ("tasks", "*"),
+        ("orders", "*"),
+        ("client_keys", "*"),
+        ("name_order", "hex(name_sort), client_id"),
+        ("sync_clock", "*"),
+        (
+            "sync_conflicts",
+            "table_name, row_id, field, value, clock, winner_clock, reason",
+        ),
+        ("sync_state", "epoch, version, head"),
+    ] {
+        let sql = format!("SELECT {cols} FROM {table}");
+        let mut st = conn.prepare(&sql).unwrap();
+        let n = st.column_count();
+        let mut rows: Vec<String> = st
+            .query_map([], |r| {
+                let mut s = format!("{table}:");
+                for i in 0..n {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    s.push_str(&format!(" {v:?}"));
+                }
+                Ok(s)
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        rows.sort();
+        out.extend(rows);
+    }
+    out
+}
+
+#[track_caller]
+fn assert_same(fast: &Store, slow: &Store) {
+    let (a, b) = (dump(fast), dump(slow));
+    if a != b {
+        let only_a: Vec<&String> = a.iter().filter(|l| !b.contains(l)).take(20).collect();
+        let only_b: Vec<&String> = b.iter().filter(|l| !a.contains(l)).take(20).collect();
+        panic!(
+            "fast and per-entry paths differ\nonly fast: {only_a:#?}\nonly per-entry: {only_b:#?}"
+        );
+    }
+}
+
+fn search(store: &mut Store) -> Vec<(u32, Vec<String>)> {
+    [
+        "", "a", "ан", "ολ", "王", "+380", "067", "7912", "gmail", "@",
+    ]
+    .iter()
+    .map(|t| {
+        let p = store
+            .list_clients(&ListQuery {
+                text: (*t).into(),
+                limit: 200,
+                ..Default::default()
+            })
+            .unwrap();
+        (p.total, p.rows.iter().map(|r| r.id.clone()).collect())
+    })
+    .collect()
+}
+
+/// Applies the pages to two fresh devices, one with and one without the fast path, and
+/// compares them after every page; returns the entries the fast path took.
+fn compare(pages: &[PullResponse]) -> u64 {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = FixedClock::new(T0 + 60_000);
+    let mut fast = open(&dir, "fast.db", &clock);
+    let mut slow = open(&dir, "slow.db", &clock);
+    let mut took = 0;
+    let mut conflicts = 0;
+    for (n, p) in pages.iter().enumerate() {
+        let a = fast.sync_apply_page(p).unwrap();
+        let b = slow.sync_apply_page_per_entry(p).unwrap();
+        assert_eq!(b.fast, 0);
+        took += a.fast;
+        conflicts += a.conflicts;
+        assert_eq!(
+            (a.applied, a.superseded, a.removed, a.conflicts),
+            (b.applied, b.superseded, b.removed, b.conflicts),
+            "page {n}"
+        );
+        assert_same(&fast, &slow);
+    }
+    assert_eq!(search(&mut fast), search(&mut slow));
+    let entries: usize = pages.iter().map(|p| p.entries.len()).sum();
+    eprintln!(
+        "{} pages, {entries} entries: {took} through the fast path, {conflicts} conflicts",
+        pages.len()
+    );
+    took
+}
+
+fn source(clients: usize) -> (tempfile::TempDir, Store, FixedClock) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = FixedClock::new(T0);
+    let mut src = open(&dir, "src.db", &clock);
+    src.load_demo(clients).unwrap();
+    // Edits after the load: notes and phones changed, contact persons removed, deletes and
+    // restores, at later clocks.
+    clock.set(T0 + 1_000);
+    let ids: Vec<String> = src
+        .connection()
+        .prepare("SELECT id FROM clients ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for (i, id) in ids.iter().enumerate().filter(|(i, _)| i % 7 == 0) {
+        let mut c = src.get_client(id).unwrap().data;
+        c.notes = format!("edited {i}");
+        if i % 2 == 0 {
+            c.contacts.clear();
+        }
+        if i % 3 == 0 {
+            c.phones.push(Phone {
+                kind: PhoneKind::Work,
+                raw: format!("+38067{:07}", 1_000_000 + i),
+                e164: None,
+            });
+        }
+        src.update_client(id, c).unwrap();
+    }
+    for id in ids.iter().skip(3).step_by(29) {
+        src.delete_client(id).unwrap();
+    }
+    for id in ids.iter().skip(3).step_by(58) {
+        src.restore_client(id).unwrap();
+    }
+    (dir, src, clock)
+}
+
+#[test]
+fn fast_path_leaves_the_same_state_as_the_per_entry_merge() {
+    let (_dir, mut src, _clock) = source(160);
+    let batches = changes_of(&mut src, 37);
+    let mut entries = Vec::new();
+    let mut version = 0;
+    let mut stale_seq = 0;
+    // The server's merged rows, for images.
+    let mut server: BTreeMap<(String, String), RowState> = BTreeMap::new();
+    for batch in &batches {
+        version += 1;
+        for c in batch {
+            let kind = table_spec(&c.table).unwrap().kind;
+            merge_change(
+                server
+                    .entry((c.table.clone(), c.row_id.clone()))
+                    .or_default(),
+                c,
+                kind,
+            );
+            entries.push(Entry {
+                version,
+                body: EntryBody::Change { change: c.clone() },
+            });
+        }
+        // Stale writes of another device after some inserts and updates of clients (in the
+        // same version: a conflict within the page, and in the next version, often the next page).
+        for c in batch.iter().filter(|c| c.table == "clients").step_by(5) {
+            stale_seq += 1;
+            let mut f = serde_json::Map::new();
+            f.insert("notes".into(), format!("stale {stale_seq}").into());
+            let s = stale(c, stale_seq, 500, f);
+            entries.push(Entry {
+                version: version + (stale_seq % 2),
+                body: EntryBody::Change { change: s },
+            });
+        }
+        version += 1;
+    }
+    // Images of some rows (a hand-over snapshot) at the end: repeats of what was merged.
+    version += 1;
+    for ((table, row_id), st) in server.iter().step_by(11) {
+        entries.push(Entry {
+            version,
+            body: EntryBody::Row {
+                row: image_of_state(table, row_id, st),
+            },
+        });
+    }
+    entries.sort_by_key(|e| e.version);
+    let total = entries.len() as u64;
+    for size in [1, 25, 400, 100_000] {
+        let took = compare(&pages(&entries, size));
+        // Most entries are rows new to the device (all but those with conflicts and repeats).
+        assert!(
+            took * 2 > total,
+            "page size {size}: fast path took {took} of {total}"
+        );
+    }
+}
+
+#[test]
+fn fast_path_for_a_snapshot_of_row_images() {
+    let (_dir, mut src, _clock) = source(120);
+    let mut server: BTreeMap<(String, String), RowState> = BTreeMap::new();
+    for c in changes_of(&mut src, 100).into_iter().flatten() {
+        let kind = table_spec(&c.table).unwrap().kind;
+        merge_change(
+            server
+                .entry((c.table.clone(), c.row_id.clone()))
+                .or_default(),
+            &c,
+            kind,
+        );
+    }
+    // Parents first, as a snapshot is sent; every row its own version.
+    let mut entries = Vec::new();
+    for t in SYNCED_TABLES {
+        for ((table, row_id), st) in server.iter().filter(|((t2, _), _)| t2 == t.name) {
+            entries.push(Entry {
+                version: entries.len() as u64 + 1,
+                body: EntryBody::Row {
+                    row: image_of_state(table, row_id, st),
+                },
+            });
+        }
+    }
+    let total = entries.len() as u64;
+    let took = compare(&pages(&entries, 150));
+    assert_eq!(
+        took, total,
+        "every row of a snapshot is new to a fresh device"
+    );
+}
+
+#[test]
+fn a_child_whose_client_is_not_here_is_not_written_by_either_path() {
+    let (_dir, mut src, _clock) = source(20);
+    let all: Vec<Change> = changes_of(&mut src, 100).into_iter().flatten().collect();
+    // A page with the contact persons but not their clients: their INSERTs fail on both paths.
+    let entries: Vec<Entry> = all
+        .iter()
+        .filter(|c| c.table == "contacts")
+        .enumerate()
+        .map(|(i, c)| Entry {
+            version: i as u64 + 1,
+            body: EntryBody::Change { change: c.clone() },
+        })
+        .collect();
+    assert!(!entries.is_empty());
+    compare(&pages(&entries, 1_000));
+}

@@ -1,7 +1,8 @@
 //! Plain bench binary (no criterion): loads 100k demo clients, reports bulk-insert throughput,
 //! time from `Store::open` to a usable first list page, and p50/p99 of `list_clients` keystroke
 //! queries (50 results) per script and input length.
-//! Run: `cargo bench -p clientbase-core --bench search_latency`. `CLIENTBASE_BENCH_N` overrides 100000.
+//! Run: `cargo bench -p clientbase-core --bench search_latency`. `CLIENTBASE_BENCH_N` overrides 100000;
+//! `CLIENTBASE_BENCH_BULK_REPS=k` measures only `insert_bulk`, k times (see [`bulk_reps`]).
 
 use clientbase_core::model::{ListQuery, SortOrder};
 use clientbase_core::Store;
@@ -26,6 +27,64 @@ fn thread_cpu_s() -> f64 {
     (f[11] + f[12]) / 100.0
 }
 
+/// User + system CPU seconds of the whole process (Linux; 0 elsewhere).
+fn process_cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let rest = stat.rsplit_once(')').map(|x| x.1).unwrap_or("");
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    if f.len() < 13 {
+        return 0.0;
+    }
+    (f[11] + f[12]) / 100.0
+}
+
+/// `CLIENTBASE_BENCH_BULK_REPS=k`: only `Store::insert_bulk` of the same n generated demo clients
+/// into k fresh bases — wall time (a shared machine's load inflates it) and CPU time (the calling
+/// thread's, and the whole process's incl. the index and name-key threads), which the load
+/// inflates far less.
+fn bulk_reps(n: usize, reps: usize) {
+    let items = clientbase_core::demo::generate(0xC11E_27BA5E, n, 1_760_000_000_000, "bench");
+    let (mut walls, mut threads, mut procs) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..reps {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path().join("b.db").to_str().unwrap()).unwrap();
+        store.wait_for_index().unwrap();
+        let batch = items.clone();
+        let (cpu0, proc0, t) = (thread_cpu_s(), process_cpu_s(), Instant::now());
+        store.insert_bulk(batch).unwrap();
+        walls.push(t.elapsed().as_secs_f64());
+        threads.push(thread_cpu_s() - cpu0);
+        procs.push(process_cpu_s() - proc0);
+        let phases: Vec<String> = store
+            .bulk_phases_ms
+            .iter()
+            .map(|(k, ms)| format!("{k} {ms:.0}"))
+            .collect();
+        println!(
+            "  insert_bulk {n}: {:.3} s = {:.0} clients/s; calling thread CPU {:.2} s, process CPU {:.2} s; \
+             phases (ms): {}; load average {}",
+            walls.last().unwrap(),
+            n as f64 / walls.last().unwrap(),
+            threads.last().unwrap(),
+            procs.last().unwrap(),
+            phases.join(", "),
+            loadavg()
+        );
+    }
+    let best = pct(&mut walls.clone(), 0.0);
+    println!(
+        "insert_bulk {n} demo clients, {reps} runs: best {best:.3} s = {:.0} clients/s, median {:.3} s; \
+         calling thread CPU median {:.2} s, process CPU median {:.2} s",
+        n as f64 / best,
+        pct(&mut walls, 0.5),
+        pct(&mut threads, 0.5),
+        pct(&mut procs, 0.5)
+    );
+}
+
 fn loadavg() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .unwrap_or_default()
@@ -43,6 +102,13 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
+    if let Some(reps) = std::env::var("CLIENTBASE_BENCH_BULK_REPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
+        bulk_reps(n, reps);
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bench.db");
     let path = path.to_str().unwrap();

@@ -93,9 +93,15 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        insert_rows(&tx, &mut self.hlc, &self.name_keys, items, &mut |_| true)?;
+        insert_rows_timed(
+            &tx,
+            &mut self.hlc,
+            &self.name_keys,
+            items,
+            &mut |_| true,
+            lap,
+        )?;
         save_clock(&tx, &self.hlc)?;
-        lap.mark("sql rows");
         tx.commit()?;
         lap.mark("commit");
         Ok(())
@@ -202,13 +208,49 @@ pub(crate) fn insert_rows(
     items: &[(Client, Derived)],
     progress: &mut dyn FnMut(usize) -> bool,
 ) -> Result<(), StoreError> {
+    insert_rows_timed(tx, hlc, name_keys, items, progress, &mut Lap::new())
+}
+
+/// [`insert_rows`], marking its phases on `lap` (the benches print them).
+fn insert_rows_timed(
+    tx: &Transaction<'_>,
+    hlc: &mut Hlc,
+    name_keys: &NameKeys,
+    items: &[(Client, Derived)],
+    progress: &mut dyn FnMut(usize) -> bool,
+    lap: &mut Lap,
+) -> Result<(), StoreError> {
+    let n_contacts: usize = items.iter().map(|(c, _)| c.data.contacts.len()).sum();
+    let deferred = DeferredIndexes::drop_for_load(
+        tx,
+        &[
+            (Filled::Clients, items.len()),
+            (Filled::Contacts, n_contacts),
+            (Filled::ChangeLog, items.len() + n_contacts),
+        ],
+    )?;
+    lap.mark("drop indexes");
+    write_rows(tx, hlc, name_keys, items, progress, lap)?;
+    deferred.create_again(tx)?;
+    lap.mark("create indexes");
+    Ok(())
+}
+
+/// The rows, change log, lookup keys and `name_order` keys of [`insert_rows`].
+fn write_rows(
+    tx: &Transaction<'_>,
+    hlc: &mut Hlc,
+    name_keys: &NameKeys,
+    items: &[(Client, Derived)],
+    progress: &mut dyn FnMut(usize) -> bool,
+    lap: &mut Lap,
+) -> Result<(), StoreError> {
     // Multi-row INSERTs (BATCH rows per statement): far less per-statement overhead than one
     // statement per row. Change-log rows keep the order (and HLC order) of the writes.
     let device = hlc.device().to_owned();
-    let full_clients_sql = rows::insert_clients_sql(BATCH);
-    let mut contacts: Vec<(&str, usize, &ContactPerson, &str, rows::ContactJson)> = Vec::new();
+    let mut contacts: Vec<PendingContact> = Vec::new();
     // Insert changes without an image (`fields` = JSON null): see the module doc.
-    let mut log: Vec<(String, &'static str, &str)> = Vec::new();
+    let mut log: Vec<PendingLog> = Vec::new();
     // Lookup keys are written after the rows, sorted: in-order B-tree inserts instead of
     // random ones into `client_keys`.
     let mut keys: Vec<(String, &str)> = Vec::with_capacity(items.len() * 3);
@@ -228,17 +270,21 @@ pub(crate) fn insert_rows(
             order.sort_unstable();
             order
         });
+        let mut clients_st = Batched::new(tx, rows::insert_clients_sql, rows::CLIENT_NCOLS)?;
+        let mut contacts_st = Batched::new(tx, rows::insert_contacts_sql, rows::CONTACT_NCOLS)?;
+        let mut log_st = Batched::new(tx, log_sql, 6)?;
+        let bind_contact = |st: &mut rusqlite::Statement<'_>, base: usize, r: &PendingContact| {
+            rows::bind_contact(st, base, r.0, r.1, r.2, r.3, r.3, &r.4)
+        };
+        let bind_log_row = |st: &mut rusqlite::Statement<'_>, base: usize, r: &PendingLog| {
+            bind_log(st, base, &r.0, &device, r.1, r.2, "null")
+        };
         let mut done = 0;
         for chunk in items.chunks(BATCH) {
-            let sql = if chunk.len() == BATCH {
-                std::borrow::Cow::Borrowed(full_clients_sql.as_str())
-            } else {
-                std::borrow::Cow::Owned(rows::insert_clients_sql(chunk.len()))
-            };
-            let mut st = tx.prepare_cached(&sql)?;
-            for (i, (c, dv)) in chunk.iter().enumerate() {
-                let json = rows::ClientJson::of(&c.data)?;
-                rows::bind_client(&mut st, i * rows::CLIENT_NCOLS, c, dv, &json)?;
+            let mut pending: Vec<(&Client, &Derived, rows::ClientJson)> =
+                Vec::with_capacity(chunk.len());
+            for (c, dv) in chunk {
+                pending.push((c, dv, rows::ClientJson::of(&c.data)?));
                 log.push((hlc.tick().to_string(), "clients", &c.id));
                 for (no, ct) in c.data.contacts.iter().enumerate() {
                     let json = rows::ContactJson::of(ct)?;
@@ -251,46 +297,117 @@ pub(crate) fn insert_rows(
                         .map(|k| (k, c.id.as_str())),
                 );
             }
-            st.raw_execute()?;
-            drop(st);
-            flush(
-                tx,
-                &mut contacts,
-                false,
-                rows::insert_contacts_sql,
-                rows::CONTACT_NCOLS,
-                |st, base, r| rows::bind_contact(st, base, r.0, r.1, r.2, r.3, r.3, &r.4),
-            )?;
-            flush(tx, &mut log, false, log_sql, 6, |st, base, r| {
-                bind_log(st, base, &r.0, &device, r.1, r.2, "null")
+            clients_st.flush(tx, &mut pending, true, |st, base, r| {
+                rows::bind_client(st, base, r.0, r.1, &r.2)
             })?;
+            contacts_st.flush(tx, &mut contacts, false, bind_contact)?;
+            log_st.flush(tx, &mut log, false, bind_log_row)?;
             done += chunk.len();
             if !progress(done) {
                 return Err(StoreError::Cancelled);
             }
         }
-        flush(
-            tx,
-            &mut contacts,
-            true,
-            rows::insert_contacts_sql,
-            rows::CONTACT_NCOLS,
-            |st, base, r| rows::bind_contact(st, base, r.0, r.1, r.2, r.3, r.3, &r.4),
-        )?;
-        flush(tx, &mut log, true, log_sql, 6, |st, base, r| {
-            bind_log(st, base, &r.0, &device, r.1, r.2, "null")
-        })?;
+        contacts_st.flush(tx, &mut contacts, true, bind_contact)?;
+        log_st.flush(tx, &mut log, true, bind_log_row)?;
+        lap.mark("rows and log");
         keys.sort_unstable();
         let mut keys: Vec<(&str, &str)> = keys.iter().map(|(k, id)| (k.as_str(), *id)).collect();
-        flush(tx, &mut keys, true, key_sql, 2, |st, base, (k, id)| {
+        Batched::new(tx, key_sql, 2)?.flush(tx, &mut keys, true, |st, base, (k, id)| {
             st.raw_bind_parameter(base + 1, k)?;
             st.raw_bind_parameter(base + 2, id)?;
             Ok(())
         })?;
+        lap.mark("lookup keys");
         let mut order = order_job.join().expect("name key worker");
         super::order::insert_sorted(tx, &mut order)?;
+        lap.mark("name order");
         Ok(())
     })
+}
+
+/// The secondary indexes of the tables a bulk load fills, dropped for the load and created again
+/// after it, inside the load's transaction.
+///
+/// A load into an empty base (or one much smaller than the load) would otherwise insert every row
+/// into each index as a random B-tree insert (`clients` has five secondary indexes: ~500k random
+/// inserts for 100k clients); `CREATE INDEX` over the finished table sorts the entries and writes
+/// the B-tree in order, several times faster. DDL is transactional in SQLite: if the load fails or
+/// is cancelled, the rollback restores the indexes with the rows. The indexes are created again
+/// from their own `sqlite_master` text, so the schema after a load is byte for byte the one the
+/// migrations made (tests/bulk_indexes.rs). Primary keys (the `id` autoindexes, `WITHOUT ROWID`
+/// tables) cannot be dropped and stay; ids ascend, so they are appended.
+#[must_use = "the dropped indexes must be created again before the commit"]
+pub(crate) struct DeferredIndexes {
+    /// `CREATE INDEX` statements, as stored in `sqlite_master`.
+    sql: Vec<String>,
+}
+
+impl DeferredIndexes {
+    /// Drops the secondary indexes of each `(table, rows to add)` whose table holds no more rows
+    /// than the load adds (beyond that, inserting into the existing index is the cheaper way).
+    pub(crate) fn drop_for_load(
+        tx: &Transaction<'_>,
+        loads: &[(Filled, usize)],
+    ) -> Result<Self, StoreError> {
+        let mut sql = Vec::new();
+        for &(table, adding) in loads {
+            if adding < DEFER_MIN_ROWS || table.existing_rows(tx)? > adding as i64 {
+                continue;
+            }
+            let mut st = tx.prepare(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 \
+                 AND sql IS NOT NULL ORDER BY name",
+            )?;
+            let indexes: Vec<(String, String)> = st
+                .query_map([table.table()], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            for (name, create) in indexes {
+                tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+                sql.push(create);
+            }
+        }
+        Ok(DeferredIndexes { sql })
+    }
+
+    /// Creates the dropped indexes again (each one sorts its table's entries).
+    pub(crate) fn create_again(self, tx: &Transaction<'_>) -> Result<(), StoreError> {
+        for create in &self.sql {
+            tx.execute_batch(create)?;
+        }
+        Ok(())
+    }
+}
+
+/// Below this many rows a load keeps the indexes (dropping and creating them costs a scan).
+const DEFER_MIN_ROWS: usize = 2048;
+
+/// A table a bulk load fills.
+#[derive(Clone, Copy)]
+pub(crate) enum Filled {
+    Clients,
+    Contacts,
+    ChangeLog,
+}
+
+impl Filled {
+    fn table(self) -> &'static str {
+        match self {
+            Filled::Clients => "clients",
+            Filled::Contacts => "contacts",
+            Filled::ChangeLog => "change_log",
+        }
+    }
+
+    /// The rows of the table, or a bound above it where counting would scan a large table
+    /// (`change_log`: its last `seq`).
+    fn existing_rows(self, tx: &Transaction<'_>) -> Result<i64, StoreError> {
+        let sql = match self {
+            Filled::Clients => "SELECT count(*) FROM clients",
+            Filled::Contacts => "SELECT count(*) FROM contacts",
+            Filled::ChangeLog => "SELECT coalesce(max(seq), 0) FROM change_log",
+        };
+        Ok(tx.query_row(sql, [], |r| r.get(0))?)
+    }
 }
 
 /// See [`Store::checkpoint_in_background`].
@@ -306,6 +423,17 @@ pub(crate) fn checkpoint_in_background(path: String) {
             }
         });
 }
+
+/// A contact person waiting for its multi-row INSERT: client id, position, person, created at.
+type PendingContact<'a> = (
+    &'a str,
+    usize,
+    &'a ContactPerson,
+    &'a str,
+    rows::ContactJson,
+);
+/// A change-log row waiting for its multi-row INSERT: HLC, table, row id.
+type PendingLog<'a> = (String, &'static str, &'a str);
 
 /// Rows per multi-row INSERT statement in the bulk path.
 const BATCH: usize = 64;
@@ -344,33 +472,65 @@ fn bind_log(
     Ok(())
 }
 
-/// Inserts the pending rows `BATCH` per statement (`sql(n)` is the statement for n rows of `ncols`
-/// values); without `all`, a remainder smaller than a batch stays pending.
-fn flush<R>(
-    tx: &rusqlite::Transaction<'_>,
-    pending: &mut Vec<R>,
-    all: bool,
+/// A multi-row INSERT (`BATCH` rows of `ncols` values) prepared once for a whole load.
+///
+/// Held rather than taken from rusqlite's statement cache per batch: a statement going back to
+/// that cache has its bindings cleared, which frees SQLite's copy of every bound text (`BATCH` ×
+/// `ncols` buffers per statement, millions per 100k clients) only for the next batch to allocate
+/// them again; a held statement's buffers are reused.
+pub(super) struct Batched<'c> {
+    full: rusqlite::Statement<'c>,
     sql: fn(usize) -> String,
     ncols: usize,
-    bind: impl Fn(&mut rusqlite::Statement<'_>, usize, &R) -> Result<(), StoreError>,
-) -> Result<(), StoreError> {
-    let n = if all {
-        pending.len()
-    } else {
-        pending.len() / BATCH * BATCH
-    };
-    if n == 0 {
-        return Ok(());
+}
+
+impl<'c> Batched<'c> {
+    pub(super) fn new(
+        conn: &'c rusqlite::Connection,
+        sql: fn(usize) -> String,
+        ncols: usize,
+    ) -> Result<Self, StoreError> {
+        Ok(Batched {
+            full: conn.prepare(&sql(BATCH))?,
+            sql,
+            ncols,
+        })
     }
-    for chunk in pending[..n].chunks(BATCH) {
-        let mut st = tx.prepare_cached(&sql(chunk.len()))?;
-        for (i, r) in chunk.iter().enumerate() {
-            bind(&mut st, i * ncols, r)?;
+
+    /// Inserts the pending rows `BATCH` per statement; without `all`, a remainder smaller than a
+    /// batch stays pending (with `all`, it goes in with a statement of its own size).
+    pub(super) fn flush<R>(
+        &mut self,
+        conn: &rusqlite::Connection,
+        pending: &mut Vec<R>,
+        all: bool,
+        bind: impl Fn(&mut rusqlite::Statement<'_>, usize, &R) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let n = if all {
+            pending.len()
+        } else {
+            pending.len() / BATCH * BATCH
+        };
+        if n == 0 {
+            return Ok(());
         }
-        st.raw_execute()?;
+        for chunk in pending[..n].chunks(BATCH) {
+            if chunk.len() == BATCH {
+                for (i, r) in chunk.iter().enumerate() {
+                    bind(&mut self.full, i * self.ncols, r)?;
+                }
+                self.full.raw_execute()?;
+            } else {
+                let mut st = conn.prepare(&(self.sql)(chunk.len()))?;
+                for (i, r) in chunk.iter().enumerate() {
+                    bind(&mut st, i * self.ncols, r)?;
+                }
+                st.raw_execute()?;
+            }
+        }
+        pending.drain(..n);
+        Ok(())
     }
-    pending.drain(..n);
-    Ok(())
 }
 
 /// Phase timer for [`Store::bulk_phases_ms`].

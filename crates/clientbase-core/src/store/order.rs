@@ -339,19 +339,26 @@ fn rebuild_order_in(tx: &Transaction<'_>, keys: &NameKeys) -> Result<(), StoreEr
     insert_sorted(tx, &mut all)
 }
 
-/// Inserts `(key, client id)` rows into `name_order`, sorting them first.
+/// Inserts `(key, client id)` rows into `name_order`, sorting them first (multi-row INSERTs).
 pub(crate) fn insert_sorted(
     tx: &Transaction<'_>,
     rows: &mut [(Vec<u8>, String)],
 ) -> Result<(), StoreError> {
     rows.sort_unstable();
-    let mut st = tx.prepare_cached(
-        "INSERT OR REPLACE INTO name_order (name_sort, client_id) VALUES (?1, ?2)",
-    )?;
-    for (k, id) in rows.iter() {
-        st.execute(params![k, id])?;
-    }
-    Ok(())
+    let mut pending: Vec<&(Vec<u8>, String)> = rows.iter().collect();
+    super::bulk::Batched::new(tx, order_sql, 2)?.flush(tx, &mut pending, true, |st, base, r| {
+        st.raw_bind_parameter(base + 1, &r.0)?;
+        st.raw_bind_parameter(base + 2, &r.1)?;
+        Ok(())
+    })
+}
+
+fn order_sql(rows: usize) -> String {
+    rows::multi_insert_sql(
+        "INSERT OR REPLACE INTO name_order (name_sort, client_id)",
+        2,
+        rows,
+    )
 }
 
 /// Adds a live client's key.

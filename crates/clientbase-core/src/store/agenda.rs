@@ -16,6 +16,9 @@ use rusqlite::{params, Row};
 pub const SECTION_LIMIT: usize = 200;
 /// Rows of each task section in a limited Today (a day's calls fit; the Tasks screen lists all).
 pub const TASK_ROWS_FIRST: usize = 50;
+/// Up to this many birthday rows of a day are read one by one (by rowid, after sorting the day's
+/// names); more are read with the whole day.
+const FEW_ROWS: usize = 16;
 /// Birthdays shown: today and this many days ahead.
 pub const BIRTHDAY_DAYS_AHEAD: u64 = 7;
 /// Rows of a page of a Today section: 0 = 50, at most 1000.
@@ -467,9 +470,15 @@ impl Store {
                 skip -= all as usize;
                 continue;
             }
-            // The part of the day (sorted by name) on this page.
+            // The part of the day (sorted by name) on this page: a few rows read one by one after
+            // sorting the day's names, or, for a long page, the whole day read in one pass.
             let want = limit - rows.len();
-            rows.extend(self.birthdays_page(d, k as u32, skip, want)?);
+            if want <= FEW_ROWS {
+                rows.extend(self.birthdays_page(d, k as u32, skip, want)?);
+            } else {
+                let day = self.birthdays_on(d, k as u32, usize::MAX)?;
+                rows.extend(day.into_iter().skip(skip).take(want));
+            }
             skip = 0;
         }
         Ok((rows, total))

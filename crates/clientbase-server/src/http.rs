@@ -88,7 +88,9 @@ struct PushJob {
 }
 
 /// Pushes one group may take (a bound on the transaction's size: a group waits for the previous
-/// one to commit, so under load groups grow to what arrived meanwhile).
+/// one to commit, so under load groups grow to what arrived meanwhile). Each push is a savepoint,
+/// i.e. a PostgreSQL subtransaction: at most 64 keep them in PostgreSQL's per-backend cache
+/// (more would make every other session's snapshots look them up in pg_subtrans).
 const GROUP_MAX_PUSHES: usize = 64;
 /// Changes one group may take (a single push of up to `max_push` always fits: it starts a group).
 const GROUP_MAX_CHANGES: usize = 5_000;

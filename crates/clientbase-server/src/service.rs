@@ -338,7 +338,7 @@ impl LogWriter {
 
 /// Chunk sizes of bulk statements: few distinct SQL texts (prepared once per connection), few
 /// round trips.
-const CHUNKS: [usize; 5] = [256, 64, 16, 4, 1];
+const CHUNKS: [usize; 7] = [256, 64, 16, 8, 4, 2, 1];
 
 /// `head (..),(..) tail` over `rows` (all of one width), in chunks of [`CHUNKS`] sizes.
 fn insert_many(
@@ -1129,19 +1129,26 @@ impl Service {
         let mut out: Vec<Result<PushResponse, ServerError>> = Vec::with_capacity(jobs.len());
         let r = self.backend().run(Mode::Write, &mut |c| {
             out.clear();
+            // One statement per push for its savepoint: the previous push's is released (or, after
+            // a failure, already rolled back to) as the next one's is set; COMMIT releases the last.
+            let mut open = false;
             for (token, req) in jobs {
                 if let Err(e) = self.check_push_size(req) {
                     out.push(Err(e));
                     continue;
                 }
-                c.batch("SAVEPOINT push")?;
+                c.batch(if open {
+                    "RELEASE SAVEPOINT push; SAVEPOINT push"
+                } else {
+                    "SAVEPOINT push"
+                })?;
+                open = true;
                 match self.push_in(c, Who::Token(token), req, now) {
                     Ok((results, last_seq)) => {
-                        c.batch("RELEASE SAVEPOINT push")?;
                         out.push(Ok(self.push_response(results, last_seq, now)));
                     }
                     Err(e) => {
-                        c.batch("ROLLBACK TO SAVEPOINT push; RELEASE SAVEPOINT push")?;
+                        c.batch("ROLLBACK TO SAVEPOINT push")?;
                         out.push(Err(e));
                     }
                 }
@@ -1173,6 +1180,8 @@ impl Service {
         {
             let s = &self.resolve(c, who)?;
             let version = bump_version(c, &s.company_id)?;
+            // Read after taking the company's version lock: a push of the same device committed
+            // meanwhile (another server process) is seen, so a repeat stays a repeat.
             let mut last_seq = c
                 .query_one(
                     "SELECT last_seq FROM devices WHERE id = $1",

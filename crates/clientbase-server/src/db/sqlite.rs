@@ -46,7 +46,7 @@ fn open(path: &Path, read_only: bool) -> Result<Connection, ServerError> {
         // stays in memory instead of a temp file created and deleted per push.
         c.pragma_update(None, "temp_store", "MEMORY")?;
     }
-    c.set_prepared_statement_cache_capacity(64);
+    c.set_prepared_statement_cache_capacity(128);
     Ok(c)
 }
 

@@ -199,25 +199,28 @@ impl RowCache {
         for (tbl, mut ids) in by_table {
             ids.sort_unstable();
             ids.dedup();
-            for chunk in ids.chunks(CHUNKS[0]) {
+            for chunk in ids.chunks(PREFETCH_CHUNK) {
                 // Padded to a chunk size (repeating the last id) so few SQL texts exist.
                 let n = CHUNKS
                     .into_iter()
                     .rev()
                     .find(|&k| k >= chunk.len())
                     .unwrap_or(chunk.len());
-                let mut sql = String::from(
-                    "SELECT row_id, client_id, owner, fields, clocks, life, deleted FROM rows WHERE company_id = $1 AND tbl = $2 AND row_id IN (",
-                );
+                // One primary-key lookup per id, not `row_id IN (…)`: with statistics that lag a
+                // fast-growing table, PostgreSQL planned the IN list as a filter over an index
+                // scan of the whole company (profiled: every push read all the company's rows).
+                let mut sql = String::new();
                 let mut params: Vec<Val> = vec![self.company.as_str().into(), tbl.into()];
                 for i in 0..n {
                     if i > 0 {
-                        sql.push_str(", ");
+                        sql.push_str(" UNION ALL ");
                     }
-                    sql.push_str(&format!("${}", i + 3));
+                    sql.push_str(&format!(
+                        "SELECT row_id, client_id, owner, fields, clocks, life, deleted FROM rows WHERE company_id = $1 AND tbl = $2 AND row_id = ${}",
+                        i + 3
+                    ));
                     params.push(chunk[i.min(chunk.len() - 1)].into());
                 }
-                sql.push(')');
                 for r in c.query(&sql, &params)? {
                     self.rows
                         .insert((tbl.to_owned(), r.text(0)), loaded_of(&r, 1)?);
@@ -335,6 +338,9 @@ impl LogWriter {
         )
     }
 }
+
+/// Ids one prefetch statement looks up (a UNION ALL of this many lookups at most).
+const PREFETCH_CHUNK: usize = 64;
 
 /// Chunk sizes of bulk statements: few distinct SQL texts (prepared once per connection), few
 /// round trips.

@@ -3,7 +3,10 @@
 
 use crate::error::FieldError;
 use crate::model::{PhoneCheck, PhoneKind};
-use phonenumber::{country, Mode, PhoneNumber, Type};
+use phonenumber::metadata::{Descriptor, Format, DATABASE};
+use phonenumber::{country, Metadata, Mode, PhoneNumber, Type};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 fn parse_country(code: &str) -> Option<country::Id> {
     code.trim().to_ascii_uppercase().parse().ok()
@@ -60,6 +63,10 @@ pub(crate) fn analyze(
     let Some(number) = parse(raw, default_country) else {
         return slow();
     };
+    if number.national().zeros() > 0 && !number.is_valid() {
+        // See `valid_with_zeros`.
+        return slow();
+    }
     let e164 = format!("+{}{}", number.country().code(), number.national());
     let is_mobile = if checked == Some(e164.as_str()) {
         // Checked by the caller; the kind is not needed to derive anything.
@@ -143,65 +150,327 @@ pub fn analyze_reusable(
     }
 }
 
-/// [`analyze_reusable`] for many numbers (`raw`, country, kind, display), in two passes in
-/// country order: every number parsed and typed, then every valid one formatted. Why two passes:
-/// the `phonenumber` crate compiles its patterns into one LRU cache of 100 regexes; the patterns
-/// of parsing and typing one country plus those of formatting it do not fit together (formatting
-/// tries a country's many leading-digit patterns), and one pass recompiled regexes all the time
-/// (measured: 2.5× slower).
+/// [`analyze_reusable`] for many numbers (`raw`, country, kind, display): what an import's
+/// conversion calls for every phone of a file. Gives what [`analyze_reusable`] gives for each
+/// (`tests/phone.rs` checks it against [`check`] over many numbers of many countries).
+///
+/// - Identical items are analysed once (a file repeats numbers: a switchboard, a number in two
+///   columns).
+/// - In country order (see [`sort_key`]), split into contiguous runs over the cores (large
+///   batches only).
+/// - Typing and choosing the display format — most of the cost — go through [`Patterns`] rather
+///   than the crate: see there why.
 pub fn analyze_batch(items: &[(&str, &str, PhoneKind, bool)]) -> Vec<PhoneAnalysis> {
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by_cached_key(|&i| {
-        let (raw, country, _, _) = items[i];
-        let (plus, cc) = sort_key(raw);
-        (
-            plus,
-            if plus {
-                String::new()
-            } else {
-                country.to_ascii_uppercase()
-            },
-            cc,
-        )
-    });
-    // Pass 1: parse and type (None: take the slow path, `check`, for the error and its params).
-    let mut parsed: Vec<Option<(PhoneNumber, bool)>> = vec![None; items.len()];
-    for &i in &order {
-        let (raw, country, kind, _) = items[i];
-        if digits(raw).len() < 5 {
-            continue;
-        }
-        let Some(number) = parse(raw, country) else {
-            continue;
-        };
-        let ty = number.number_type(&phonenumber::metadata::DATABASE);
-        if ty == Type::Unknown || (kind == PhoneKind::Mobile && ty == Type::FixedLine) {
-            continue;
-        }
-        parsed[i] = Some((number, matches!(ty, Type::Mobile | Type::FixedLineOrMobile)));
-    }
-    // Pass 2: the forms the store derives.
-    let mut out: Vec<Option<PhoneAnalysis>> = vec![None; items.len()];
-    for &i in &order {
         let (raw, country, kind, display) = items[i];
-        let inner = match parsed[i].take() {
-            None => Analysis {
-                check: check(raw, country, kind),
-                search_digits: Vec::new(),
-            },
-            Some((number, is_mobile)) => analysis_of(&number, is_mobile, display),
+        let (plus, cc) = sort_key(raw);
+        let upper = if plus {
+            String::new()
+        } else {
+            country.to_ascii_uppercase()
         };
-        out[i] = Some(PhoneAnalysis {
+        // The country and prefix first (locality), then the item itself, so that identical
+        // items are neighbours.
+        (plus, upper, cc, raw, country, kind as u8, display)
+    });
+    // Distinct items in that order; `slot_of[i]`: where item i's analysis is.
+    let mut distinct: Vec<usize> = Vec::with_capacity(order.len());
+    let mut slot_of = vec![0usize; items.len()];
+    for &i in &order {
+        if distinct.last().is_none_or(|&j| items[j] != items[i]) {
+            distinct.push(i);
+        }
+        slot_of[i] = distinct.len() - 1;
+    }
+    let analyse = |run: &[usize]| -> Vec<Analysis> {
+        let mut p = Patterns::take();
+        let out = run
+            .iter()
+            .map(|&i| {
+                let (raw, country, kind, display) = items[i];
+                analyze_fast(&mut p, raw, country, kind, display)
+            })
+            .collect();
+        p.give();
+        out
+    };
+    let workers = workers_for(distinct.len());
+    let analyses: Vec<Analysis> = if workers <= 1 {
+        analyse(&distinct)
+    } else {
+        let run = distinct.len().div_ceil(workers);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = distinct
+                .chunks(run)
+                .map(|chunk| s.spawn(move || analyse(chunk)))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("phone analysis thread"))
+                .collect()
+        })
+    };
+    items
+        .iter()
+        .zip(slot_of)
+        .map(|(&(raw, country, kind, display), slot)| PhoneAnalysis {
             raw: raw.to_owned(),
             country: country.to_owned(),
             kind,
             display,
-            inner,
-        });
-    }
-    out.into_iter()
-        .map(|a| a.expect("every number analysed"))
+            inner: analyses[slot].clone(),
+        })
         .collect()
+}
+
+/// Threads for a batch of `n` distinct numbers: one per core (at most 4), each with at least
+/// `RUN_MIN` numbers.
+fn workers_for(n: usize) -> usize {
+    const RUN_MIN: usize = 8192;
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    cores.min(4).min(n / RUN_MIN).max(1)
+}
+
+/// One number of a batch: parsed by the crate; its metadata, type and display format found
+/// through `p`; formatted by the crate with that format. Invalid numbers and landlines given as
+/// mobiles (rare) take [`check`] itself, for the same error and params.
+fn analyze_fast(
+    p: &mut Patterns,
+    raw: &str,
+    country: &str,
+    kind: PhoneKind,
+    display: bool,
+) -> Analysis {
+    let slow = || Analysis {
+        check: check(raw, country, kind),
+        search_digits: Vec::new(),
+    };
+    if digits(raw).len() < 5 {
+        return slow();
+    }
+    let Some(number) = parse(raw, country) else {
+        return slow();
+    };
+    let code = number.country().code();
+    let value = number.national().value().to_string();
+    let national = number.national().to_string();
+    let ty = p
+        .metadata_for(code, &value)
+        .map_or(Type::Unknown, |m| p.number_type(m, &value));
+    if ty == Type::Unknown || (kind == PhoneKind::Mobile && ty == Type::FixedLine) {
+        return slow();
+    }
+    if national != value && !valid_with_zeros(p, code, &national) {
+        return slow();
+    }
+    let is_mobile = matches!(ty, Type::Mobile | Type::FixedLineOrMobile);
+    let Some(meta) = DATABASE.by_code(&code).and_then(|m| m.into_iter().next()) else {
+        return analysis_of(&number, is_mobile, display);
+    };
+    let e164 = format!("+{code}{national}");
+    let mut search_digits = vec![digits(&e164)];
+    let national_form = digits(&formatted(p, &number, meta, &national, Mode::National));
+    if !national_form.is_empty() && !search_digits.contains(&national_form) {
+        search_digits.push(national_form);
+    }
+    Analysis {
+        check: PhoneCheck {
+            e164: Some(e164),
+            formatted: display.then(|| formatted(p, &number, meta, &national, Mode::International)),
+            country: None,
+            is_mobile,
+            error: None,
+        },
+        search_digits,
+    }
+}
+
+/// A number whose national part starts with zeros (+1 003…) is valid for [`check`] when its type
+/// *with* the zeros is known (`is_valid`), while the crate types it without them (`number_type`):
+/// both must hold, as in `check`.
+fn valid_with_zeros(p: &mut Patterns, code: u16, national: &str) -> bool {
+    p.metadata_for(code, national)
+        .is_some_and(|m| p.number_type(m, national) != Type::Unknown)
+}
+
+/// `number` in `mode`: the crate's formatter given the format it would choose itself (as its
+/// `Formatter` does: from the code's main country, the international formats unless there are
+/// none or the mode is national).
+fn formatted(
+    p: &mut Patterns,
+    number: &PhoneNumber,
+    meta: &'static Metadata,
+    national: &str,
+    mode: Mode,
+) -> String {
+    let formats = if meta.international_formats().is_empty() || mode == Mode::National {
+        meta.formats()
+    } else {
+        meta.international_formats()
+    };
+    let f = number.format().mode(mode);
+    match p.format_for(national, formats) {
+        Some(format) => f.with(format).to_string(),
+        None => f.to_string(),
+    }
+}
+
+/// The patterns of the `phonenumber` crate's global database compiled once more, ours, keyed by
+/// the address of their text (the database is a `static`: its strings never move or go).
+///
+/// Why: the crate compiles every pattern into one global LRU cache of 100 regexes behind a
+/// mutex, and every match locks it and looks the pattern up by its text — hashing (SipHash) and
+/// comparing strings of up to a few kilobytes twice. Profiled over the 190,500 phones of the
+/// 100k-row import: regex-cache lookups were over half of the phone time, more than the matching,
+/// and the lock serialises threads. Typing a number tries up to ten patterns and choosing its
+/// format many more, so these two (the crate's `validator::number_type`/`source_for` and its
+/// formatter's choice of format, mirrored line for line below) go through this table; the crate
+/// still parses and writes the number.
+///
+/// One table per worker thread, seeded from and merged back into [`COMPILED`], so a second
+/// import compiles nothing.
+struct Patterns {
+    map: Compiled,
+    grown: bool,
+}
+
+/// Compiled patterns by the address and length of their text.
+type Compiled = HashMap<(usize, usize), Arc<regex::Regex>>;
+
+static COMPILED: Mutex<Option<Compiled>> = Mutex::new(None);
+
+impl Patterns {
+    fn take() -> Self {
+        let seen = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
+        Patterns {
+            map: seen.clone().unwrap_or_default(),
+            grown: false,
+        }
+    }
+
+    fn give(self) {
+        if self.grown {
+            let mut seen = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
+            seen.get_or_insert_with(HashMap::new).extend(self.map);
+        }
+    }
+
+    /// One of the database's patterns compiled with the crate's options (`ignore_whitespace`,
+    /// the rest default), anchored at the start: the crate only ever asks whether its leftmost
+    /// match starts at 0, and the leftmost-first match starting at 0 is the anchored one (an
+    /// unanchored search also scans every later start, and backwards for the start: measured
+    /// twice as slow). The new line ends a `#` comment of the pattern, if any.
+    fn regex(&mut self, source: &'static str) -> &regex::Regex {
+        let key = (source.as_ptr() as usize, source.len());
+        let grown = &mut self.grown;
+        self.map.entry(key).or_insert_with(|| {
+            *grown = true;
+            let re = regex::RegexBuilder::new(&format!("^(?:{source}\n)"))
+                .ignore_whitespace(true)
+                .build()
+                .expect("the database's patterns compile (the crate compiles them too)");
+            Arc::new(re)
+        })
+    }
+
+    /// Whether the crate's `find(value)` of `source` would start at 0 (its test everywhere).
+    fn at_start(&mut self, source: &'static str, value: &str) -> bool {
+        self.regex(source).is_match(value)
+    }
+
+    /// `Descriptor::is_match`.
+    fn matches(&mut self, d: Option<&'static Descriptor>, value: &str) -> bool {
+        let Some(d) = d else { return false };
+        let lengths = d.possible_length();
+        if !lengths.is_empty() && !lengths.contains(&(value.len() as u16)) {
+            return false;
+        }
+        self.at_start(d.national_number().as_str(), value)
+    }
+
+    /// `PhoneNumber::metadata` (`validator::source_for`): the region's metadata for a national
+    /// number `value` of `code`.
+    fn metadata_for(&mut self, code: u16, value: &str) -> Option<&'static Metadata> {
+        let db: &'static phonenumber::metadata::Database = &DATABASE;
+        let regions = db.region(&code)?;
+        if regions.len() == 1 {
+            return if regions[0] == "001" {
+                db.by_code(&code).and_then(|m| m.into_iter().next())
+            } else {
+                let id: country::Id = regions[0].parse().ok()?;
+                db.by_id(id.as_ref())
+            };
+        }
+        for region in regions {
+            let meta = db.by_id(region)?;
+            let found = match meta.leading_digits() {
+                Some(ld) => self.at_start(ld.as_str(), value),
+                None => self.number_type(meta, value) != Type::Unknown,
+            };
+            if found {
+                let id: country::Id = region.parse().ok()?;
+                return db.by_id(id.as_ref());
+            }
+        }
+        None
+    }
+
+    /// `validator::number_type`.
+    fn number_type(&mut self, meta: &'static Metadata, value: &str) -> Type {
+        let d = meta.descriptors();
+        if !self.matches(Some(d.general()), value) {
+            return Type::Unknown;
+        }
+        let special = [
+            (d.premium_rate(), Type::PremiumRate),
+            (d.toll_free(), Type::TollFree),
+            (d.shared_cost(), Type::SharedCost),
+            (d.voip(), Type::Voip),
+            (d.personal_number(), Type::PersonalNumber),
+            (d.pager(), Type::Pager),
+            (d.uan(), Type::Uan),
+            (d.voicemail(), Type::Voicemail),
+        ];
+        for (desc, ty) in special {
+            if self.matches(desc, value) {
+                return ty;
+            }
+        }
+        if self.matches(d.fixed_line(), value) {
+            let same = d.fixed_line().map(|x| x.national_number().as_str())
+                == d.mobile().map(|x| x.national_number().as_str());
+            if same || self.matches(d.mobile(), value) {
+                return Type::FixedLineOrMobile;
+            }
+            return Type::FixedLine;
+        }
+        if self.matches(d.mobile(), value) {
+            return Type::Mobile;
+        }
+        Type::Unknown
+    }
+
+    /// The formatter's choice of format for the national number `number` (its `formatter`).
+    fn format_for(&mut self, number: &str, formats: &'static [Format]) -> Option<&'static Format> {
+        for format in formats {
+            let leading = format.leading_digits();
+            let chosen = match leading.last() {
+                None => true,
+                Some(last) => {
+                    self.at_start(last.as_str(), number)
+                        && self
+                            .regex(format.pattern().as_str())
+                            .find(number)
+                            .is_some_and(|m| m.end() == number.len())
+                }
+            };
+            if chosen {
+                return Some(format);
+            }
+        }
+        None
+    }
 }
 
 /// What the store derives from a valid, typed number.

@@ -116,9 +116,8 @@ pub(crate) fn problem(
 /// Converts every row of `table` (rows in, rows out, same order; see the module doc).
 /// `mapping[i]` is the target of column `i` (shorter mappings leave the other columns unmapped).
 ///
-/// Three phases: the cells of each row, then every phone number of the table in one batch (in
-/// country order, on this thread: see `phones` for why phone checks cannot run in parallel and
-/// why one batch — per chunk of rows, each chunk recompiled every country's patterns), then the
+/// Three phases: the cells of each row, then every phone number of the table in one batch (the
+/// core's `phone::analyze_batch`: repeated numbers once, country order, over the cores), then the
 /// rest of each row. The first and last phases run on two threads for large tables.
 pub fn convert(
     table: &Table,
@@ -260,9 +259,8 @@ impl<'a> Plan<'a> {
         b
     }
 
-    /// Phase 2: every phone of every row, in prefix order, on this thread.
-    /// The numbers are analysed in one batch (`phones::analyze_batch`: country order, parsing and
-    /// formatting in separate passes), then [`Plan::normalize`]'s fix-ups run per number.
+    /// Phase 2: every phone of every row, analysed in one batch (`phones::analyze_batch`), then
+    /// [`Plan::normalize`]'s fix-ups run per number.
     fn resolve_phones(&self, builders: &mut [Builder]) {
         let mut jobs: Vec<(usize, usize)> = Vec::new();
         let mut items: Vec<(&str, &str, PhoneKind, bool)> = Vec::new();

@@ -3,10 +3,9 @@
 //!
 //! Why not call `check` itself: it runs libphonenumber's type detection twice (once inside
 //! `is_valid`, once for `number_type`) and formats the number twice; an import needs the type once
-//! and the E.164 form. And why the callers sort numbers by prefix: the `phonenumber` crate keeps its
-//! compiled patterns in one global, mutex-guarded LRU cache of 100 regexes, so checks do not run in
-//! parallel, and numbers of many countries in a row make the cache recompile patterns; numbers of
-//! one country after another keep it warm (measured in the bench).
+//! and the E.164 form. A whole file's numbers go through the core's `phone::analyze_batch`, which
+//! says why it sorts them by country and how it runs them in parallel (the `phonenumber` crate's
+//! global, mutex-guarded regex cache).
 
 use clientbase_core::model::PhoneKind;
 use clientbase_core::phone;
@@ -96,8 +95,8 @@ fn normalized_of(a: &phone::PhoneAnalysis) -> Normalized {
     }
 }
 
-/// [`analyze`] for many numbers at once (`clientbase_core::phone::analyze_batch`: in country
-/// order, parsing and formatting in separate passes).
+/// [`analyze`] for many numbers at once (`clientbase_core::phone::analyze_batch`: repeated
+/// numbers once, in country order, over the cores).
 pub(crate) fn analyze_batch(
     items: &[(&str, &str, PhoneKind, bool)],
 ) -> Vec<(Normalized, phone::PhoneAnalysis)> {
@@ -105,19 +104,6 @@ pub(crate) fn analyze_batch(
         .into_iter()
         .map(|a| (normalized_of(&a), a))
         .collect()
-}
-
-/// The order to check numbers in: by what their country will be (the `+` prefix, else the country
-/// they are read in).
-#[cfg(any())]
-pub(crate) fn sort_key(raw: &str, country: &str) -> (String, String) {
-    let t = raw.trim_start();
-    if let Some(rest) = t.strip_prefix('+') {
-        let cc: String = rest.chars().filter(char::is_ascii_digit).take(3).collect();
-        (String::new(), cc)
-    } else {
-        (country.to_owned(), String::new())
-    }
 }
 
 #[cfg(test)]

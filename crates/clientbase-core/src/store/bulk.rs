@@ -251,11 +251,22 @@ fn write_rows(
     let mut contacts: Vec<PendingContact> = Vec::new();
     // Insert changes without an image (`fields` = JSON null): see the module doc.
     let mut log: Vec<PendingLog> = Vec::new();
-    // Lookup keys are written after the rows, sorted: in-order B-tree inserts instead of
-    // random ones into `client_keys`.
-    let mut keys: Vec<(String, &str)> = Vec::with_capacity(items.len() * 3);
-    // The `name_order` keys (collation work) are computed on another thread meanwhile.
+    // The lookup keys and the `name_order` keys (collation work) are computed and sorted on other
+    // threads meanwhile, and written after the rows, sorted: in-order B-tree inserts instead of
+    // random ones into `client_keys` and `name_order`.
     std::thread::scope(|sc| -> Result<(), StoreError> {
+        let keys_job = sc.spawn(move || {
+            let mut keys: Vec<(String, &str)> = Vec::with_capacity(items.len() * 3);
+            for (c, dv) in items {
+                keys.extend(
+                    rows::lookup_keys(dv, &c.data)
+                        .into_iter()
+                        .map(|k| (k, c.id.as_str())),
+                );
+            }
+            keys.sort_unstable();
+            keys
+        });
         let order_job = sc.spawn(move || {
             let mut order: Vec<(Vec<u8>, String)> = items
                 .iter()
@@ -291,11 +302,6 @@ fn write_rows(
                     log.push((hlc.tick().to_string(), "contacts", &ct.id));
                     contacts.push((&c.id, no, ct, &c.created_at, json));
                 }
-                keys.extend(
-                    rows::lookup_keys(dv, &c.data)
-                        .into_iter()
-                        .map(|k| (k, c.id.as_str())),
-                );
             }
             clients_st.flush(tx, &mut pending, true, |st, base, r| {
                 rows::bind_client(st, base, r.0, r.1, &r.2)
@@ -310,7 +316,7 @@ fn write_rows(
         contacts_st.flush(tx, &mut contacts, true, bind_contact)?;
         log_st.flush(tx, &mut log, true, bind_log_row)?;
         lap.mark("rows and log");
-        keys.sort_unstable();
+        let keys = keys_job.join().expect("lookup key worker");
         let mut keys: Vec<(&str, &str)> = keys.iter().map(|(k, id)| (k.as_str(), *id)).collect();
         Batched::new(tx, key_sql, 2)?.flush(tx, &mut keys, true, |st, base, (k, id)| {
             st.raw_bind_parameter(base + 1, k)?;

@@ -146,8 +146,9 @@ fn main() {
     let initial = t.elapsed().as_secs_f64();
     let clients = count(&mgr, "clients");
     println!(
-        "initial sync of a fresh device: {clients} clients, {} entries in {} pages, {initial:.2} s ({:.0} entries/s); applying pages on the device {:.2} s ({:.0} entries/s), network + server {:.2} s",
+        "initial sync of a fresh device: {clients} clients, {} entries ({} through the fast path for new rows) in {} pages, {initial:.2} s ({:.0} entries/s); applying pages on the device {:.2} s ({:.0} entries/s), network + server {:.2} s",
         s.pulled,
+        s.fast,
         s.pages,
         s.pulled as f64 / initial,
         s.store_ms / 1e3,

@@ -31,6 +31,9 @@ use std::time::{Duration, Instant};
 pub const PUSH_BATCH: usize = 1_000;
 /// Entries per pull page.
 pub const PULL_LIMIT: u32 = 2_000;
+/// Entries per pull page of a first sync (from cursor 0; the server caps pages at 5,000 by
+/// default): fewer, larger transactions for a base that arrives whole.
+pub const FIRST_SYNC_LIMIT: u32 = 5_000;
 /// Refresh the access token when it expires within this.
 const REFRESH_MARGIN_MS: i64 = 30_000;
 
@@ -353,6 +356,8 @@ pub struct RoundStats {
     pub pulled: u64,
     pub pages: u64,
     pub conflicts: u64,
+    /// Pulled entries the store applied through its fast path for rows new to the device.
+    pub fast: u64,
     /// Milliseconds spent in the store (reading batches, taking answers, applying pages): the
     /// device's share of the round; the rest is the network and the server.
     pub store_ms: f64,
@@ -443,28 +448,77 @@ fn round_inner<L: AppLock + ?Sized>(app: &L, db: &str) -> Result<RoundStats, Syn
     let mut tok = token(app, &http, false)?;
     let mut stats = RoundStats::default();
     push_all(app, &http, &mut tok, &mut stats)?;
+    // A round that pulls from cursor 0 (a first sync, or again after an epoch change) takes
+    // larger pages and builds the search index once at its end instead of page by page —
+    // also when a page fails half-way, so the index never stays behind the rows.
+    let from_scratch = lock(app)?
+        .store
+        .sync_state()?
+        .is_some_and(|s| s.cursor.version == 0);
+    let mut index_behind = false;
+    let pulled = pull_pages(
+        app,
+        db,
+        &http,
+        &mut tok,
+        &mut stats,
+        from_scratch,
+        &mut index_behind,
+    );
+    if index_behind {
+        let t = Instant::now();
+        lock(app)?.store.reload_index()?;
+        stats.store_ms += t.elapsed().as_secs_f64() * 1e3;
+    }
+    pulled?;
+    // Pages may have brought rows back that this device had changes for: nothing more to push
+    // unless the user edited meanwhile; the next round takes those.
+    Ok(stats)
+}
+
+/// Pulls and applies pages until the server has no more (and refetches are answered).
+fn pull_pages<L: AppLock + ?Sized>(
+    app: &L,
+    db: &str,
+    http: &Http,
+    tok: &mut String,
+    stats: &mut RoundStats,
+    from_scratch: bool,
+    index_behind: &mut bool,
+) -> Result<(), SyncError> {
+    let limit = if from_scratch {
+        FIRST_SYNC_LIMIT
+    } else {
+        PULL_LIMIT
+    };
     let mut refetch_rounds = 0;
     let mut epoch_retries = 0;
     loop {
-        let req: PullRequest = lock(app)?.store.sync_pull_request(PULL_LIMIT)?;
-        let page: PullResponse = match authed(app, &http, &mut tok, |t| {
-            http.post(paths::PULL, Some(t), &req)
-        }) {
-            Err(e) if e.is(codes::EPOCH_CHANGED) && epoch_retries < 2 => {
-                // The server was restored from a backup: an (empty) push learns its epoch
-                // (the cursor restarts in it) and what it holds of ours, and re-pushes the rest.
-                epoch_retries += 1;
-                push_all(app, &http, &mut tok, &mut stats)?;
-                continue;
-            }
-            r => r?,
-        };
+        let req: PullRequest = lock(app)?.store.sync_pull_request(limit)?;
+        let page: PullResponse =
+            match authed(app, http, tok, |t| http.post(paths::PULL, Some(t), &req)) {
+                Err(e) if e.is(codes::EPOCH_CHANGED) && epoch_retries < 2 => {
+                    // The server was restored from a backup: an (empty) push learns its epoch
+                    // (the cursor restarts in it) and what it holds of ours, and re-pushes the rest.
+                    epoch_retries += 1;
+                    push_all(app, http, tok, stats)?;
+                    continue;
+                }
+                r => r?,
+            };
         let t = Instant::now();
-        let applied = lock(app)?.store.sync_apply_page(&page)?;
+        let applied = if from_scratch {
+            let a = lock(app)?.store.sync_apply_page_index_later(&page)?;
+            *index_behind |= a.applied > 0 || a.removed > 0;
+            a
+        } else {
+            lock(app)?.store.sync_apply_page(&page)?
+        };
         stats.store_ms += t.elapsed().as_secs_f64() * 1e3;
         stats.pages += 1;
         stats.pulled += page.entries.len() as u64;
         stats.conflicts += applied.conflicts;
+        stats.fast += applied.fast;
         with_live(db, |l| {
             l.progress = Some(Progress {
                 done: page.cursor.version,
@@ -479,9 +533,7 @@ fn round_inner<L: AppLock + ?Sized>(app: &L, db: &str) -> Result<RoundStats, Syn
             refetch_rounds += 1;
         }
     }
-    // Pages may have brought rows back that this device had changes for: nothing more to push
-    // unless the user edited meanwhile; the next round takes those.
-    Ok(stats)
+    Ok(())
 }
 
 /// Pushes until nothing is pending; at least one request, so the server's epoch and its last

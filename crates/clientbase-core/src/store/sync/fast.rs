@@ -147,8 +147,12 @@ pub(super) fn apply_fresh(
             rows_[k].out = true;
         }
     }
-    // The clients the fast rows touch, as they were before the page (a new client: none).
-    for f in rows_.iter().filter(|f| !f.out) {
+    // The clients whose derived data the fast rows change, as they were before the page (a new
+    // client: none).
+    for f in rows_
+        .iter()
+        .filter(|f| !f.out && matches!(f.spec.name, "clients" | "contacts"))
+    {
         for c in &f.clients {
             match clients_at.get(c.as_str()) {
                 Some(&p) if !rows_[p].out => {

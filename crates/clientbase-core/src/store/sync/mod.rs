@@ -944,6 +944,17 @@ impl Store {
         self.sync_apply_page_until(page, None)
     }
 
+    /// [`Store::sync_apply_page`] leaving the in-memory search index as it is, for the many
+    /// pages of a first sync: adding tens of thousands of documents one by one costs far more
+    /// than building the index once. The caller then calls [`Store::reload_index`] (also when a
+    /// later page fails); a store opened meanwhile builds its index from the rows anyway.
+    pub fn sync_apply_page_index_later(
+        &mut self,
+        page: &PullResponse,
+    ) -> Result<ApplyStats, StoreError> {
+        self.apply_page(page, None, true, false)
+    }
+
     /// [`Store::sync_apply_page`] that fails with [`StoreError::Cancelled`] before entry
     /// `stop_before` (crash tests: nothing of the page may remain).
     #[doc(hidden)]
@@ -952,7 +963,7 @@ impl Store {
         page: &PullResponse,
         stop_before: Option<usize>,
     ) -> Result<ApplyStats, StoreError> {
-        self.apply_page(page, stop_before, true)
+        self.apply_page(page, stop_before, true, true)
     }
 
     /// [`Store::sync_apply_page`] with every entry through the per-entry merge, without the
@@ -962,7 +973,7 @@ impl Store {
         &mut self,
         page: &PullResponse,
     ) -> Result<ApplyStats, StoreError> {
-        self.apply_page(page, None, false)
+        self.apply_page(page, None, false, true)
     }
 
     fn apply_page(
@@ -970,6 +981,7 @@ impl Store {
         page: &PullResponse,
         stop_before: Option<usize>,
         fast_path: bool,
+        update_index: bool,
     ) -> Result<ApplyStats, StoreError> {
         let now = self.hlc.wall_ms();
         let mut stats = ApplyStats::default();
@@ -1124,7 +1136,9 @@ impl Store {
                     if n.deleted_at.is_none() {
                         let k = self.name_keys.key(&rows::display_name(&n.data), id);
                         super::order::put(&tx, &k, id)?;
-                        live.push(docs::doc_of(&n, &dv));
+                        if update_index {
+                            live.push(docs::doc_of(&n, &dv));
+                        }
                     } else {
                         gone.push(id.clone());
                     }
@@ -1147,7 +1161,7 @@ impl Store {
         tx.commit()?;
         // Pulled orders and statuses: the analyses' in-memory orders are rebuilt at next use.
         self.invalidate_orders();
-        if !touched.clients.is_empty() {
+        if update_index && !touched.clients.is_empty() {
             // The documents were made from the rows just written (as an edit makes them).
             let index = self.index()?;
             for id in &gone {
@@ -1254,7 +1268,11 @@ fn note_touch(
     touched: &mut Touched,
 ) -> Result<(), StoreError> {
     if let Some(cid) = client_of(tx, table, row_id, state, incoming)? {
-        touched.client(tx, &cid)?;
+        // Only a client's own row and its contact persons feed what is derived from it (columns,
+        // keys, name order, search document); an interaction only its last contact.
+        if table == "clients" || table == "contacts" {
+            touched.client(tx, &cid)?;
+        }
         if table == "interactions" {
             touched.contact_of.insert(cid);
         }

@@ -29,8 +29,22 @@ pub fn open_backend(
     data_dir: &Path,
     postgres_url: Option<&str>,
 ) -> Result<Arc<dyn db::Backend>, ServerError> {
+    open_backend_with_replica(data_dir, postgres_url, None)
+}
+
+/// [`open_backend`] with PostgreSQL's optional read replica for pulls (`--postgres-read-url`).
+pub fn open_backend_with_replica(
+    data_dir: &Path,
+    postgres_url: Option<&str>,
+    read_url: Option<&str>,
+) -> Result<Arc<dyn db::Backend>, ServerError> {
+    if read_url.is_some() && postgres_url.is_none() {
+        return Err(ServerError::Config(
+            "a read replica URL needs --postgres (SQLite has no replicas)".into(),
+        ));
+    }
     Ok(match postgres_url {
-        Some(url) => Arc::new(db::postgres::Postgres::open(url)?),
+        Some(url) => Arc::new(db::postgres::Postgres::open_with_replica(url, read_url)?),
         None => {
             std::fs::create_dir_all(data_dir)
                 .map_err(|e| ServerError::Config(format!("{}: {e}", data_dir.display())))?;

@@ -29,6 +29,14 @@ struct Cli {
     /// Use PostgreSQL instead of SQLite, e.g. postgres://user:pass@127.0.0.1/clientbase
     #[arg(long, global = true, env = "CLIENTBASE_POSTGRES_URL")]
     postgres: Option<String>,
+    /// PostgreSQL: a read-only replica (hot standby) of the same database that serves pulls.
+    #[arg(
+        long,
+        global = true,
+        env = "CLIENTBASE_POSTGRES_READ_URL",
+        requires = "postgres"
+    )]
+    postgres_read_url: Option<String>,
     #[command(subcommand)]
     cmd: Option<Cmd>,
     #[command(flatten)]
@@ -155,7 +163,11 @@ fn service(cli: &Cli) -> Result<Arc<Service>, ServerError> {
 }
 
 fn service_with(cli: &Cli, cfg: Config) -> Result<Arc<Service>, ServerError> {
-    let backend = open_backend(&cli.data, cli.postgres.as_deref())?;
+    let backend = clientbase_server::open_backend_with_replica(
+        &cli.data,
+        cli.postgres.as_deref(),
+        cli.postgres_read_url.as_deref(),
+    )?;
     Ok(Arc::new(Service::new(backend, cfg)?))
 }
 

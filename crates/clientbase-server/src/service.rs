@@ -1518,7 +1518,17 @@ impl Service {
             _ => (0, false),
         };
         let limit = req.limit.clamp(1, self.cfg.max_pull_limit) as usize;
-        tx(self.backend(), Mode::Read, |c| {
+        // With a read replica, the token is checked on the primary (a token issued a moment ago
+        // may not have reached the replica yet) and the page is read from the replica.
+        let session;
+        let who = match who {
+            Who::Token(t) if self.backend().has_replica() => {
+                session = self.authenticate(t)?;
+                Who::Session(&session)
+            }
+            w => w,
+        };
+        tx(self.backend(), Mode::Replica, |c| {
             let s = &self.resolve(c, who)?;
             if other_epoch {
                 return Err(ServerError::EpochChanged);
@@ -1557,7 +1567,9 @@ impl Service {
             }
             let mut rows = self.fetch(c, s, from, i64::MAX, head, limit as i64 + 1)?;
             let (cursor_v, more) = if rows.len() <= limit {
-                (head, false)
+                // A replica behind the device's cursor (e.g. a lagging one after another) never
+                // moves the cursor back.
+                (head.max(from), false)
             } else {
                 let extra_v = rows[limit].int(0);
                 rows.truncate(limit);

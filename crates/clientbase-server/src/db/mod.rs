@@ -92,11 +92,18 @@ pub trait Conn {
 pub enum Mode {
     Read,
     Write,
+    /// A read that a lagging read-only copy may serve (a pull's page): PostgreSQL sends it to
+    /// its read replica when one is configured, SQLite treats it as [`Mode::Read`].
+    Replica,
 }
 
 /// A storage backend: runs a closure in one transaction, committing if it returns `Ok`.
 pub trait Backend: Send + Sync + 'static {
     fn name(&self) -> &'static str;
+    /// Whether [`Mode::Replica`] reads go to a separate, possibly lagging, copy.
+    fn has_replica(&self) -> bool {
+        false
+    }
     fn run(
         &self,
         mode: Mode,

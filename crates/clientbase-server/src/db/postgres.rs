@@ -23,6 +23,8 @@ struct PgClient {
 pub struct Postgres {
     url: String,
     pool: Mutex<Vec<PgClient>>,
+    /// A read-only copy (a streaming standby) for [`Mode::Replica`] reads, with its own pool.
+    replica: Option<(String, Mutex<Vec<PgClient>>)>,
 }
 
 impl ToSql for Val {
@@ -78,9 +80,19 @@ impl Postgres {
     /// Connects and applies the server's migrations (under an advisory lock, so servers starting
     /// together migrate once).
     pub fn open(url: &str) -> Result<Postgres, ServerError> {
+        Self::open_with_replica(url, None)
+    }
+
+    /// [`Postgres::open`] with a read replica: pulls read from `replica_url` (a hot standby of
+    /// the same database, or any read-only copy that replays it in order).
+    pub fn open_with_replica(
+        url: &str,
+        replica_url: Option<&str>,
+    ) -> Result<Postgres, ServerError> {
         let pg = Postgres {
             url: url.to_owned(),
             pool: Mutex::new(Vec::new()),
+            replica: replica_url.map(|u| (u.to_owned(), Mutex::new(Vec::new()))),
         };
         pg.run(Mode::Write, &mut |c| {
             c.query("SELECT pg_advisory_xact_lock(7146803)", &[])?;
@@ -153,22 +165,29 @@ impl Backend for Postgres {
         "postgres"
     }
 
+    fn has_replica(&self) -> bool {
+        self.replica.is_some()
+    }
+
     fn run(
         &self,
         mode: Mode,
         f: &mut dyn FnMut(&mut dyn Conn) -> Result<(), ServerError>,
     ) -> Result<(), ServerError> {
-        let pooled = self
-            .pool
+        let (url, pool) = match (&self.replica, mode) {
+            (Some((url, pool)), Mode::Replica) => (url, pool),
+            _ => (&self.url, &self.pool),
+        };
+        let pooled = pool
             .lock()
             .map_err(|_| ServerError::Db("pool lock poisoned".into()))?
             .pop();
         let mut pc = match pooled {
             Some(c) if !c.client.is_closed() => c,
-            _ => connect(&self.url)?,
+            _ => connect(url)?,
         };
         let begin = match mode {
-            Mode::Read => "BEGIN READ ONLY",
+            Mode::Read | Mode::Replica => "BEGIN READ ONLY",
             Mode::Write => "BEGIN",
         };
         pc.client.batch_execute(begin)?;
@@ -181,8 +200,7 @@ impl Backend for Postgres {
             }
         };
         if !pc.client.is_closed() {
-            let mut pool = self
-                .pool
+            let mut pool = pool
                 .lock()
                 .map_err(|_| ServerError::Db("pool lock poisoned".into()))?;
             if pool.len() < MAX_IDLE {

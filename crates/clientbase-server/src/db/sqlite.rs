@@ -159,7 +159,7 @@ impl Backend for Sqlite {
                     .map_err(|_| ServerError::Db("writer lock poisoned".into()))?;
                 run_in(&w, "BEGIN IMMEDIATE", f)
             }
-            Mode::Read => {
+            Mode::Read | Mode::Replica => {
                 let pooled = self
                     .readers
                     .lock()

@@ -19,6 +19,9 @@ pub struct Pg {
     port: u16,
     /// Serialises CREATE DATABASE.
     admin: Mutex<()>,
+    /// The temp directory holding the data directory and the socket.
+    dir: PathBuf,
+    root: bool,
 }
 
 fn pg_bin(name: &str) -> Option<PathBuf> {
@@ -135,7 +138,130 @@ fn start_pg() -> Result<Pg, String> {
     Ok(Pg {
         port,
         admin: Mutex::new(()),
+        dir,
+        root,
     })
+}
+
+/// A hot standby of the test PostgreSQL: `pg_basebackup -R` from it, started on its own port, kept
+/// in sync by streaming replication (a real read replica).
+pub struct Standby {
+    pub port: u16,
+}
+
+fn start_standby(pg: &Pg) -> Result<Standby, String> {
+    let basebackup = pg_bin("pg_basebackup").ok_or("no pg_basebackup")?;
+    let pg_ctl = pg_bin("pg_ctl").ok_or("no pg_ctl")?;
+    let data = pg.dir.join("standby");
+    let out = pg_cmd(&basebackup, pg.root)
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &pg.port.to_string(),
+            "-U",
+            "postgres",
+        ])
+        .arg("-D")
+        .arg(&data)
+        .args(["-R", "-X", "stream", "--no-sync", "-c", "fast"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "pg_basebackup: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    let opts = format!(
+        "-p {port} -c listen_addresses=127.0.0.1 -k {} -c hot_standby=on -c max_connections=300",
+        pg.dir.display()
+    );
+    let out = pg_cmd(&pg_ctl, pg.root)
+        .arg("-D")
+        .arg(&data)
+        .args(["-o", &opts, "-l"])
+        .arg(pg.dir.join("standby.log"))
+        .args(["-w", "start"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        let log = std::fs::read_to_string(pg.dir.join("standby.log")).unwrap_or_default();
+        return Err(format!(
+            "pg_ctl start (standby): {} {log}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    // Stopped with the primary's files by a watcher once this test process is gone.
+    let stop = format!(
+        "{}{} -D {} stop -m immediate",
+        if pg.root {
+            "runuser -u postgres -- "
+        } else {
+            ""
+        },
+        pg_ctl.display(),
+        data.display()
+    );
+    let script = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; {stop} >/dev/null 2>&1",
+        pid = std::process::id(),
+    );
+    Command::new("sh")
+        .args(["-c", &script])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    Ok(Standby { port })
+}
+
+/// A fresh database on the test PostgreSQL with the URL of the same database on its streaming
+/// standby, once the standby has it with the server's tables; `None` (outside CI) without
+/// PostgreSQL.
+pub fn pg_with_standby() -> Option<(Fixture, String)> {
+    static STANDBY: OnceLock<Result<Standby, String>> = OnceLock::new();
+    let pg = pg()?;
+    let standby = match STANDBY.get_or_init(|| start_standby(pg)) {
+        Ok(s) => s,
+        Err(e) => {
+            if std::env::var_os("CI").is_some() {
+                panic!("CI is set and the PostgreSQL standby could not start: {e}");
+            }
+            eprintln!("PostgreSQL standby tests not run here: {e}");
+            return None;
+        }
+    };
+    let f = Fixture::new(Kind::Postgres)?;
+    let url = f.url.clone().expect("a PostgreSQL fixture has a URL");
+    let replica = url.replace(
+        &format!("127.0.0.1:{}/", pg.port),
+        &format!("127.0.0.1:{}/", standby.port),
+    );
+    let t = std::time::Instant::now();
+    loop {
+        let ready = postgres::Client::connect(&replica, postgres::NoTls)
+            .ok()
+            .and_then(|mut c| {
+                c.query_one("SELECT count(*) FROM server_migrations", &[])
+                    .ok()
+            })
+            .is_some();
+        if ready {
+            break;
+        }
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(30),
+            "the standby did not replay the new database in 30 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Some((f, replica))
 }
 
 fn pg() -> Option<&'static Pg> {

@@ -293,6 +293,20 @@ fn fast_path_leaves_the_same_state_as_the_per_entry_merge() {
                 body: EntryBody::Change { change: s },
             });
         }
+        // A hand-over of some clients by another device (an `owner` update, later clocks): in
+        // the page of the insert, and in a later one.
+        for c in batch.iter().filter(|c| c.table == "clients").step_by(4) {
+            stale_seq += 1;
+            let mut f = serde_json::Map::new();
+            f.insert("owner".into(), "user-other".into());
+            let mut h = stale(c, stale_seq, -700, f);
+            h.device_id = "newdevice".into();
+            h.hlc = h.hlc.replace("olddevice", "newdevice");
+            entries.push(Entry {
+                version: version + (stale_seq % 3),
+                body: EntryBody::Change { change: h },
+            });
+        }
         version += 1;
     }
     // Images of some rows (a hand-over snapshot) at the end: repeats of what was merged.

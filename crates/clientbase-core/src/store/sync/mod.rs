@@ -1305,16 +1305,23 @@ fn apply_change(
     let names: Vec<&String> = change.fields.keys().collect();
     let (exists, mut state) =
         load_state(tx, &change.table, &change.row_id, &names, &cols, &remote)?;
+    // A client's owner feeds nothing the device derives (the owner filter reads the column):
+    // a hand-over or a sign-in's adoption does not re-derive every client it names.
+    let derives = change.table != "clients"
+        || change.op != Op::Update
+        || change.fields.keys().any(|k| k != "owner");
     // Before writing: remember the client as it was (keys, name order), found through the
     // change's own client_id for a new row.
-    note_touch(
-        tx,
-        &change.table,
-        &change.row_id,
-        &state,
-        Some(&change.fields),
-        touched,
-    )?;
+    if derives {
+        note_touch(
+            tx,
+            &change.table,
+            &change.row_id,
+            &state,
+            Some(&change.fields),
+            touched,
+        )?;
+    }
     let was_deleted = state.deleted;
     let m = proto::merge_change(&mut state, change, spec.kind);
     for l in &m.lost {
@@ -1375,7 +1382,9 @@ fn apply_change(
             &m.won,
             insert_clock,
         )?;
-        note_touch(tx, &change.table, &change.row_id, &state, None, touched)?;
+        if derives {
+            note_touch(tx, &change.table, &change.row_id, &state, None, touched)?;
+        }
         stats.applied += 1;
     } else {
         stats.superseded += 1;

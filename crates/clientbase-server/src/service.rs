@@ -1131,6 +1131,11 @@ impl Service {
         &self,
         jobs: &[(&str, &PushRequest)],
     ) -> Vec<Result<PushResponse, ServerError>> {
+        if let [(token, req)] = jobs {
+            // Alone, the transaction itself is the push's rollback unit: no savepoint (whose
+            // sub-journal copies every page the push touches first).
+            return vec![self.push_token(token, req)];
+        }
         let now = now_ms();
         let mut out: Vec<Result<PushResponse, ServerError>> = Vec::with_capacity(jobs.len());
         let r = self.backend().run(Mode::Write, &mut |c| {

@@ -11,7 +11,11 @@
 //!   (they are not local changes) but update everything the store derives: `clients`' derived
 //!   columns, `client_keys`, `name_order`, `last_contact_at`, `contacts.birthday_md`,
 //!   `tasks.remind_at`, and, after the commit, the search index. The clock observes every
-//!   remote timestamp, so later local edits are later than everything seen.
+//!   remote timestamp, so later local edits are later than everything seen. Rows new to this
+//!   device are merged in memory and written in bulk first (`fast.rs`: same merge, same write
+//!   rules, same result — `tests/sync_fast.rs`); every touched client is derived once per page;
+//!   [`Store::sync_apply_page_index_later`] leaves the search index to one rebuild after a first
+//!   sync's pages.
 //!
 //! A field's clock is the later of the clock the server sent (`sync_clock`: a row's base clock —
 //! its insert's — plus per-field overrides and the life clock) and the latest local, non-rejected

@@ -108,7 +108,33 @@ fn single_commits_are_checkpointed_in_the_background_after_a_pause() {
     );
     // The store keeps working, and its data is all there.
     assert_eq!(
-        count(&s, "SELECT count(*) FROM clients WHERE last_name = 'Checkpoint'"),
+        count(
+            &s,
+            "SELECT count(*) FROM clients WHERE last_name = 'Checkpoint'"
+        ),
         30
     );
+}
+
+/// A demo load or an import turns the automatic checkpoint off for its commit and puts back what was
+/// there: off, on the store's connection (its checkpoints run on their own thread).
+#[test]
+fn loads_and_imports_leave_the_inline_checkpoint_off() {
+    let (_d, mut s) = open();
+    let auto = |s: &Store| count(s, "PRAGMA wal_autocheckpoint");
+    assert_eq!(auto(&s), 0);
+    s.load_demo(50).unwrap();
+    assert_eq!(auto(&s), 0);
+    s.clear_demo().unwrap();
+    assert_eq!(auto(&s), 0);
+    let rows = vec![clientbase_core::store::import::ImportRow {
+        line: 2,
+        input: person("Imported", "Row", ""),
+        ..Default::default()
+    }];
+    let summary = s
+        .import_clients(rows, &Default::default(), &mut |_| true)
+        .unwrap();
+    assert_eq!(summary.added, 1);
+    assert_eq!(auto(&s), 0);
 }

@@ -38,6 +38,8 @@ impl Store {
         // automatic checkpoint at this commit: it would copy the whole load from the WAL into the
         // database on the critical path; a background connection does it after we return.
         self.conn.pragma_update(None, "cache_size", -262_144)?;
+        // (0 already on the store's connection: its checkpoints run on their own thread.)
+        let autocheckpoint = super::checkpoint::autocheckpoint(&self.conn)?;
         self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         // Into an empty index, the search index is built on another thread while the rows are
         // written (a fresh index, swapped in after the commit; dropped if the transaction fails).
@@ -62,7 +64,8 @@ impl Store {
             None
         };
         let written = self.write_bulk_rows(&items, &mut lap);
-        self.conn.pragma_update(None, "wal_autocheckpoint", 1000)?;
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", autocheckpoint)?;
         written?;
         self.checkpoint_in_background();
         let n = items.len();

@@ -64,6 +64,12 @@ pub(crate) fn install(conn: &rusqlite::Connection, path: &str) -> rusqlite::Resu
     Ok(())
 }
 
+/// The connection's automatic checkpoint threshold (pages; 0 = off), to put back after a load that
+/// turns it off for its commit.
+pub(crate) fn autocheckpoint(conn: &rusqlite::Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+}
+
 /// A PASSIVE checkpoint on a short-lived connection of its own. Errors are ignored: a checkpoint is
 /// an optimisation (the next one, or the next open, does the work).
 fn checkpoint(path: &str) {

@@ -712,9 +712,10 @@ pub(crate) fn run_import(
     // before the commit), and no automatic checkpoint at the commit (it would copy the whole
     // import on the caller's path; the caller checkpoints in the background).
     conn.pragma_update(None, "cache_size", -262_144)?;
+    let autocheckpoint = super::checkpoint::autocheckpoint(conn)?;
     conn.pragma_update(None, "wal_autocheckpoint", 0)?;
     let r = import_in(conn, ctx, rows_in, policy, progress);
-    let _ = conn.pragma_update(None, "wal_autocheckpoint", 1000);
+    let _ = conn.pragma_update(None, "wal_autocheckpoint", autocheckpoint);
     let _ = conn.pragma_update(None, "cache_size", super::CACHE_SIZE);
     r
 }

@@ -32,6 +32,9 @@ async fn start(cfg: Config) -> Server {
         .await
         .unwrap();
     tokio::spawn(fut);
+    // Built with the workspace, reqwest may carry rustls without a provider (the sync client's
+    // features): install ring's, as the server and the sync client do.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     Server {
         base: format!("http://{addr}"),
         http: reqwest::Client::new(),

@@ -79,5 +79,13 @@ fn checkpoint(path: &str) {
     if let Ok(conn) = rusqlite::Connection::open_with_flags(path, flags) {
         let _ = conn.busy_timeout(Duration::from_millis(100));
         let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        // A WAL grown past the limit (a big load's) is cut back now rather than at the next write:
+        // another checkpointer (a load's own, `bulk::checkpoint_in_background`) may have found this
+        // one busy and given up.
+        let wal = std::fs::metadata(format!("{path}-wal")).map_or(0, |m| m.len());
+        if wal > super::WAL_SIZE_LIMIT as u64 {
+            let _ = conn.busy_timeout(Duration::from_secs(2));
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
     }
 }

@@ -529,6 +529,32 @@ fn client_of(
     }
 }
 
+/// Logs each value a merge superseded (a change's or a row image's) as a `superseded` conflict.
+fn log_lost(
+    tx: &Transaction<'_>,
+    now_ms: i64,
+    table: &str,
+    row_id: &str,
+    lost: &[proto::Lost],
+    stats: &mut ApplyStats,
+) -> Result<(), StoreError> {
+    for l in lost {
+        conflict(
+            tx,
+            now_ms,
+            table,
+            row_id,
+            Some(&l.field),
+            Some(&l.value),
+            &l.clock,
+            Some(&l.winner_clock),
+            "superseded",
+        )?;
+        stats.conflicts += 1;
+    }
+    Ok(())
+}
+
 // The columns of a conflict-log row, one argument each (a struct would only rename them).
 #[allow(clippy::too_many_arguments)]
 fn conflict(
@@ -1328,20 +1354,7 @@ fn apply_change(
     }
     let was_deleted = state.deleted;
     let m = proto::merge_change(&mut state, change, spec.kind);
-    for l in &m.lost {
-        conflict(
-            tx,
-            now,
-            &change.table,
-            &change.row_id,
-            Some(&l.field),
-            Some(&l.value),
-            &l.clock,
-            Some(&l.winner_clock),
-            "superseded",
-        )?;
-        stats.conflicts += 1;
-    }
+    log_lost(tx, now, &change.table, &change.row_id, &m.lost, stats)?;
     if m.while_deleted && was_deleted {
         conflict(
             tx,
@@ -1465,20 +1478,7 @@ fn apply_image(
         }
     } else {
         let m = proto::merge_row(&mut state, row);
-        for l in &m.lost {
-            conflict(
-                tx,
-                now,
-                &row.table,
-                &row.row_id,
-                Some(&l.field),
-                Some(&l.value),
-                &l.clock,
-                Some(&l.winner_clock),
-                "superseded",
-            )?;
-            stats.conflicts += 1;
-        }
+        log_lost(tx, now, &row.table, &row.row_id, &m.lost, stats)?;
         if m.outcome != Outcome::Applied {
             stats.superseded += 1;
             return Ok(());

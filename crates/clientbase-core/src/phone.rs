@@ -6,7 +6,7 @@ use crate::model::{PhoneCheck, PhoneKind};
 use phonenumber::metadata::{Descriptor, Format, DATABASE};
 use phonenumber::{country, Metadata, Mode, PhoneNumber, Type};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 fn parse_country(code: &str) -> Option<country::Id> {
     code.trim().to_ascii_uppercase().parse().ok()
@@ -130,6 +130,11 @@ impl PhoneAnalysis {
 
     pub(crate) fn analysis(&self) -> Analysis {
         self.inner.clone()
+    }
+
+    /// [`PhoneAnalysis::analysis`] without the copy.
+    pub(crate) fn into_analysis(self) -> Analysis {
+        self.inner
     }
 }
 
@@ -270,20 +275,83 @@ fn analyze_fast(
     };
     let e164 = format!("+{code}{national}");
     let mut search_digits = vec![digits(&e164)];
-    let national_form = digits(&formatted(p, &number, meta, &national, Mode::National));
+    let (national_form, international) = match both_forms(p, &number, meta, &national, display) {
+        Some(forms) => forms,
+        None => (
+            formatted(p, &number, meta, &national, Mode::National),
+            display.then(|| formatted(p, &number, meta, &national, Mode::International)),
+        ),
+    };
+    let national_form = digits(&national_form);
     if !national_form.is_empty() && !search_digits.contains(&national_form) {
         search_digits.push(national_form);
     }
     Analysis {
         check: PhoneCheck {
             e164: Some(e164),
-            formatted: display.then(|| formatted(p, &number, meta, &national, Mode::International)),
+            formatted: international,
             country: None,
             is_mobile,
             error: None,
         },
         search_digits,
     }
+}
+
+/// The national form of `number` and, with `display`, its international form: what [`formatted`]
+/// gives in both modes, from one match of the chosen format's pattern (most countries format
+/// both modes with the same format) instead of the crate's formatter twice — which looks the
+/// format's pattern up in its global cache and runs it again for each mode, and rebuilds the
+/// national-prefix template each time. The crate has no call that gives both; the lines below
+/// mirror its `Formatter` for a number without extension or carrier code (`None` for the
+/// others, and when the pattern does not match from the start: the caller asks the crate).
+fn both_forms(
+    p: &mut Patterns,
+    number: &PhoneNumber,
+    meta: &'static Metadata,
+    national: &str,
+    display: bool,
+) -> Option<(String, Option<String>)> {
+    if number.extension().is_some() || number.carrier().is_some() {
+        return None;
+    }
+    let national_formats = meta.formats();
+    let national_format = p.format_for(national, national_formats);
+    let international_format = if meta.international_formats().is_empty() {
+        national_format
+    } else {
+        p.format_for(national, meta.international_formats())
+    };
+    // The crate's `replace`: the pattern's leftmost match replaced by the template. A match
+    // from the start is the anchored one (see `Patterns::regex`); any other, the crate's.
+    let apply = |p: &mut Patterns, format: &'static Format, template: &str| -> Option<String> {
+        let caps = p.regex(format.pattern().as_str()).captures(national)?;
+        let end = caps.get(0).map_or(0, |m| m.end());
+        let mut out = String::with_capacity(national.len() + 8);
+        caps.expand(template, &mut out);
+        out.push_str(&national[end..]);
+        Some(out)
+    };
+    let national_form = match national_format {
+        None => national.to_owned(),
+        Some(f) => match f.national_prefix() {
+            Some(rule) => {
+                let template = p.national_template(f, meta, rule)?;
+                apply(p, f, &template)?
+            }
+            None => apply(p, f, f.format())?,
+        },
+    };
+    let international = if !display {
+        None
+    } else {
+        let code = number.country().code();
+        Some(match international_format {
+            None => format!("+{code} {national}"),
+            Some(f) => format!("+{code} {}", apply(p, f, f.format())?),
+        })
+    };
+    Some((national_form, international))
 }
 
 /// A number whose national part starts with zeros (+1 003…) is valid for [`check`] when its type
@@ -333,6 +401,8 @@ fn formatted(
 struct Patterns {
     map: Compiled,
     grown: bool,
+    /// National-mode templates by the address of their format (see [`Patterns::national_template`]).
+    templates: HashMap<usize, Option<String>>,
 }
 
 /// Compiled patterns by the address and length of their text.
@@ -346,6 +416,7 @@ impl Patterns {
         Patterns {
             map: seen.clone().unwrap_or_default(),
             grown: false,
+            templates: HashMap::new(),
         }
     }
 
@@ -373,6 +444,35 @@ impl Patterns {
                 .expect("the database's patterns compile (the crate compiles them too)");
             Arc::new(re)
         })
+    }
+
+    /// The template the crate's formatter builds for `format` in national mode with the national
+    /// prefix formatting `rule` (its `replace` with a transform, carrier code absent): the first
+    /// group reference of the format replaced by the rule, in which `$NP` is the national prefix
+    /// and `$FG` the first group. Built once per format. `None` for a format without a group
+    /// reference (where the crate would panic; the caller asks the crate).
+    fn national_template(
+        &mut self,
+        format: &'static Format,
+        meta: &'static Metadata,
+        rule: &str,
+    ) -> Option<String> {
+        static FIRST_GROUP: LazyLock<regex::Regex> =
+            LazyLock::new(|| regex::Regex::new(r"(\$\d)").expect("a valid pattern"));
+        self.templates
+            .entry(format as *const Format as usize)
+            .or_insert_with(|| {
+                let first = FIRST_GROUP.captures(format.format())?.get(1)?.as_str();
+                let t = rule.replace("$NP", meta.national_prefix().unwrap_or(""));
+                let t = t.replace("$FG", &format!("${first}"));
+                let t = t.replace("$CC", "");
+                Some(
+                    FIRST_GROUP
+                        .replace(format.format(), t.as_str())
+                        .into_owned(),
+                )
+            })
+            .clone()
     }
 
     /// Whether the crate's `find(value)` of `source` would start at 0 (its test everywhere).

@@ -153,3 +153,54 @@ fn batch_gives_the_crate_answers_over_many_numbers() {
         "{mobile} mobile of {valid}"
     );
 }
+
+/// The batch path formats a number's national and international forms from one match of its
+/// format (`both_forms`): over every region of the metadata (national-prefix rules of every
+/// shape, international formats that differ from the national ones, carrier codes), each example
+/// number written nationally, internationally and with its last digits changed, read in its own
+/// region and in a neighbour's, gives what the crate's formatter gives.
+#[test]
+fn batch_formats_every_region_as_the_crate() {
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    let regions: Vec<String> = DATABASE
+        .iter()
+        .map(|m| m.id())
+        .filter(|id| id.len() == 2)
+        .map(str::to_owned)
+        .collect();
+    assert!(regions.len() > 200, "{} regions", regions.len());
+    let mut items: Vec<(String, String, PhoneKind, bool)> = Vec::new();
+    for (i, region) in regions.iter().enumerate() {
+        let neighbour = &regions[(i + 1) % regions.len()];
+        for national in examples(region) {
+            let cc = DATABASE.by_id(region.as_str()).unwrap().country_code();
+            let np = DATABASE
+                .by_id(region.as_str())
+                .unwrap()
+                .national_prefix()
+                .unwrap_or("")
+                .to_owned();
+            for raw in [
+                format!("{np}{national}"),
+                format!("+{cc} {national}"),
+                format!("+{cc}{}", mutate(&mut rng, &national)),
+            ] {
+                for country in [region, neighbour] {
+                    items.push((raw.clone(), country.clone(), PhoneKind::Other, true));
+                }
+            }
+        }
+    }
+    let refs: Vec<(&str, &str, PhoneKind, bool)> = items
+        .iter()
+        .map(|(r, c, k, d)| (r.as_str(), c.as_str(), *k, *d))
+        .collect();
+    let batch = analyze_batch(&refs);
+    let mut valid = 0;
+    for ((raw, country, kind, display), got) in refs.iter().zip(&batch) {
+        let want = analyze_reusable(raw, country, *kind, *display);
+        assert_eq!(got, &want, "{raw} in {country}");
+        valid += usize::from(got.check().error.is_none());
+    }
+    assert!(valid > items.len() / 2, "{valid} valid of {}", items.len());
+}

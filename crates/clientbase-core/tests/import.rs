@@ -712,3 +712,108 @@ fn a_background_import_follows_a_language_changed_after_it_started() {
         page
     );
 }
+
+/// One scenario at two sizes: below the thresholds the check runs on one thread, probes the
+/// base key by key and reads matched clients' names one by one; above them it runs on two
+/// threads, reads the base's keys by a merge-join and the names by one scan. Both decide every
+/// row as the rules say: copies of stored clients skipped (their phone first) or merged by
+/// decision, rows repeating an earlier row's e-mail skipped or imported as new by decision,
+/// invalid rows skipped with their codes.
+#[test]
+fn large_and_small_imports_decide_duplicates_alike() {
+    for n in [300usize, 2_600] {
+        let (_dir, mut store) = open();
+        let s = store
+            .import_clients(
+                people(n, "base"),
+                &policy(DuplicateAction::New, &[]),
+                &mut go,
+            )
+            .unwrap();
+        assert_eq!(s.added as usize, n);
+        let id_of: std::collections::HashMap<String, String> = store
+            .query_clients(&ListQuery::default())
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.data.emails[0].address.clone(), c.id))
+            .collect();
+        assert_eq!(id_of.len(), n);
+        // The file: copies of every stored client, then n new people where every odd one
+        // repeats the e-mail of the one before it, and rows 4 and 5 of every ten invalid.
+        let mut rows: Vec<ImportRow> = people(n, "base");
+        for (j, mut r) in people_from(n, "new", 2_000_000).into_iter().enumerate() {
+            r.line = (n + j) as u32 + 2;
+            if j % 10 == 4 {
+                r.input.emails[0].address = format!("bad{j}@");
+            }
+            if j % 2 == 1 {
+                let prev = rows.last().unwrap().input.emails[0].address.clone();
+                r.input.emails[0].address = prev;
+            }
+            rows.push(r);
+        }
+        let new_line = |j: usize| (n + j) as u32 + 2;
+        let pol = policy(
+            DuplicateAction::Skip,
+            &[
+                (9, DuplicateAction::Merge),
+                (new_line(3), DuplicateAction::New),
+            ],
+        );
+        let s = store.import_clients(rows, &pol, &mut go).unwrap();
+        let by_line: std::collections::HashMap<u32, &ImportRowResult> =
+            s.results.iter().map(|r| (r.line, r)).collect();
+        for i in 0..n {
+            let line = i as u32 + 2;
+            let r = by_line[&line];
+            let m = r.matched.as_ref().unwrap();
+            let want = if line == 9 {
+                RowOutcome::Merged
+            } else {
+                RowOutcome::Skipped
+            };
+            assert_eq!(r.outcome, want, "n {n} line {line}");
+            assert_eq!(m.reason, DuplicateReason::Phone, "n {n} line {line}");
+            assert_eq!(m.line, None);
+            let id = &id_of[&format!("base{i}@example.com")];
+            assert_eq!(m.client_id.as_ref(), Some(id), "n {n} line {line}");
+            assert!(
+                m.name.contains(&format!("Name{i}")) && m.name.contains(&format!("base{i}")),
+                "n {n} line {line}: {}",
+                m.name
+            );
+        }
+        let (mut added, mut skipped, mut invalid) = (0, 0, 0);
+        for j in 0..n {
+            let line = new_line(j);
+            if j % 10 == 4 || j % 10 == 5 {
+                let r = by_line[&line];
+                assert_eq!(
+                    (r.outcome, r.code.as_str()),
+                    (RowOutcome::Skipped, "invalid")
+                );
+                invalid += 1;
+            } else if j % 2 == 1 && j != 3 {
+                let r = by_line[&line];
+                let m = r.matched.as_ref().unwrap();
+                assert_eq!(r.outcome, RowOutcome::Skipped, "n {n} row {j}");
+                assert_eq!(
+                    (m.reason, m.line),
+                    (DuplicateReason::Email, Some(new_line(j - 1))),
+                    "n {n} row {j}"
+                );
+                assert!(m.name.contains(&format!("Name{}", j - 1)), "{}", m.name);
+                skipped += 1;
+            } else {
+                assert!(!by_line.contains_key(&line), "n {n} row {j} added");
+                added += 1;
+            }
+        }
+        assert_eq!(
+            (s.added, s.merged, s.skipped, s.invalid),
+            (added, 1, n as u32 - 1 + skipped + invalid, invalid),
+            "n {n}"
+        );
+        assert_eq!(store.stats().unwrap().clients, n as u32 + added);
+    }
+}

@@ -40,6 +40,7 @@ use crate::model::*;
 use crate::{phone, validate};
 use clientbase_search::{Index, NameKeys, SearchDoc};
 use rusqlite::{Connection, OptionalExtension};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
@@ -176,31 +177,32 @@ impl Store {
             })
             .collect();
         let hints: Vec<Vec<phone::PhoneAnalysis>> = rows.iter().map(|r| r.phones.clone()).collect();
-        let prepared = prepare_all(inputs, &hints, country, &defs, &cats, &mut |_| true)
+        let prepared = prepare_all(inputs, hints, country, &defs, &cats, &mut |_| true)
             .expect("not cancelled");
         let mut base = BaseKeys::read(&self.conn, &prepared)?;
-        let mut seen: HashMap<String, (u32, String)> = HashMap::new();
+        let mut seen: FxHashMap<String, (u32, String)> = FxHashMap::default();
         for (row, p) in rows.iter().zip(prepared) {
             match p {
                 Err(fields) => out.push(RowCheck {
                     fields,
                     matches: Vec::new(),
                 }),
-                Ok((input, dv)) => {
+                Ok(PreparedRow { input, keys, .. }) => {
                     let mut matches = Vec::new();
-                    for (reason, key) in ordered_keys(&dv, &input) {
-                        if let Some((line, name)) = seen.get(&key) {
+                    for (reason, key) in &keys {
+                        let (reason, key) = (*reason, key.as_str());
+                        if let Some((line, name)) = seen.get(key) {
                             if !matches.iter().any(|m: &ImportMatch| m.line == Some(*line)) {
                                 matches.push(ImportMatch {
                                     reason,
-                                    value: shown(&key, reason, &input),
+                                    value: shown(key, reason, &input),
                                     client_id: None,
                                     line: Some(*line),
                                     name: name.clone(),
                                 });
                             }
                         }
-                        for id in base.lookup(&key)? {
+                        for id in base.lookup(key)? {
                             if matches.len() < MAX_MATCHES
                                 && !matches
                                     .iter()
@@ -208,7 +210,7 @@ impl Store {
                             {
                                 matches.push(ImportMatch {
                                     reason,
-                                    value: shown(&key, reason, &input),
+                                    value: shown(key, reason, &input),
                                     client_id: Some(id),
                                     line: None,
                                     name: String::new(),
@@ -217,7 +219,7 @@ impl Store {
                         }
                     }
                     let name = rows::display_name(&input);
-                    for (_, key) in ordered_keys(&dv, &input) {
+                    for (_, key) in keys {
                         seen.entry(key).or_insert_with(|| (row.line, name.clone()));
                     }
                     out.push(RowCheck {
@@ -228,6 +230,12 @@ impl Store {
             }
         }
         let mut names = Names::default();
+        names.read(
+            &self.conn,
+            out.iter()
+                .flat_map(|c| &c.matches)
+                .filter_map(|m| m.client_id.as_deref()),
+        )?;
         for c in &mut out {
             for m in &mut c.matches {
                 if let Some(id) = &m.client_id {
@@ -392,58 +400,84 @@ fn phones_of(input: &ClientInput) -> impl Iterator<Item = (&Phone, bool)> {
     )
 }
 
-/// Checks every phone of the (tidied) rows once, by country (see `phone::analyze`), on this
-/// thread; `progress(phones done, phones)` every few thousand (false: stop, `None`).
-fn analyze_phones(
-    inputs: &[ClientInput],
-    hints: &[Vec<phone::PhoneAnalysis>],
+/// A phone of a tidied row: the converter's analysis of it, or the display flag it is to be
+/// analysed with.
+enum Found {
+    Done(phone::Analysis),
+    Missing { display: bool },
+}
+
+/// The converter's analyses of a tidied row's phones, in [`phones_of`] order, taken from `hints`
+/// (see [`ImportRow::phones`]): a phone that none fits is `Missing`.
+fn match_hints(
+    input: &ClientInput,
+    mut hints: Vec<phone::PhoneAnalysis>,
+    country: &str,
+) -> Vec<Found> {
+    // The client's first phone with an E.164 is shown in the list; without E.164s given, any of
+    // the client's may be.
+    let first_checked = input.phones.iter().position(|p| p.e164.is_some());
+    let phones: Vec<(&Phone, bool)> = phones_of(input).collect();
+    phones
+        .iter()
+        .enumerate()
+        .map(|(k, &(p, own))| {
+            let display = own && (p.e164.is_none() || Some(k) == first_checked);
+            let Some(i) = hints
+                .iter()
+                .position(|h| h.fits(&p.raw, country, p.kind, display))
+            else {
+                return Found::Missing { display };
+            };
+            // The same number twice in a row: the last one takes the analysis, the others a copy.
+            let again = phones[k + 1..].iter().any(|(q, _)| q.raw == p.raw);
+            Found::Done(if again {
+                hints[i].analysis()
+            } else {
+                hints.remove(i).into_analysis()
+            })
+        })
+        .collect()
+}
+
+/// Analyses the phones no hint fitted, by country (see `phone::analyze`), on this thread;
+/// `progress(phones done, phones)` every few thousand (false: stop, `None`). A converted file's
+/// rows come with every analysis: this is for rows from elsewhere.
+fn analyze_missing(
+    rows: &mut [(ClientInput, Vec<Found>)],
     country: &str,
     progress: &mut dyn FnMut(usize, usize) -> bool,
-) -> Option<Vec<Vec<phone::Analysis>>> {
-    // (row, phone, the phone, whether its display form may be the list's): the client's first
-    // phone with an E.164 is shown in the list; without E.164s given, any of the client's may be.
-    let mut all: Vec<(usize, usize, &Phone, bool)> = Vec::new();
-    let mut out: Vec<Vec<Option<phone::Analysis>>> = inputs
-        .iter()
-        .map(|i| (0..phones_of(i).count()).map(|_| None).collect())
-        .collect();
-    for (r, input) in inputs.iter().enumerate() {
-        let first_checked = input.phones.iter().position(|p| p.e164.is_some());
-        let hints = hints.get(r).map(Vec::as_slice).unwrap_or_default();
-        for (k, (p, own)) in phones_of(input).enumerate() {
-            let display = own && (p.e164.is_none() || Some(k) == first_checked);
-            match hints
-                .iter()
-                .find(|h| h.fits(&p.raw, country, p.kind, display))
-            {
-                Some(h) => out[r][k] = Some(h.analysis()),
-                None => all.push((r, k, p, display)),
+) -> Option<()> {
+    let mut all: Vec<(usize, usize, bool)> = Vec::new();
+    for (r, (_, found)) in rows.iter().enumerate() {
+        for (k, f) in found.iter().enumerate() {
+            if let Found::Missing { display } = f {
+                all.push((r, k, *display));
             }
         }
     }
-    all.sort_by_cached_key(|(_, _, p, _)| phone::sort_key(&p.raw));
+    let phone = |rows: &[(ClientInput, Vec<Found>)], r: usize, k: usize| -> Phone {
+        phones_of(&rows[r].0)
+            .nth(k)
+            .map(|(p, _)| p.clone())
+            .expect("a phone of the row")
+    };
+    all.sort_by_cached_key(|&(r, k, _)| phone::sort_key(&phone(rows, r, k).raw));
     let n = all.len();
-    for (i, (r, k, p, own)) in all.into_iter().enumerate() {
+    for (i, (r, k, display)) in all.into_iter().enumerate() {
         if i % (4 * CHECK_STEP) == 0 && !progress(i, n) {
             return None;
         }
-        out[r][k] = Some(phone::analyze(
+        let p = phone(rows, r, k);
+        rows[r].1[k] = Found::Done(phone::analyze(
             &p.raw,
             country,
             p.kind,
-            own,
+            display,
             p.e164.as_deref(),
         ));
     }
-    Some(
-        out.into_iter()
-            .map(|v| {
-                v.into_iter()
-                    .map(|a| a.expect("every phone analysed"))
-                    .collect()
-            })
-            .collect(),
-    )
+    Some(())
 }
 
 /// Validates a tidied row with its phones' analyses (in [`phones_of`] order), fills the E.164s
@@ -496,48 +530,81 @@ pub(crate) fn prepare_row(
     Ok((input, dv))
 }
 
-type Prepared = Result<(ClientInput, Derived), Vec<FieldError>>;
+/// A row's lookup keys with the reason each gives, phones first, then e-mails, then the name.
+type Keys = Vec<(DuplicateReason, String)>;
 
-/// Tidies, checks the phones (by country, one thread), then validates and derives every row (two
-/// threads for large imports). `progress(done, total)` in rows while the phones are checked.
+/// A valid row, tidied, with its E.164s, its derived values and its lookup keys.
+struct PreparedRow {
+    input: ClientInput,
+    dv: Derived,
+    keys: Keys,
+}
+
+type Prepared = Result<PreparedRow, Vec<FieldError>>;
+
+/// `items.map(f)` in order, the second half on another thread when there are many (the check of
+/// a large import is per-row work on both cores).
+fn in_two<T: Send, U: Send>(mut items: Vec<T>, f: &(dyn Fn(T) -> U + Sync)) -> Vec<U> {
+    if items.len() < 2 * CHECK_STEP {
+        return items.into_iter().map(f).collect();
+    }
+    let second = items.split_off(items.len() / 2);
+    std::thread::scope(|s| {
+        let h = s.spawn(move || second.into_iter().map(f).collect::<Vec<U>>());
+        let mut out: Vec<U> = items.into_iter().map(f).collect();
+        out.extend(h.join().expect("import check thread"));
+        out
+    })
+}
+
+/// Tidies the rows and takes their converter's phone analyses, checks the phones without one (by
+/// country, one thread), then validates and derives every row and computes its lookup keys. The
+/// per-row parts run on two threads for large imports. `progress(done, total)` in rows while the
+/// phones are checked.
 fn prepare_all(
-    mut inputs: Vec<ClientInput>,
-    hints: &[Vec<phone::PhoneAnalysis>],
+    inputs: Vec<ClientInput>,
+    hints: Vec<Vec<phone::PhoneAnalysis>>,
     country: &str,
     defs: &[CustomFieldDef],
     cats: &HashSet<String>,
     progress: &mut dyn FnMut(usize) -> bool,
 ) -> Option<Vec<Prepared>> {
-    for i in &mut inputs {
-        validate::tidy(i);
-    }
     let rows = inputs.len();
-    let analyses = analyze_phones(&inputs, hints, country, &mut |done, n| {
+    let mut hints = hints.into_iter();
+    let work: Vec<(ClientInput, Vec<phone::PhoneAnalysis>)> = inputs
+        .into_iter()
+        .map(|i| (i, hints.next().unwrap_or_default()))
+        .collect();
+    let mut found = in_two(work, &|(mut input, hints)| {
+        validate::tidy(&mut input);
+        let found = match_hints(&input, hints, country);
+        (input, found)
+    });
+    analyze_missing(&mut found, country, &mut |done, n| {
         progress((done * rows).checked_div(n).unwrap_or(rows))
     })?;
-
-    let run = |part: Vec<(ClientInput, Vec<phone::Analysis>)>| -> Vec<Prepared> {
-        part.into_iter()
-            .map(|(input, a)| prepare_row(input, a, country, defs, cats))
-            .collect()
-    };
-    let mut work: Vec<(ClientInput, Vec<phone::Analysis>)> =
-        inputs.into_iter().zip(analyses).collect();
-    if rows < 2 * CHECK_STEP {
-        return Some(run(work));
-    }
-    let second = work.split_off(rows / 2);
-    let (mut a, b) = std::thread::scope(|s| {
-        let h = s.spawn(|| run(second));
-        (run(work), h.join().expect("validation thread"))
+    let out = in_two(found, &|(input, found)| {
+        let analyses = found
+            .into_iter()
+            .map(|f| match f {
+                Found::Done(a) => a,
+                Found::Missing { .. } => unreachable!("every phone analysed"),
+            })
+            .collect();
+        prepare_row(input, analyses, country, defs, cats).map(|(input, dv)| {
+            let keys = ordered_keys(&dv, &input);
+            PreparedRow { input, dv, keys }
+        })
     });
-    a.extend(b);
-    progress(rows).then_some(a)
+    if rows < 2 * CHECK_STEP {
+        return Some(out);
+    }
+    progress(rows).then_some(out)
 }
 
 /// A row's lookup keys, phones first, then e-mails, then the name.
-fn ordered_keys(dv: &Derived, input: &ClientInput) -> Vec<(DuplicateReason, String)> {
-    let mut keys: Vec<(DuplicateReason, String)> = rows::lookup_keys(dv, input)
+fn ordered_keys(dv: &Derived, input: &ClientInput) -> Keys {
+    let mut keys: Keys = rows::lookup_keys(dv, input)
         .into_iter()
         .map(|k| {
             let reason = match &k[..2] {
@@ -569,7 +636,7 @@ enum BaseKeys<'c> {
     /// The base has no live client.
     Empty,
     /// The matches read up front (merge-join of the sorted keys with `client_keys`).
-    Read(HashMap<String, Vec<String>>),
+    Read(FxHashMap<String, Vec<String>>),
     /// Probed key by key.
     Probe(rusqlite::CachedStatement<'c>),
 }
@@ -584,10 +651,10 @@ impl<'c> BaseKeys<'c> {
         if live == 0 {
             return Ok(BaseKeys::Empty);
         }
-        let mut wanted: Vec<String> = prepared
+        let mut wanted: Vec<&str> = prepared
             .iter()
             .flatten()
-            .flat_map(|(input, dv)| rows::lookup_keys(dv, input))
+            .flat_map(|p| p.keys.iter().map(|(_, k)| k.as_str()))
             .collect();
         if wanted.len() <= PROBE_MAX {
             return Ok(BaseKeys::Probe(conn.prepare_cached(
@@ -597,21 +664,21 @@ impl<'c> BaseKeys<'c> {
         }
         wanted.sort_unstable();
         wanted.dedup();
-        let deleted: HashSet<String> = {
+        let deleted: FxHashSet<String> = {
             let mut st = conn.prepare("SELECT id FROM clients WHERE deleted_at IS NOT NULL")?;
             let r = st
                 .query_map([], |r| r.get::<_, String>(0))?
                 .collect::<Result<_, _>>()?;
             r
         };
-        let mut found: HashMap<String, Vec<String>> = HashMap::new();
+        let mut found: FxHashMap<String, Vec<String>> = FxHashMap::default();
         let mut st =
             conn.prepare("SELECT key, client_id FROM client_keys ORDER BY key, client_id")?;
         let mut rows = st.query([])?;
         let mut w = 0;
         while let Some(r) = rows.next()? {
             let key = rows::text(r, 0)?;
-            while w < wanted.len() && wanted[w].as_str() < key {
+            while w < wanted.len() && wanted[w] < key {
                 w += 1;
             }
             if w == wanted.len() {
@@ -625,6 +692,14 @@ impl<'c> BaseKeys<'c> {
             }
         }
         Ok(BaseKeys::Read(found))
+    }
+
+    /// The matches read up front, if they were (what a thread of its own may free).
+    fn into_read(self) -> FxHashMap<String, Vec<String>> {
+        match self {
+            BaseKeys::Read(found) => found,
+            BaseKeys::Empty | BaseKeys::Probe(_) => FxHashMap::default(),
+        }
     }
 
     /// The first [`MAX_MATCHES`] live clients with `key`.
@@ -645,9 +720,52 @@ impl<'c> BaseKeys<'c> {
 
 /// Display names of clients by id, read once each.
 #[derive(Default)]
-struct Names(HashMap<String, String>);
+struct Names(FxHashMap<String, String>);
+
+/// A client's display name from `kind, org_name, last_name, first_name, middle_name`.
+fn name_of(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<String> {
+    Ok(if rows::text(r, at)? == "organization" {
+        r.get::<_, String>(at + 1)?
+    } else {
+        rows::join_names(&[
+            rows::text(r, at + 2)?,
+            rows::text(r, at + 3)?,
+            rows::text(r, at + 4)?,
+        ])
+    })
+}
 
 impl Names {
+    /// Reads the names of `ids` not known yet: by one scan of `clients` when there are many (a
+    /// file imported again matches every client), else as [`Names::get`] asks them.
+    fn read<'a>(
+        &mut self,
+        conn: &Connection,
+        ids: impl Iterator<Item = &'a str>,
+    ) -> Result<(), StoreError> {
+        let wanted: FxHashSet<&str> = ids.filter(|id| !self.0.contains_key(*id)).collect();
+        if wanted.len() <= PROBE_MAX {
+            return Ok(());
+        }
+        let mut st = conn.prepare(
+            "SELECT id, kind, org_name, last_name, first_name, middle_name FROM clients",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let id = rows::text(r, 0)?;
+            if wanted.contains(id) {
+                // As `get`: a row that does not read is an empty name.
+                let name = name_of(r, 1).unwrap_or_default();
+                self.0.insert(id.to_owned(), name);
+            }
+        }
+        // Ids without a row (none: they were just matched) read as empty names, as `get` does.
+        for id in wanted {
+            self.0.entry(id.to_owned()).or_default();
+        }
+        Ok(())
+    }
+
     fn get(&mut self, conn: &Connection, id: &str) -> Result<String, StoreError> {
         if let Some(n) = self.0.get(id) {
             return Ok(n.clone());
@@ -655,15 +773,7 @@ impl Names {
         let mut st = conn.prepare_cached(
             "SELECT kind, org_name, last_name, first_name, middle_name FROM clients WHERE id = ?1",
         )?;
-        let name = st
-            .query_row([id], |r| {
-                Ok(if rows::text(r, 0)? == "organization" {
-                    r.get::<_, String>(1)?
-                } else {
-                    rows::join_names(&[rows::text(r, 2)?, rows::text(r, 3)?, rows::text(r, 4)?])
-                })
-            })
-            .unwrap_or_default();
+        let name = st.query_row([id], |r| name_of(r, 0)).unwrap_or_default();
         self.0.insert(id.to_owned(), name.clone());
         Ok(name)
     }
@@ -809,7 +919,7 @@ fn import_in(
     }
     let cats = category_ids(&tx)?;
     // Checking counts two steps per row: validating it, then comparing it.
-    let prepared = prepare_all(inputs, &hints, country, &defs, &cats, &mut |done| {
+    let prepared = prepare_all(inputs, hints, country, &defs, &cats, &mut |done| {
         progress(ImportProgress {
             phase: ImportPhase::Checking,
             done: done.min(total),
@@ -819,21 +929,22 @@ fn import_in(
     .ok_or(StoreError::Cancelled)?;
 
     // Duplicates, in file order.
-    let decisions: HashMap<u32, &RowDecision> =
+    let decisions: FxHashMap<u32, &RowDecision> =
         policy.decisions.iter().map(|d| (d.line, d)).collect();
     let mut base = BaseKeys::read(&tx, &prepared)?;
-    let mut in_file: HashMap<String, Target> = HashMap::new();
-    let mut news: Vec<NewClient> = Vec::new();
+    let mut in_file: FxHashMap<String, Target> =
+        FxHashMap::with_capacity_and_hasher(3 * total, Default::default());
+    let mut news: Vec<NewClient> = Vec::with_capacity(total);
     // Clients of the base that rows merge into: (as stored, merged).
     let mut merges: Vec<(Client, Client)> = Vec::new();
-    let mut merge_at: HashMap<String, usize> = HashMap::new();
+    let mut merge_at: FxHashMap<String, usize> = FxHashMap::default();
     let mut results: Vec<ImportRowResult> = Vec::new();
     let (mut n_merged, mut n_skipped, mut n_invalid) = (0u32, 0u32, 0u32);
     for (i, (line, p)) in lines.iter().copied().zip(prepared).enumerate() {
         if i % CHECK_STEP == 0 {
             report(progress, ImportPhase::Checking, total + i, 2 * total)?;
         }
-        let (input, dv) = match p {
+        let PreparedRow { input, dv, keys } = match p {
             Ok(x) => x,
             Err(fields) => {
                 n_skipped += 1;
@@ -849,7 +960,6 @@ fn import_in(
                 continue;
             }
         };
-        let keys = ordered_keys(&dv, &input);
         // Every distinct target, in key priority order: (target, reason, index of the key).
         let mut matches: Vec<(Target, DuplicateReason, usize)> = Vec::new();
         for (k, (reason, key)) in keys.iter().enumerate() {
@@ -962,12 +1072,25 @@ fn import_in(
             }
         }
     }
-    drop(base);
+    // Freeing many small strings takes a noticeable time: not on the caller's path (a probing
+    // statement borrows the transaction and goes here).
+    let base = base.into_read();
+    let _ = std::thread::Builder::new()
+        .name("import-free".into())
+        .spawn(move || drop((base, in_file)));
     // Names of the matched clients of the base.
     let mut names = Names::default();
     for (id, (_, merged)) in merges.iter().map(|m| (m.0.id.clone(), m)) {
         names.0.insert(id, rows::display_name(&merged.data));
     }
+    names.read(
+        &tx,
+        results
+            .iter()
+            .filter_map(|r| r.matched.as_ref())
+            .filter(|m| m.line.is_none())
+            .filter_map(|m| m.client_id.as_deref()),
+    )?;
     for r in &mut results {
         if let Some(m) = r.matched.as_mut().filter(|m| m.line.is_none()) {
             if let Some(id) = &m.client_id {
@@ -1125,8 +1248,13 @@ mod tests {
                     Vec::new()
                 };
                 let mut v =
-                    prepare_all(vec![input], &hints, "UA", &[], &cats, &mut |_| true).unwrap();
-                let (got, dv) = v.pop().unwrap().expect("demo rows are valid");
+                    prepare_all(vec![input], hints, "UA", &[], &cats, &mut |_| true).unwrap();
+                let PreparedRow {
+                    input: got,
+                    dv,
+                    keys,
+                } = v.pop().unwrap().expect("demo rows are valid");
+                assert_eq!(keys, ordered_keys(&dv, &got));
                 let want = rows::derive(&got);
                 assert_eq!(dv.phone_display, want.phone_display);
                 assert_eq!(dv.phone_digits, want.phone_digits);

@@ -132,7 +132,7 @@ pub fn convert(
 }
 
 /// `items.map(f)` in order, the second half on another thread when there are many.
-fn in_two<T: Send, U: Send>(mut items: Vec<T>, f: &(dyn Fn(T) -> U + Sync)) -> Vec<U> {
+pub(crate) fn in_two<T: Send, U: Send>(mut items: Vec<T>, f: &(dyn Fn(T) -> U + Sync)) -> Vec<U> {
     const PARALLEL_MIN: usize = 4096;
     if items.len() < PARALLEL_MIN {
         return items.into_iter().map(f).collect();

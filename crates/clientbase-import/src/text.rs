@@ -182,22 +182,20 @@ pub(crate) fn read_delimited(bytes: &[u8], opts: &ReadOptions) -> Result<Table, 
         .has_headers(false)
         .flexible(true)
         .from_reader(body.as_bytes());
-    let mut rows = Vec::new();
-    let mut rec = csv::StringRecord::new();
+    // The records with their line numbers here; their cells (a string each: most of the time)
+    // on two threads below.
+    let mut records: Vec<(usize, csv::StringRecord)> = Vec::new();
     // Line numbers: count new lines up to each record's start (records ascend).
     let bytes = body.as_bytes();
     let (mut counted_to, mut line_no) = (0usize, first_line);
     loop {
+        let mut rec = csv::StringRecord::new();
         match rdr.read_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
             // The text is valid UTF-8 and the reader is flexible: only I/O could fail, and
             // there is none.
             Err(_) => break,
-        }
-        let cells: Vec<Cell> = rec.iter().map(|f| unguard(Cell::text(f))).collect();
-        if cells.iter().all(Cell::is_empty) {
-            continue;
         }
         let start = rec
             .position()
@@ -210,13 +208,19 @@ pub(crate) fn read_delimited(bytes: &[u8], opts: &ReadOptions) -> Result<Table, 
         }
         line_no += memchr_count(&bytes[counted_to..start]);
         counted_to = start;
-        let line = line_no;
-        let mut cells = cells;
+        records.push((line_no, rec));
+    }
+    let rows: Vec<Row> = crate::convert::in_two(records, &|(line, rec)| {
+        let mut cells: Vec<Cell> = rec.iter().map(|f| unguard(Cell::text(f))).collect();
         while cells.last().is_some_and(Cell::is_empty) {
             cells.pop();
         }
-        rows.push(Row { line, cells });
-    }
+        // A row of empty cells is no row.
+        (!cells.is_empty()).then_some(Row { line, cells })
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     let mut table = Table::new(FileFormat::Csv);
     table.encoding = Some(enc.name().to_owned());
     table.encoding_detected = detected;

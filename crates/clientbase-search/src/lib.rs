@@ -12,6 +12,9 @@
 //!     pub fn new(locale: &str) -> Self;            // "en" | "ru" | "uk" | "el" | "zh"
 //!     pub fn set_locale(&mut self, locale: &str);  // changes the Name collation
 //!     pub fn bulk_load(&mut self, docs: Vec<SearchDoc<T>>);
+//!     pub fn bulk_load_held(&mut self, docs: Vec<SearchDoc<T>>); // postings wait for start_indexing()
+//!     pub fn start_indexing(&mut self); pub fn finish_indexing(&mut self);
+//!     pub fn name_keys(&self) -> impl Iterator<Item = (&[u8], &str)>; // live docs in Name order
 //!     pub fn upsert(&mut self, doc: SearchDoc<T>);
 //!     pub fn remove(&mut self, key: &str) -> bool;
 //!     pub fn len(&self) -> usize;
@@ -376,8 +379,40 @@ pub struct Index<T> {
 
 /// Postings being built in the background after `bulk_load`, covering slots `0..upto`.
 struct PendingGrams {
-    handle: std::thread::JoinHandle<(TextGrams, Trigrams, DigitGrams)>,
+    job: GramJob,
     upto: usize,
+}
+
+type Grams = (TextGrams, Trigrams, DigitGrams);
+
+/// The postings of a bulk load: running on their thread, or (after [`Index::bulk_load_held`])
+/// waiting for [`Index::start_indexing`] with their inputs.
+enum GramJob {
+    Running(std::thread::JoinHandle<Grams>),
+    Held(Box<GramInputs>),
+}
+
+/// Copies of the folded arenas and the live set that the postings are built from.
+struct GramInputs {
+    text: String,
+    spans: Vec<(u32, u32)>,
+    phones: String,
+    phone_spans: Vec<(u32, u32)>,
+    alive: Bits,
+}
+
+impl GramInputs {
+    fn build(self) -> Grams {
+        let tg = build_unibi(&self.text, &self.spans, &self.alive);
+        let (tri, dg) = build_tri_digits(
+            &self.text,
+            &self.spans,
+            &self.phones,
+            &self.phone_spans,
+            &self.alive,
+        );
+        (tg, tri, dg)
+    }
 }
 
 fn push_post(post: &mut Vec<Vec<u32>>, id: u32, slot: u32) {
@@ -654,6 +689,43 @@ impl<T> Index<T> {
     /// Folding and sort keys run on two threads; then uni/bigram and trigram/phone postings are
     /// built on two workers while this thread interns tags/cities and sorts the orders.
     pub fn bulk_load(&mut self, docs: Vec<SearchDoc<T>>) {
+        self.bulk_load_inner(docs, true);
+    }
+
+    /// [`Index::bulk_load`] without starting the postings: they start at [`Index::start_indexing`]
+    /// (or are built inline by the first query with text / [`Index::finish_indexing`]). For a
+    /// caller that builds the index while it has other work for both cores (a bulk insert writing
+    /// its rows), so that the postings do not compete with that work; lists without text, sorts and
+    /// filters work at once as after `bulk_load`.
+    pub fn bulk_load_held(&mut self, docs: Vec<SearchDoc<T>>) {
+        self.bulk_load_inner(docs, false);
+    }
+
+    /// Starts building the postings held by [`Index::bulk_load_held`] on a background thread (no-op
+    /// otherwise).
+    pub fn start_indexing(&mut self) {
+        if let Some(p) = self.pending.take() {
+            let job = match p.job {
+                GramJob::Held(inputs) => {
+                    GramJob::Running(std::thread::spawn(move || inputs.build()))
+                }
+                running => running,
+            };
+            self.pending = Some(PendingGrams { job, upto: p.upto });
+        }
+    }
+
+    /// The Name-order key (the bytes [`NameKeys::key`] gives) and the document key of every live
+    /// document, in Name order: a store that persists the order can take it from an index it has
+    /// just bulk-loaded instead of collating every name a second time.
+    pub fn name_keys(&self) -> impl Iterator<Item = (&[u8], &str)> + '_ {
+        self.name_order.iter().filter_map(move |&slot| {
+            let l = self.live.get(slot as usize)?.as_ref()?;
+            Some((&*self.sort_key[slot as usize], l.key.as_str()))
+        })
+    }
+
+    fn bulk_load_inner(&mut self, docs: Vec<SearchDoc<T>>, start: bool) {
         let locale = std::mem::take(&mut self.locale);
         *self = Index::new(&locale);
         // Later duplicates win.
@@ -731,15 +803,21 @@ impl<T> Index<T> {
         self.by_key.reserve(n);
         // The postings are built in the background on copies of the arenas; the first query
         // with text (or a compaction) waits for them, upserts meanwhile are caught up then.
-        let (text, spans) = (prep.text.clone(), prep.text_span.clone());
-        let (phones, phone_spans) = (prep.phones.clone(), prep.phone_span.clone());
-        // One background thread, so that the interning and sorting below keep the other core.
-        let handle = std::thread::spawn(move || {
-            let tg = build_unibi(&text, &spans, &alive);
-            let (tri, dg) = build_tri_digits(&text, &spans, &phones, &phone_spans, &alive);
-            (tg, tri, dg)
+        let inputs = Box::new(GramInputs {
+            text: prep.text.clone(),
+            spans: prep.text_span.clone(),
+            phones: prep.phones.clone(),
+            phone_spans: prep.phone_span.clone(),
+            alive,
         });
-        self.pending = Some(PendingGrams { handle, upto: n });
+        self.pending = Some(PendingGrams {
+            job: GramJob::Held(inputs),
+            upto: n,
+        });
+        if start {
+            // One background thread, so that the interning and sorting below keep the other core.
+            self.start_indexing();
+        }
         let mut buf = String::new();
         for (d, k) in docs.into_iter().zip(sort_keys) {
             self.push_meta(d, k, &mut buf);
@@ -822,7 +900,10 @@ impl<T> Index<T> {
     /// after the first screen is drawn).
     pub fn finish_indexing(&mut self) {
         if let Some(p) = self.pending.take() {
-            let (tg, tri, dg) = p.handle.join().expect("gram builder panicked");
+            let (tg, tri, dg) = match p.job {
+                GramJob::Running(h) => h.join().expect("gram builder panicked"),
+                GramJob::Held(inputs) => inputs.build(),
+            };
             self.text_grams = tg;
             self.trigrams = tri;
             self.digit_grams = dg;
@@ -840,7 +921,10 @@ impl<T> Index<T> {
 
     /// True when no background indexing is in progress.
     pub fn is_ready(&self) -> bool {
-        self.pending.as_ref().is_none_or(|p| p.handle.is_finished())
+        self.pending.as_ref().is_none_or(|p| match &p.job {
+            GramJob::Running(h) => h.is_finished(),
+            GramJob::Held(_) => false,
+        })
     }
 
     fn maybe_compact(&mut self) {

@@ -464,3 +464,66 @@ fn index_is_send_and_sync() {
     let h = std::thread::spawn(move || idx.len());
     assert_eq!(h.join().unwrap(), 0);
 }
+
+/// `bulk_load_held` gives the same index as `bulk_load`, whether the postings are started, built
+/// by the first query with text, or started after edits; `name_keys` lists the live documents in
+/// Name order with `NameKeys`' bytes.
+#[test]
+fn held_postings_and_name_keys() {
+    let docs = || {
+        let mut d = vec![
+            doc("ivan", "Иван Петров"),
+            doc("wang", "王秀英"),
+            doc("sofia", "Σοφία Παπαδοπούλου"),
+            doc("jose", "José Müller"),
+            doc("anna", "Anna Schmidt"),
+        ];
+        d[0].phone_digits = vec!["380671234567".into()];
+        d
+    };
+    let mut reference = Index::new("en");
+    reference.bulk_load(docs());
+    let queries = ["", "ива", "müller", "0671", "s", "王"];
+
+    // Built inline by the first query with text.
+    let mut held = Index::new("en");
+    held.bulk_load_held(docs());
+    assert!(!held.is_ready());
+    for q in queries {
+        assert_eq!(keys(&mut held, q), keys(&mut reference, q), "{q}");
+    }
+    assert!(held.is_ready());
+
+    // Started on their thread, with an upsert and a removal before they are installed.
+    let mut held = Index::new("en");
+    held.bulk_load_held(docs());
+    held.upsert(doc("zoe", "Zoë Anders"));
+    assert!(held.remove("wang"));
+    held.start_indexing();
+    held.finish_indexing();
+    assert!(held.is_ready());
+    reference.upsert(doc("zoe", "Zoë Anders"));
+    reference.remove("wang");
+    for q in queries.iter().chain(&["zo", "and"]) {
+        assert_eq!(keys(&mut held, q), keys(&mut reference, q), "{q}");
+    }
+
+    let names = clientbase_search::NameKeys::new("en");
+    let listed: Vec<(Vec<u8>, String)> = held
+        .name_keys()
+        .map(|(k, id)| (k.to_vec(), id.to_owned()))
+        .collect();
+    let mut expected: Vec<(Vec<u8>, String)> = docs()
+        .into_iter()
+        .filter(|d| d.key != "wang")
+        .chain([doc("zoe", "Zoë Anders")])
+        .map(|d| (names.key(&d.sort_name, &d.key), d.key))
+        .collect();
+    expected.sort();
+    assert_eq!(listed, expected);
+    let order: Vec<String> = listed.into_iter().map(|(_, id)| id).collect();
+    assert_eq!(
+        order,
+        ordered(&mut held, "", &Filter::default(), Sort::Name)
+    );
+}

@@ -5,6 +5,7 @@ use crate::error::FieldError;
 use crate::model::{PhoneCheck, PhoneKind};
 use phonenumber::metadata::{Descriptor, Format, DATABASE};
 use phonenumber::{country, Metadata, Mode, PhoneNumber, Type};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -166,10 +167,27 @@ pub fn analyze_reusable(
 /// - Typing and choosing the display format — most of the cost — go through [`Patterns`] rather
 ///   than the crate: see there why.
 pub fn analyze_batch(items: &[(&str, &str, PhoneKind, bool)]) -> Vec<PhoneAnalysis> {
-    // The country and prefix first (locality), then the item itself, so that identical items
-    // are neighbours. The region part is a few bytes compared at once (a key of strings made
-    // the sort a good part of the batch's time on the calling thread).
-    let region = |raw: &str, country: &str| -> (bool, [u8; 4]) {
+    // Distinct items (a hash of the item's fields), each with the slot of its analysis.
+    let mut slot_of: Vec<usize> = Vec::with_capacity(items.len());
+    let mut distinct: Vec<usize> = Vec::new();
+    let mut seen: FxHashMap<(&str, &str, u8, bool), usize> =
+        FxHashMap::with_capacity_and_hasher(items.len(), Default::default());
+    for (i, &(raw, country, kind, display)) in items.iter().enumerate() {
+        let slot = *seen
+            .entry((raw, country, kind as u8, display))
+            .or_insert_with(|| {
+                distinct.push(i);
+                distinct.len() - 1
+            });
+        slot_of.push(slot);
+    }
+    drop(seen);
+    // Analysed by country and prefix (locality: the crate's parser still goes through its
+    // cache of compiled patterns): a stable sort on a few bytes, the `+` prefix's digits or
+    // the country (a key of strings per item made sorting a good part of the batch's time on
+    // the calling thread).
+    let region = |i: usize| -> (bool, [u8; 4]) {
+        let (raw, country, _, _) = items[i];
         let mut key = [0u8; 4];
         match raw.trim_start().strip_prefix('+') {
             Some(rest) => {
@@ -189,49 +207,28 @@ pub fn analyze_batch(items: &[(&str, &str, PhoneKind, bool)]) -> Vec<PhoneAnalys
             }
         }
     };
-    let mut order: Vec<(bool, [u8; 4], u32)> = items
-        .iter()
-        .enumerate()
-        .map(|(i, &(raw, country, _, _))| {
-            let (plus, key) = region(raw, country);
-            (plus, key, i as u32)
-        })
-        .collect();
-    order.sort_unstable_by(|a, b| {
-        (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| {
-            let (x, y) = (items[a.2 as usize], items[b.2 as usize]);
-            (x.0, x.1, x.2 as u8, x.3).cmp(&(y.0, y.1, y.2 as u8, y.3))
-        })
-    });
-    let order: Vec<usize> = order.into_iter().map(|(_, _, i)| i as usize).collect();
-    // Distinct items in that order; `slot_of[i]`: where item i's analysis is.
-    let mut distinct: Vec<usize> = Vec::with_capacity(order.len());
-    let mut slot_of = vec![0usize; items.len()];
-    for &i in &order {
-        if distinct.last().is_none_or(|&j| items[j] != items[i]) {
-            distinct.push(i);
-        }
-        slot_of[i] = distinct.len() - 1;
-    }
+    // `order`: the slots in the order they are analysed.
+    let mut order: Vec<usize> = (0..distinct.len()).collect();
+    order.sort_by_cached_key(|&slot| region(distinct[slot]));
     let analyse = |run: &[usize]| -> Vec<Analysis> {
         let mut p = Patterns::take();
         let out = run
             .iter()
-            .map(|&i| {
-                let (raw, country, kind, display) = items[i];
+            .map(|&slot| {
+                let (raw, country, kind, display) = items[distinct[slot]];
                 analyze_fast(&mut p, raw, country, kind, display)
             })
             .collect();
         p.give();
         out
     };
-    let workers = workers_for(distinct.len());
-    let analyses: Vec<Analysis> = if workers <= 1 {
-        analyse(&distinct)
+    let workers = workers_for(order.len());
+    let in_order: Vec<Analysis> = if workers <= 1 {
+        analyse(&order)
     } else {
-        let run = distinct.len().div_ceil(workers);
+        let run = order.len().div_ceil(workers);
         std::thread::scope(|s| {
-            let handles: Vec<_> = distinct
+            let handles: Vec<_> = order
                 .chunks(run)
                 .map(|chunk| s.spawn(move || analyse(chunk)))
                 .collect();
@@ -241,12 +238,15 @@ pub fn analyze_batch(items: &[(&str, &str, PhoneKind, bool)]) -> Vec<PhoneAnalys
                 .collect()
         })
     };
+    let mut analyses: Vec<Option<Analysis>> = (0..order.len()).map(|_| None).collect();
+    for (slot, a) in order.into_iter().zip(in_order) {
+        analyses[slot] = Some(a);
+    }
     // Each analysis moves to the last item that uses it; the others (repeats) take copies.
     let mut uses = vec![0u32; analyses.len()];
     for &slot in &slot_of {
         uses[slot] += 1;
     }
-    let mut analyses: Vec<Option<Analysis>> = analyses.into_iter().map(Some).collect();
     items
         .iter()
         .zip(slot_of)

@@ -19,18 +19,21 @@
 //! probes). Rows are taken in file order; a row is compared with the live clients of the base and
 //! with the rows before it as they will be in the base (added, or merged into a client), never with
 //! a row that was skipped. A duplicate is skipped, merged or imported as new by its
-//! [`RowDecision`] or the policy's default. Against a large base the base's keys are read by one
-//! merge-join over `client_keys` (both sides sorted), against a small import by index lookups.
+//! [`RowDecision`] or the policy's default. A large import reads the base's matching keys up
+//! front by one scan of `client_keys` (the rows' keys hashed), a small one probes the index key by
+//! key; the names of matched clients likewise (one scan of `clients`, or one lookup each).
 //!
 //! # Speed
-//! Every phone is parsed once (`phone::analyze`: the check, the E.164, the display form and the
-//! search digits), all phones of the import in country order on one thread (the `phonenumber`
-//! crate serialises its pattern cache); a phone that arrives with the E.164 its converter found
-//! (the import crate checks every number with `phone::check`'s rules) skips the type lookup when
-//! the parse agrees. The rest of validation runs on two threads. The search index of an import
-//! into an empty base is built on another thread while the rows are written (as a demo load
-//! does); a large import into a non-empty base rebuilds the index after the commit, a small one
-//! upserts.
+//! A converted file's rows arrive with the converter's phone analyses
+//! ([`ImportRow::phones`]: `phone::analyze_batch`), which are taken instead of parsing the numbers
+//! again; a phone without one is parsed once (`phone::analyze`: the check, the E.164, the display
+//! form and the search digits), all such phones in country order on one thread. Tidying, taking
+//! the analyses, validation, derivation and each row's lookup keys (computed once, used for the
+//! base and within the file) run on two threads for large imports; the comparison in file order
+//! runs on the calling thread over FxHash maps. The search index of an import into an empty base
+//! is built on another thread while the rows are written (as a demo load does); a large import
+//! into a non-empty base rebuilds the index after the commit, a small one upserts. The key maps and
+//! the rows not written are freed on a thread of their own.
 
 use super::rows::{self, Derived};
 use super::{bulk, catalog, clients, docs, merge, new_id, now_rfc3339, save_clock, Store};
@@ -87,7 +90,8 @@ pub struct RowCheck {
 /// Above this many written clients the index is rebuilt instead of upserted (an upsert costs an
 /// insertion into three sorted orders: ~n × a few ns each at n clients).
 const UPSERT_MAX: usize = 5_000;
-/// Below this many keys to look up, the base is probed key by key; above, read by a merge-join.
+/// Below this many keys (or matched clients' names) to look up, the base is probed one by one;
+/// above, read by one scan.
 const PROBE_MAX: usize = 2_000;
 /// Clients a row is reported to match at most (a company name shared by hundreds of clients
 /// would otherwise make every row's comparison quadratic).
@@ -635,7 +639,7 @@ fn shown(key: &str, reason: DuplicateReason, input: &ClientInput) -> String {
 enum BaseKeys<'c> {
     /// The base has no live client.
     Empty,
-    /// The matches read up front (merge-join of the sorted keys with `client_keys`).
+    /// The matches read up front (one scan of `client_keys`).
     Read(FxHashMap<String, Vec<String>>),
     /// Probed key by key.
     Probe(rusqlite::CachedStatement<'c>),
@@ -651,19 +655,19 @@ impl<'c> BaseKeys<'c> {
         if live == 0 {
             return Ok(BaseKeys::Empty);
         }
-        let mut wanted: Vec<&str> = prepared
-            .iter()
-            .flatten()
-            .flat_map(|p| p.keys.iter().map(|(_, k)| k.as_str()))
-            .collect();
-        if wanted.len() <= PROBE_MAX {
+        let n_wanted: usize = prepared.iter().flatten().map(|p| p.keys.len()).sum();
+        if n_wanted <= PROBE_MAX {
             return Ok(BaseKeys::Probe(conn.prepare_cached(
                 "SELECT x.client_id FROM client_keys x JOIN clients c ON c.id = x.client_id \
                  WHERE x.key = ?1 AND c.deleted_at IS NULL ORDER BY x.client_id",
             )?));
         }
-        wanted.sort_unstable();
-        wanted.dedup();
+        // The keys wanted, hashed (sorting them for a merge-join cost more than the scan).
+        let wanted: FxHashSet<&str> = prepared
+            .iter()
+            .flatten()
+            .flat_map(|p| p.keys.iter().map(|(_, k)| k.as_str()))
+            .collect();
         let deleted: FxHashSet<String> = {
             let mut st = conn.prepare("SELECT id FROM clients WHERE deleted_at IS NOT NULL")?;
             let r = st
@@ -675,16 +679,9 @@ impl<'c> BaseKeys<'c> {
         let mut st =
             conn.prepare("SELECT key, client_id FROM client_keys ORDER BY key, client_id")?;
         let mut rows = st.query([])?;
-        let mut w = 0;
         while let Some(r) = rows.next()? {
             let key = rows::text(r, 0)?;
-            while w < wanted.len() && wanted[w] < key {
-                w += 1;
-            }
-            if w == wanted.len() {
-                break;
-            }
-            if wanted[w] == key {
+            if wanted.contains(key) {
                 let id: String = r.get(1)?;
                 if !deleted.contains(&id) {
                     found.entry(key.to_owned()).or_default().push(id);
@@ -939,6 +936,8 @@ fn import_in(
     let mut merges: Vec<(Client, Client)> = Vec::new();
     let mut merge_at: FxHashMap<String, usize> = FxHashMap::default();
     let mut results: Vec<ImportRowResult> = Vec::new();
+    // Rows that are not written, freed with the key maps below.
+    let mut spent: Vec<(ClientInput, Derived)> = Vec::new();
     let (mut n_merged, mut n_skipped, mut n_invalid) = (0u32, 0u32, 0u32);
     for (i, (line, p)) in lines.iter().copied().zip(prepared).enumerate() {
         if i % CHECK_STEP == 0 {
@@ -1019,6 +1018,7 @@ fn import_in(
                     fields: Vec::new(),
                     client_id: None,
                 });
+                spent.push((input, dv));
             }
             DuplicateAction::New => {
                 let t = Target::New(news.len());
@@ -1077,7 +1077,7 @@ fn import_in(
     let base = base.into_read();
     let _ = std::thread::Builder::new()
         .name("import-free".into())
-        .spawn(move || drop((base, in_file)));
+        .spawn(move || drop((base, in_file, spent)));
     // Names of the matched clients of the base.
     let mut names = Names::default();
     for (id, (_, merged)) in merges.iter().map(|m| (m.0.id.clone(), m)) {

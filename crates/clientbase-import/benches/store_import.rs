@@ -158,7 +158,7 @@ fn main() {
         }
     }
     // The same file again into the base it made: every row is a duplicate of a stored client
-    // (the base's keys read by one merge-join), nothing written.
+    // (the base's keys read by one scan), nothing written.
     let mut store = fresh();
     import(&mut store, &csv, "clients.csv", DuplicateAction::New);
     let runs = (0..RUNS)

@@ -188,8 +188,8 @@ pub(crate) fn read_delimited(bytes: &[u8], opts: &ReadOptions) -> Result<Table, 
     // Line numbers: count new lines up to each record's start (records ascend).
     let bytes = body.as_bytes();
     let (mut counted_to, mut line_no) = (0usize, first_line);
+    let mut rec = csv::StringRecord::new();
     loop {
-        let mut rec = csv::StringRecord::new();
         match rdr.read_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
@@ -208,7 +208,8 @@ pub(crate) fn read_delimited(bytes: &[u8], opts: &ReadOptions) -> Result<Table, 
         }
         line_no += memchr_count(&bytes[counted_to..start]);
         counted_to = start;
-        records.push((line_no, rec));
+        // A copy of its exact size (reading into a new record grows it field by field).
+        records.push((line_no, rec.clone()));
     }
     let rows: Vec<Row> = crate::convert::in_two(records, &|(line, rec)| {
         let mut cells: Vec<Cell> = rec.iter().map(|f| unguard(Cell::text(f))).collect();

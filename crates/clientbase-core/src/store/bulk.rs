@@ -9,11 +9,19 @@
 //! it was a third of the load's time. Nothing is lost for sync: a row's current values are in its
 //! table, and the clock of each field is the HLC of the latest change-log row naming the field, or
 //! else of its insert — exactly what a full image would have given.
+//!
+//! # Threads
+//! The calling thread binds and steps the statements and little else. Meanwhile one worker
+//! serialises the JSON columns a few batches ahead, another computes and sorts the lookup keys;
+//! into an empty index, the search index is built from the same items on its own thread (its
+//! postings held until the commit, so that on two cores they do not take CPU from the rows), and
+//! `name_order` is written from that index's Name-order keys — the very bytes `NameKeys` gives —
+//! instead of collating every name a second time. Large vectors are freed on a thread of their own.
 
 use super::rows::{self, Derived};
 use super::{log_change, save_clock, Store};
 use crate::error::StoreError;
-use crate::hlc::Hlc;
+use crate::hlc::{Hlc, Timestamp};
 use crate::model::*;
 use clientbase_search::NameKeys;
 use rusqlite::Transaction;
@@ -43,15 +51,18 @@ impl Store {
         self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         // Into an empty index, the search index is built on another thread while the rows are
         // written (a fresh index, swapped in after the commit; dropped if the transaction fails).
+        // Its postings are held until the commit (`bulk_load_held`): on two cores they would
+        // otherwise take CPU from the rows; they build in the background after it, as after a
+        // `bulk_load` (a list without text never waits for them, the first typed query may).
         let items = std::sync::Arc::new(items);
-        let index_job = if self.index()?.is_empty() {
+        let mut index_job = if self.index()?.is_empty() {
             let items = std::sync::Arc::clone(&items);
             let mut index =
                 clientbase_search::Index::new(super::index_locale(&self.settings.language));
             std::thread::Builder::new()
                 .name("bulk-index".into())
                 .spawn(move || {
-                    index.bulk_load(
+                    index.bulk_load_held(
                         items
                             .iter()
                             .map(|(c, dv)| super::docs::doc_of(c, dv))
@@ -60,18 +71,34 @@ impl Store {
                     index
                 })
                 .ok()
+                .map(IndexJob::Running)
         } else {
             None
         };
-        let written = self.write_bulk_rows(&items, &mut lap);
+        // The index holds every item; `name_order` only live ones: take its keys only when the
+        // two sets are the same.
+        let keys_from_index =
+            index_job.is_some() && items.iter().all(|(c, _)| c.deleted_at.is_none());
+        let written = self.write_bulk_rows(
+            &items,
+            index_job.as_mut().filter(|_| keys_from_index),
+            &mut lap,
+        );
         self.conn
             .pragma_update(None, "wal_autocheckpoint", autocheckpoint)?;
         written?;
         self.checkpoint_in_background();
         let n = items.len();
-        match index_job.map(|h| h.join()) {
-            Some(Ok(index)) => self.index = super::IndexSlot::Ready(Box::new(index)),
-            _ => {
+        match index_job.and_then(IndexJob::into_index) {
+            Some(mut index) => {
+                index.start_indexing();
+                // (The empty index it replaces still holds its allocations: freed elsewhere.)
+                drop_elsewhere(std::mem::replace(
+                    &mut self.index,
+                    super::IndexSlot::Ready(index),
+                ));
+            }
+            None => {
                 let index = self.index()?;
                 for (c, dv) in items.iter() {
                     index.upsert(super::docs::doc_of(c, dv));
@@ -80,9 +107,7 @@ impl Store {
         }
         lap.mark("index");
         // Freeing ~a million small strings takes a noticeable time: not on the caller's path.
-        let _ = std::thread::Builder::new()
-            .name("bulk-free".into())
-            .spawn(move || drop(items));
+        drop_elsewhere(items);
         lap.finish(&mut self.bulk_phases_ms);
         Ok(n)
     }
@@ -91,19 +116,17 @@ impl Store {
     fn write_bulk_rows(
         &mut self,
         items: &[(Client, Derived)],
+        index: Option<&mut IndexJob>,
         lap: &mut Lap,
     ) -> Result<(), StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        insert_rows_timed(
-            &tx,
-            &mut self.hlc,
-            &self.name_keys,
-            items,
-            &mut |_| true,
-            lap,
-        )?;
+        let order = match index {
+            Some(job) => OrderKeys::FromIndex(&self.name_keys, job),
+            None => OrderKeys::Collate(&self.name_keys),
+        };
+        insert_rows_timed(&tx, &mut self.hlc, order, items, &mut |_| true, lap)?;
         save_clock(&tx, &self.hlc)?;
         tx.commit()?;
         lap.mark("commit");
@@ -211,14 +234,65 @@ pub(crate) fn insert_rows(
     items: &[(Client, Derived)],
     progress: &mut dyn FnMut(usize) -> bool,
 ) -> Result<(), StoreError> {
-    insert_rows_timed(tx, hlc, name_keys, items, progress, &mut Lap::new())
+    insert_rows_timed(
+        tx,
+        hlc,
+        OrderKeys::Collate(name_keys),
+        items,
+        progress,
+        &mut Lap::new(),
+    )
+}
+
+/// A search index being bulk-loaded on its own thread from a load's items, or its result.
+pub(super) enum IndexJob {
+    Running(std::thread::JoinHandle<clientbase_search::Index<ClientSummary>>),
+    Done(Box<clientbase_search::Index<ClientSummary>>),
+    Failed,
+}
+
+impl IndexJob {
+    /// Waits for the index (None if its thread panicked).
+    fn wait(&mut self) -> Option<&clientbase_search::Index<ClientSummary>> {
+        if let IndexJob::Running(_) = self {
+            let IndexJob::Running(h) = std::mem::replace(self, IndexJob::Failed) else {
+                unreachable!()
+            };
+            if let Ok(index) = h.join() {
+                *self = IndexJob::Done(Box::new(index));
+            }
+        }
+        match self {
+            IndexJob::Done(index) => Some(index),
+            _ => None,
+        }
+    }
+
+    fn into_index(mut self) -> Option<Box<clientbase_search::Index<ClientSummary>>> {
+        self.wait();
+        match self {
+            IndexJob::Done(index) => Some(index),
+            _ => None,
+        }
+    }
+}
+
+/// Where a load's `name_order` keys come from.
+enum OrderKeys<'a> {
+    /// Collated on a worker thread while the rows are written.
+    Collate(&'a NameKeys),
+    /// Taken, already in order, from the search index that is being bulk-loaded from the same
+    /// (all live) items: its Name-order keys are the very bytes `name_order` holds
+    /// (`Index::name_keys`, `NameKeys::key`), so collating every name twice is saved. Collated
+    /// here (with the `NameKeys`) if the index thread failed.
+    FromIndex(&'a NameKeys, &'a mut IndexJob),
 }
 
 /// [`insert_rows`], marking its phases on `lap` (the benches print them).
 fn insert_rows_timed(
     tx: &Transaction<'_>,
     hlc: &mut Hlc,
-    name_keys: &NameKeys,
+    order: OrderKeys<'_>,
     items: &[(Client, Derived)],
     progress: &mut dyn FnMut(usize) -> bool,
     lap: &mut Lap,
@@ -233,7 +307,7 @@ fn insert_rows_timed(
         ],
     )?;
     lap.mark("drop indexes");
-    write_rows(tx, hlc, name_keys, items, progress, lap)?;
+    write_rows(tx, hlc, order, items, progress, lap)?;
     deferred.create_again(tx)?;
     lap.mark("create indexes");
     Ok(())
@@ -243,7 +317,7 @@ fn insert_rows_timed(
 fn write_rows(
     tx: &Transaction<'_>,
     hlc: &mut Hlc,
-    name_keys: &NameKeys,
+    order: OrderKeys<'_>,
     items: &[(Client, Derived)],
     progress: &mut dyn FnMut(usize) -> bool,
     lap: &mut Lap,
@@ -258,19 +332,46 @@ fn write_rows(
     // threads meanwhile, and written after the rows, sorted: in-order B-tree inserts instead of
     // random ones into `client_keys` and `name_order`.
     std::thread::scope(|sc| -> Result<(), StoreError> {
+        // (Keys name their client by position, so that the vector can be freed on a thread of
+        // its own once written: dropping ~350k strings took the calling thread 25 ms.)
         let keys_job = sc.spawn(move || {
-            let mut keys: Vec<(String, &str)> = Vec::with_capacity(items.len() * 3);
-            for (c, dv) in items {
+            let mut keys: Vec<(String, u32)> = Vec::with_capacity(items.len() * 3);
+            for (i, (c, dv)) in items.iter().enumerate() {
                 keys.extend(
                     rows::lookup_keys(dv, &c.data)
                         .into_iter()
-                        .map(|k| (k, c.id.as_str())),
+                        .map(|k| (k, i as u32)),
                 );
             }
-            keys.sort_unstable();
+            keys.sort_unstable_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then_with(|| items[a.1 as usize].0.id.cmp(&items[b.1 as usize].0.id))
+            });
             keys
         });
-        let order_job = sc.spawn(move || {
+        // The JSON columns of each batch are serialised on another thread, a few batches ahead
+        // (they were 5% of this thread's time); a send fails once this thread has stopped.
+        let (json_tx, json_rx) = std::sync::mpsc::sync_channel::<JsonBatch>(8);
+        sc.spawn(move || {
+            for chunk in items.chunks(BATCH) {
+                let batch = chunk
+                    .iter()
+                    .map(|(c, _)| {
+                        let contacts = c
+                            .data
+                            .contacts
+                            .iter()
+                            .map(rows::ContactJson::of)
+                            .collect::<Result<Vec<_>, _>>()?;
+                        Ok((rows::ClientJson::of(&c.data)?, contacts))
+                    })
+                    .collect();
+                if json_tx.send(batch).is_err() {
+                    break;
+                }
+            }
+        });
+        let collate = |name_keys: &NameKeys| {
             let mut order: Vec<(Vec<u8>, String)> = items
                 .iter()
                 .filter(|(c, _)| c.deleted_at.is_none())
@@ -283,26 +384,34 @@ fn write_rows(
                 .collect();
             order.sort_unstable();
             order
-        });
+        };
+        let (order_job, from_index) = match order {
+            OrderKeys::Collate(name_keys) => (Some(sc.spawn(move || collate(name_keys))), None),
+            OrderKeys::FromIndex(name_keys, job) => (None, Some((name_keys, job))),
+        };
         let mut clients_st = Batched::new(tx, rows::insert_clients_sql, rows::CLIENT_NCOLS)?;
         let mut contacts_st = Batched::new(tx, rows::insert_contacts_sql, rows::CONTACT_NCOLS)?;
-        let mut log_st = Batched::new(tx, log_sql, 6)?;
+        // The device id is bound once per statement (?1); a row binds its clock, table and id.
+        let mut log_st = Batched::with_fixed(tx, log_sql, LOG_NCOLS, &[&device])?;
         let bind_contact = |st: &mut rusqlite::Statement<'_>, base: usize, r: &PendingContact| {
             rows::bind_contact(st, base, r.0, r.1, r.2, r.3, r.3, &r.4)
         };
         let bind_log_row = |st: &mut rusqlite::Statement<'_>, base: usize, r: &PendingLog| {
-            bind_log(st, base, &r.0, &device, r.1, r.2, "null")
+            st.raw_bind_parameter(base + 1, &r.0)?;
+            st.raw_bind_parameter(base + 2, r.1 as i64)?;
+            st.raw_bind_parameter(base + 3, r.2)?;
+            Ok(())
         };
         let mut done = 0;
         for chunk in items.chunks(BATCH) {
+            let jsons = json_rx.recv().expect("bulk JSON worker")?;
             let mut pending: Vec<(&Client, &Derived, rows::ClientJson)> =
                 Vec::with_capacity(chunk.len());
-            for (c, dv) in chunk {
-                pending.push((c, dv, rows::ClientJson::of(&c.data)?));
-                log.push((hlc.tick().to_string(), "clients", &c.id));
-                for (no, ct) in c.data.contacts.iter().enumerate() {
-                    let json = rows::ContactJson::of(ct)?;
-                    log.push((hlc.tick().to_string(), "contacts", &ct.id));
+            for ((c, dv), (json, contact_jsons)) in chunk.iter().zip(jsons) {
+                pending.push((c, dv, json));
+                log.push((hlc_text(&hlc.tick()), LogTable::Clients, &c.id));
+                for ((no, ct), json) in c.data.contacts.iter().enumerate().zip(contact_jsons) {
+                    log.push((hlc_text(&hlc.tick()), LogTable::Contacts, &ct.id));
                     contacts.push((&c.id, no, ct, &c.created_at, json));
                 }
             }
@@ -320,15 +429,38 @@ fn write_rows(
         log_st.flush(tx, &mut log, true, bind_log_row)?;
         lap.mark("rows and log");
         let keys = keys_job.join().expect("lookup key worker");
-        let mut keys: Vec<(&str, &str)> = keys.iter().map(|(k, id)| (k.as_str(), *id)).collect();
-        Batched::new(tx, key_sql, 2)?.flush(tx, &mut keys, true, |st, base, (k, id)| {
+        let mut refs: Vec<&(String, u32)> = keys.iter().collect();
+        Batched::new(tx, key_sql, 2)?.flush(tx, &mut refs, true, |st, base, (k, i)| {
             st.raw_bind_parameter(base + 1, k)?;
-            st.raw_bind_parameter(base + 2, id)?;
+            st.raw_bind_parameter(base + 2, &items[*i as usize].0.id)?;
             Ok(())
         })?;
+        drop(refs);
+        drop_elsewhere(keys);
         lap.mark("lookup keys");
-        let mut order = order_job.join().expect("name key worker");
-        super::order::insert_sorted(tx, &mut order)?;
+        match (order_job, from_index) {
+            (Some(job), _) => {
+                let mut order = job.join().expect("name key worker");
+                super::order::insert_sorted(tx, &mut order)?;
+            }
+            (None, Some((name_keys, job))) => match job.wait() {
+                Some(index) => {
+                    let mut keys: Vec<(&[u8], &str)> = index.name_keys().collect();
+                    Batched::new(tx, name_order_sql, 2)?.flush(
+                        tx,
+                        &mut keys,
+                        true,
+                        |st, base, (k, id)| {
+                            st.raw_bind_parameter(base + 1, k)?;
+                            st.raw_bind_parameter(base + 2, id)?;
+                            Ok(())
+                        },
+                    )?;
+                }
+                None => super::order::insert_sorted(tx, &mut collate(name_keys))?,
+            },
+            (None, None) => unreachable!("one source of name keys"),
+        }
         lap.mark("name order");
         Ok(())
     })
@@ -387,6 +519,17 @@ impl DeferredIndexes {
     }
 }
 
+/// One batch's JSON columns: per client, its own and its contact persons'.
+type JsonBatch = Result<Vec<(rows::ClientJson, Vec<rows::ContactJson>)>, StoreError>;
+
+/// Drops `v` on a thread of its own (freeing a large number of small allocations is slow), or
+/// here if no thread can be started.
+fn drop_elsewhere<T: Send + 'static>(v: T) {
+    let _ = std::thread::Builder::new()
+        .name("bulk-free".into())
+        .spawn(move || drop(v));
+}
+
 /// Below this many rows a load keeps the indexes (dropping and creating them costs a scan).
 const DEFER_MIN_ROWS: usize = 2048;
 
@@ -442,15 +585,75 @@ type PendingContact<'a> = (
     rows::ContactJson,
 );
 /// A change-log row waiting for its multi-row INSERT: HLC, table, row id.
-type PendingLog<'a> = (String, &'static str, &'a str);
+type PendingLog<'a> = (String, LogTable, &'a str);
+
+/// The table a bulk change-log row names, bound as an integer that the statement turns into the
+/// name (`log_sql`): an integer bind copies nothing, a text bind allocates and copies (rusqlite
+/// binds text as `SQLITE_TRANSIENT`) — a quarter of a million times per 100k clients.
+#[derive(Clone, Copy)]
+enum LogTable {
+    Clients = 0,
+    Contacts = 1,
+}
+
+/// `ts.to_string()` (`{ms:015}-{counter:05}-{device}`) without the formatting machinery: one
+/// allocation of the exact size and digits written by hand. A bulk load formats one per written
+/// row; `fmt` took 5% of the load's calling thread.
+fn hlc_text(ts: &Timestamp) -> String {
+    fn digits(out: &mut Vec<u8>, mut v: u64, width: usize) {
+        let mut buf = [b'0'; 20];
+        let mut i = buf.len();
+        while v > 0 {
+            i -= 1;
+            buf[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+        let start = (buf.len() - width).min(i);
+        out.extend_from_slice(&buf[start..]);
+    }
+    if ts.ms < 0 {
+        return ts.to_string();
+    }
+    let mut out = Vec::with_capacity(15 + 1 + 5 + 1 + ts.device.len());
+    digits(&mut out, ts.ms as u64, 15);
+    out.push(b'-');
+    digits(&mut out, u64::from(ts.counter), 5);
+    out.push(b'-');
+    out.extend_from_slice(ts.device.as_bytes());
+    String::from_utf8(out).unwrap_or_else(|_| ts.to_string())
+}
 
 /// Rows per multi-row INSERT statement in the bulk path.
 const BATCH: usize = 64;
 
+/// Values a bulk change-log row binds (after the statement's device id, `?1`).
+const LOG_NCOLS: usize = 3;
+
+/// A multi-row INSERT of change-log rows: `?1` is the device id, each row binds its clock, its
+/// table as a [`LogTable`] number and its row id; `op` and `fields` (null: see the module doc) are
+/// literals.
 fn log_sql(rows: usize) -> String {
+    let tuples: Vec<String> = (0..rows)
+        .map(|r| {
+            let p = 2 + r * LOG_NCOLS;
+            format!(
+                "(?{p}, ?1, CASE ?{} WHEN 1 THEN 'contacts' ELSE 'clients' END, ?{}, 'insert', 'null')",
+                p + 1,
+                p + 2
+            )
+        })
+        .collect();
+    format!(
+        "INSERT INTO change_log (hlc, device_id, table_name, row_id, op, fields) VALUES {}",
+        tuples.join(", ")
+    )
+}
+
+/// The statement of `order::insert_sorted`, for keys borrowed from the index.
+fn name_order_sql(rows: usize) -> String {
     rows::multi_insert_sql(
-        "INSERT INTO change_log (hlc, device_id, table_name, row_id, op, fields)",
-        6,
+        "INSERT OR REPLACE INTO name_order (name_sort, client_id)",
+        2,
         rows,
     )
 }
@@ -463,24 +666,6 @@ fn key_sql(rows: usize) -> String {
     )
 }
 
-fn bind_log(
-    st: &mut rusqlite::Statement<'_>,
-    base: usize,
-    hlc: &str,
-    device: &str,
-    table: &str,
-    row_id: &str,
-    fields: &str,
-) -> Result<(), StoreError> {
-    for (i, v) in [hlc, device, table, row_id, "insert", fields]
-        .into_iter()
-        .enumerate()
-    {
-        st.raw_bind_parameter(base + i + 1, v)?;
-    }
-    Ok(())
-}
-
 /// A multi-row INSERT (`BATCH` rows of `ncols` values) prepared once for a whole load.
 ///
 /// Held rather than taken from rusqlite's statement cache per batch: a statement going back to
@@ -491,6 +676,8 @@ pub(super) struct Batched<'c> {
     full: rusqlite::Statement<'c>,
     sql: fn(usize) -> String,
     ncols: usize,
+    /// Values of the statement's leading parameters `?1..`, shared by its rows (bound once).
+    fixed: Vec<String>,
 }
 
 impl<'c> Batched<'c> {
@@ -499,10 +686,26 @@ impl<'c> Batched<'c> {
         sql: fn(usize) -> String,
         ncols: usize,
     ) -> Result<Self, StoreError> {
+        Self::with_fixed(conn, sql, ncols, &[])
+    }
+
+    /// A statement whose first parameters (`?1..=?k`, k = `fixed.len()`) hold `fixed` for every
+    /// row; row `i` binds parameters `k + i * ncols + 1 ..`.
+    fn with_fixed(
+        conn: &'c rusqlite::Connection,
+        sql: fn(usize) -> String,
+        ncols: usize,
+        fixed: &[&str],
+    ) -> Result<Self, StoreError> {
+        let mut full = conn.prepare(&sql(BATCH))?;
+        for (i, v) in fixed.iter().enumerate() {
+            full.raw_bind_parameter(i + 1, v)?;
+        }
         Ok(Batched {
-            full: conn.prepare(&sql(BATCH))?,
+            full,
             sql,
             ncols,
+            fixed: fixed.iter().map(|v| (*v).to_owned()).collect(),
         })
     }
 
@@ -523,16 +726,20 @@ impl<'c> Batched<'c> {
         if n == 0 {
             return Ok(());
         }
+        let k = self.fixed.len();
         for chunk in pending[..n].chunks(BATCH) {
             if chunk.len() == BATCH {
                 for (i, r) in chunk.iter().enumerate() {
-                    bind(&mut self.full, i * self.ncols, r)?;
+                    bind(&mut self.full, k + i * self.ncols, r)?;
                 }
                 self.full.raw_execute()?;
             } else {
                 let mut st = conn.prepare(&(self.sql)(chunk.len()))?;
+                for (i, v) in self.fixed.iter().enumerate() {
+                    st.raw_bind_parameter(i + 1, v)?;
+                }
                 for (i, r) in chunk.iter().enumerate() {
-                    bind(&mut st, i * self.ncols, r)?;
+                    bind(&mut st, k + i * self.ncols, r)?;
                 }
                 st.raw_execute()?;
             }
@@ -562,5 +769,33 @@ impl Lap {
     }
     fn finish(self, out: &mut Vec<(&'static str, f64)>) {
         *out = self.phases;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hlc_text_is_the_timestamps_display_form() {
+        for ms in [
+            0,
+            7,
+            1_760_000_000_000,
+            999_999_999_999_999,
+            1_000_000_000_000_000,
+            -5,
+        ] {
+            for counter in [0, 1, 42, 99_999, 100_000] {
+                for device in ["", "bench", "0193a0c2f1e47d2a9b3c4d5e6f708192"] {
+                    let ts = Timestamp {
+                        ms,
+                        counter,
+                        device: device.into(),
+                    };
+                    assert_eq!(hlc_text(&ts), ts.to_string());
+                }
+            }
+        }
     }
 }

@@ -3,7 +3,8 @@
 //! - [`connect`]: URL + login + password → the device registered for the user, tokens stored.
 //! - [`sync_round`]: push every pending change, then pull every page (first sync included), each
 //!   step a short store transaction; the store lock ([`AppLock`]) is NEVER held
-//!   while a request is in flight.
+//!   while a request is in flight. While a page is applied, the next one is already requested
+//!   and decoded on another thread (used only if the store then asks for exactly that page).
 //! - [`status`]: synced N minutes ago / syncing (with first-sync progress) / offline (next retry)
 //!   / N changes waiting / error with its code.
 //! - [`spawn_background`]: sync on start, when asked ([`request_sync`], debounced), every few
@@ -27,8 +28,9 @@ use std::ops::DerefMut;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-/// Changes per push request.
-pub const PUSH_BATCH: usize = 1_000;
+/// Changes per push request: the server's limit (`max_push`, 5,000). A first push of a bulk-loaded
+/// base is bound by round trips and the server's per-transaction cost, so fewer, larger batches.
+pub const PUSH_BATCH: usize = 5_000;
 /// Entries per pull page.
 pub const PULL_LIMIT: u32 = 2_000;
 /// Entries per pull page of a first sync (from cursor 0; the server caps pages at 5,000 by
@@ -117,6 +119,7 @@ pub fn check_url(url: &str, allow_http: bool) -> Result<String, SyncError> {
 }
 
 /// A blocking HTTP client for one server.
+#[derive(Clone)]
 pub struct Http {
     base: String,
     client: reqwest::blocking::Client,
@@ -361,6 +364,9 @@ pub struct RoundStats {
     /// Milliseconds spent in the store (reading batches, taking answers, applying pages): the
     /// device's share of the round; the rest is the network and the server.
     pub store_ms: f64,
+    /// Milliseconds the pull waited for pages (request, server, transfer, decoding) beyond what
+    /// overlapped the store's work on the previous page.
+    pub wait_ms: f64,
 }
 
 /// A fresh access token (refreshing it when it is about to expire).
@@ -476,6 +482,33 @@ fn round_inner<L: AppLock + ?Sized>(app: &L, db: &str) -> Result<RoundStats, Syn
     Ok(stats)
 }
 
+/// The next pull page, requested and decoded on its own thread while the device applies the
+/// current one (2 cores: the network, the server's read and the JSON decoding overlap the
+/// store's work). It is requested with the cursor the current page ends at and no refetch —
+/// exactly what the store will ask for once that page is committed — and used only if the
+/// store then asks for exactly that request; otherwise (a failed or cancelled apply, a refetch
+/// queued meanwhile, an expired token or any error on the way) it is dropped and the page is
+/// fetched again the ordinary way. So a page is never applied against another cursor than
+/// the one it was served for, and the store's cursor still moves only with its page's data.
+struct Prefetch {
+    req: PullRequest,
+    handle: std::thread::JoinHandle<Result<PullResponse, SyncError>>,
+}
+
+impl Prefetch {
+    fn start(http: &Http, tok: &str, req: PullRequest) -> Prefetch {
+        let (http, tok, sent) = (http.clone(), tok.to_owned(), req.clone());
+        let handle = std::thread::spawn(move || http.post(paths::PULL, Some(&tok), &sent));
+        Prefetch { req, handle }
+    }
+
+    /// The page, if it answers `req` and arrived whole.
+    fn take(self, req: &PullRequest) -> Option<PullResponse> {
+        let page = self.handle.join().ok()?.ok()?;
+        (self.req == *req).then_some(page)
+    }
+}
+
 /// Pulls and applies pages until the server has no more (and refetches are answered).
 fn pull_pages<L: AppLock + ?Sized>(
     app: &L,
@@ -493,10 +526,15 @@ fn pull_pages<L: AppLock + ?Sized>(
     };
     let mut refetch_rounds = 0;
     let mut epoch_retries = 0;
+    // The next page, requested while this one is applied (see [`Prefetch`]).
+    let mut ahead: Option<Prefetch> = None;
     loop {
         let req: PullRequest = lock(app)?.store.sync_pull_request(limit)?;
-        let page: PullResponse =
-            match authed(app, http, tok, |t| http.post(paths::PULL, Some(t), &req)) {
+        let tq = Instant::now();
+        let fetched = ahead.take().and_then(|p| p.take(&req));
+        let page: PullResponse = match fetched {
+            Some(page) => page,
+            None => match authed(app, http, tok, |t| http.post(paths::PULL, Some(t), &req)) {
                 Err(e) if e.is(codes::EPOCH_CHANGED) && epoch_retries < 2 => {
                     // The server was restored from a backup: an (empty) push learns its epoch
                     // (the cursor restarts in it) and what it holds of ours, and re-pushes the rest.
@@ -505,7 +543,20 @@ fn pull_pages<L: AppLock + ?Sized>(
                     continue;
                 }
                 r => r?,
-            };
+            },
+        };
+        stats.wait_ms += tq.elapsed().as_secs_f64() * 1e3;
+        if page.more && req.refetch.is_empty() {
+            ahead = Some(Prefetch::start(
+                http,
+                tok,
+                PullRequest {
+                    cursor: Some(page.cursor.clone()),
+                    limit,
+                    refetch: Vec::new(),
+                },
+            ));
+        }
         let t = Instant::now();
         let applied = if from_scratch {
             let a = lock(app)?.store.sync_apply_page_index_later(&page)?;
@@ -666,4 +717,63 @@ pub fn spawn_background<L: AppLock + Send + Sync + ?Sized + 'static>(
             std::thread::sleep(Duration::from_millis(500));
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clientbase_sync::{Cursor, RowRef};
+
+    fn req(version: u64) -> PullRequest {
+        PullRequest {
+            cursor: Some(Cursor {
+                epoch: "e".into(),
+                version,
+            }),
+            limit: FIRST_SYNC_LIMIT,
+            refetch: Vec::new(),
+        }
+    }
+
+    fn answered(r: PullRequest, answer: Result<PullResponse, SyncError>) -> Prefetch {
+        Prefetch {
+            req: r,
+            handle: std::thread::spawn(move || answer),
+        }
+    }
+
+    fn page(version: u64) -> PullResponse {
+        PullResponse {
+            entries: Vec::new(),
+            cursor: Cursor {
+                epoch: "e".into(),
+                version,
+            },
+            more: true,
+            head: 100,
+        }
+    }
+
+    #[test]
+    fn a_page_fetched_ahead_is_used_only_for_the_request_it_answers() {
+        assert_eq!(answered(req(7), Ok(page(9))).take(&req(7)), Some(page(9)));
+        // The store asks from another cursor (the previous page was not applied), or with rows
+        // to refetch: fetched again.
+        assert_eq!(answered(req(7), Ok(page(9))).take(&req(5)), None);
+        let mut with_refetch = req(7);
+        with_refetch.refetch.push(RowRef {
+            table: "clients".into(),
+            row_id: "r".into(),
+        });
+        assert_eq!(answered(req(7), Ok(page(9))).take(&with_refetch), None);
+        // A failed fetch (offline, expired token…) is retried the ordinary way.
+        let failed = answered(req(7), Err(SyncError::Offline("refused".into())));
+        assert_eq!(failed.take(&req(7)), None);
+    }
+
+    #[test]
+    fn a_prefetch_against_a_closed_port_gives_nothing() {
+        let http = Http::new("http://127.0.0.1:9").unwrap();
+        assert_eq!(Prefetch::start(&http, "t", req(1)).take(&req(1)), None);
+    }
 }

@@ -21,8 +21,8 @@
 //! here: the page's end derives every touched client once, whichever path wrote it.
 
 use super::{
-    derived_columns, json_columns, json_value, merged_clocks, new_row_fields, quote,
-    remote_into_state, sql_value, ApplyStats, RemoteClocks, Touched,
+    derived_columns, json_columns, json_value, merged_clocks, new_row_stamps, quote,
+    remote_into_state, sql_value, sql_value_owned, ApplyStats, RemoteClocks, Touched,
 };
 use crate::error::StoreError;
 use crate::hlc::{Hlc, Timestamp};
@@ -356,24 +356,32 @@ fn emulate(f: &mut Fresh<'_>, page: &PullResponse, cols: &[String]) {
             _ => unreachable!("pages with resets or removals do not take the fast path"),
         };
         // `write_row`, in memory.
-        if !f.spec.soft_delete && state.deleted {
+        let after = if !f.spec.soft_delete && state.deleted {
             f.exists = false;
             f.stored.clear();
+            client_of(f, &state, None)
         } else if f.exists {
             for c in won.iter().filter(|c| writable(c)) {
                 f.stored
                     .insert(c.clone(), sql_value(&state.fields[c.as_str()]));
             }
+            client_of(f, &state, None)
         } else {
-            f.stored = new_row_fields(&state, cols)
-                .iter()
+            // The values move into the stored row (`new_row_fields` without its copy): the
+            // client is found first, from the same values.
+            let stamps = new_row_stamps(&state, cols);
+            let after = client_of(f, &state, None);
+            f.stored = std::mem::take(&mut state.fields)
+                .into_iter()
+                .chain(stamps)
                 .filter(|(c, _)| writable(c))
-                .map(|(c, v)| (c.clone(), sql_value(v)))
+                .map(|(c, v)| (c, sql_value_owned(v)))
                 .collect();
             f.exists = true;
-        }
+            after
+        };
         f.clocks = Some(merged_clocks(remote, &state, &won, insert_clock));
-        if let Some(c) = client_of(f, &state, None) {
+        if let Some(c) = after {
             f.clients.push(c);
         }
         f.stats.applied += 1;

@@ -37,6 +37,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 mod fast;
 
+/// Clients derived per page from which the derivation is split over two threads.
+const PARALLEL_DERIVE: usize = 256;
+
 /// Columns the store derives (never pushed, never taken from the server: recomputed).
 fn derived_columns(table: &str) -> &'static [&'static str] {
     match table {
@@ -139,6 +142,14 @@ fn sql_value(v: &Value) -> rusqlite::types::Value {
         },
         Value::String(s) => S::Text(s.clone()),
         other => S::Text(other.to_string()),
+    }
+}
+
+/// [`sql_value`] of a value it may take apart (no copy of its text).
+fn sql_value_owned(v: Value) -> rusqlite::types::Value {
+    match v {
+        Value::String(s) => rusqlite::types::Value::Text(s),
+        other => sql_value(&other),
     }
 }
 
@@ -670,20 +681,26 @@ fn write_row(
 /// device that applies it.
 fn new_row_fields(state: &RowState, cols: &[String]) -> Map<String, Value> {
     let mut fields = state.fields.clone();
+    fields.extend(new_row_stamps(state, cols));
+    fields
+}
+
+/// The timestamps [`new_row_fields`] adds to the merged fields.
+fn new_row_stamps(state: &RowState, cols: &[String]) -> Vec<(String, Value)> {
     let stamp = state
         .clocks
         .values()
         .min()
         .and_then(|c| proto::clock_ms(c))
         .map(super::now_rfc3339);
-    for ts in ["created_at", "updated_at"] {
-        if cols.iter().any(|c| c == ts) && !fields.contains_key(ts) {
-            if let Some(s) = &stamp {
-                fields.insert(ts.to_owned(), Value::String(s.clone()));
-            }
-        }
-    }
-    fields
+    let Some(stamp) = stamp else {
+        return Vec::new();
+    };
+    ["created_at", "updated_at"]
+        .into_iter()
+        .filter(|ts| cols.iter().any(|c| c == ts) && !state.fields.contains_key(*ts))
+        .map(|ts| (ts.to_owned(), Value::String(stamp.clone())))
+        .collect()
 }
 
 /// Records the clocks of the fields that won (and the life) in `sync_clock`.
@@ -1132,10 +1149,31 @@ impl Store {
                 .and_then(|c| c.data.phones.iter().find_map(|p| p.e164.clone()))
         });
         let mut derived: Vec<Option<Derived>> = vec![None; now_rows.len()];
-        for i in by_country {
-            if let Some(n) = &now_rows[i].2 {
-                derived[i] = Some(fast::derive(&n.data));
-            }
+        // Many clients (a first sync's pages): the second half, in country order, on another
+        // core (deriving is pure; each half keeps its countries together).
+        let split = if by_country.len() >= PARALLEL_DERIVE {
+            by_country.len() / 2
+        } else {
+            by_country.len()
+        };
+        let derive_all = |is: &[usize]| -> Vec<(usize, Derived)> {
+            is.iter()
+                .filter_map(|&i| Some((i, fast::derive(&now_rows[i].2.as_ref()?.data))))
+                .collect()
+        };
+        let (first, second) = by_country.split_at(split);
+        let (a, b) = std::thread::scope(|s| {
+            let other = (!second.is_empty()).then(|| s.spawn(|| derive_all(second)));
+            let a = derive_all(first);
+            (a, other.map(|h| h.join()))
+        });
+        let b = match b {
+            Some(Ok(b)) => b,
+            Some(Err(p)) => std::panic::resume_unwind(p),
+            None => Vec::new(),
+        };
+        for (i, d) in a.into_iter().chain(b) {
+            derived[i] = Some(d);
         }
         for ((id, old, new), dv) in now_rows.into_iter().zip(derived) {
             let old_keys = old

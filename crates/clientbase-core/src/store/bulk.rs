@@ -14,7 +14,8 @@
 //! The calling thread binds and steps the statements and little else. Meanwhile one worker
 //! serialises the JSON columns a few batches ahead, another computes and sorts the lookup keys;
 //! into an empty index, the search index is built from the same items on its own thread (its
-//! postings held until the commit, so that on two cores they do not take CPU from the rows), and
+//! postings held until the rows are written, so that on two cores they do not take CPU from the
+//! rows, then built while this thread writes keys, creates indexes and commits), and
 //! `name_order` is written from that index's Name-order keys — the very bytes `NameKeys` gives —
 //! instead of collating every name a second time. Large vectors are freed on a thread of their own.
 
@@ -51,14 +52,16 @@ impl Store {
         self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         // Into an empty index, the search index is built on another thread while the rows are
         // written (a fresh index, swapped in after the commit; dropped if the transaction fails).
-        // Its postings are held until the commit (`bulk_load_held`): on two cores they would
-        // otherwise take CPU from the rows; they build in the background after it, as after a
-        // `bulk_load` (a list without text never waits for them, the first typed query may).
+        // Its postings are held (`bulk_load_held`): on two cores they would otherwise take CPU
+        // from the rows; they start once the rows are written (`IndexJob`),
+        // while this thread writes keys, creates indexes and commits, single-threaded work that
+        // leaves the other core free.
         let items = std::sync::Arc::new(items);
         let mut index_job = if self.index()?.is_empty() {
             let items = std::sync::Arc::clone(&items);
             let mut index =
                 clientbase_search::Index::new(super::index_locale(&self.settings.language));
+            let (rows_written, wait_rows) = std::sync::mpsc::channel::<()>();
             std::thread::Builder::new()
                 .name("bulk-index".into())
                 .spawn(move || {
@@ -68,10 +71,14 @@ impl Store {
                             .map(|(c, dv)| super::docs::doc_of(c, dv))
                             .collect(),
                     );
+                    // A closed channel (rows written, the load failed or is waiting for us)
+                    // means "go".
+                    let _ = wait_rows.recv();
+                    index.start_indexing();
                     index
                 })
                 .ok()
-                .map(IndexJob::Running)
+                .map(|h| IndexJob::Running(h, Some(rows_written)))
         } else {
             None
         };
@@ -91,6 +98,7 @@ impl Store {
         let n = items.len();
         match index_job.and_then(IndexJob::into_index) {
             Some(mut index) => {
+                // (Already started unless the name keys were collated: then from here.)
                 index.start_indexing();
                 // (The empty index it replaces still holds its allocations: freed elsewhere.)
                 drop_elsewhere(std::mem::replace(
@@ -245,17 +253,30 @@ pub(crate) fn insert_rows(
 }
 
 /// A search index being bulk-loaded on its own thread from a load's items, or its result.
+/// While running, the thread holds the index's postings until the load's rows are written (the
+/// sender is dropped: [`IndexJob::rows_written`], or before any wait).
 pub(super) enum IndexJob {
-    Running(std::thread::JoinHandle<clientbase_search::Index<ClientSummary>>),
+    Running(
+        std::thread::JoinHandle<clientbase_search::Index<ClientSummary>>,
+        Option<std::sync::mpsc::Sender<()>>,
+    ),
     Done(Box<clientbase_search::Index<ClientSummary>>),
     Failed,
 }
 
 impl IndexJob {
+    /// Lets the index thread start its postings.
+    fn rows_written(&mut self) {
+        if let IndexJob::Running(_, go) = self {
+            go.take();
+        }
+    }
+
     /// Waits for the index (None if its thread panicked).
     fn wait(&mut self) -> Option<&clientbase_search::Index<ClientSummary>> {
-        if let IndexJob::Running(_) = self {
-            let IndexJob::Running(h) = std::mem::replace(self, IndexJob::Failed) else {
+        self.rows_written();
+        if let IndexJob::Running(..) = self {
+            let IndexJob::Running(h, _) = std::mem::replace(self, IndexJob::Failed) else {
                 unreachable!()
             };
             if let Ok(index) = h.join() {
@@ -385,7 +406,7 @@ fn write_rows(
             order.sort_unstable();
             order
         };
-        let (order_job, from_index) = match order {
+        let (order_job, mut from_index) = match order {
             OrderKeys::Collate(name_keys) => (Some(sc.spawn(move || collate(name_keys))), None),
             OrderKeys::FromIndex(name_keys, job) => (None, Some((name_keys, job))),
         };
@@ -427,6 +448,9 @@ fn write_rows(
         }
         contacts_st.flush(tx, &mut contacts, true, bind_contact)?;
         log_st.flush(tx, &mut log, true, bind_log_row)?;
+        if let Some((_, job)) = from_index.as_mut() {
+            job.rows_written();
+        }
         lap.mark("rows and log");
         let keys = keys_job.join().expect("lookup key worker");
         let mut refs: Vec<&(String, u32)> = keys.iter().collect();

@@ -4,7 +4,7 @@
 //! - [`sync_round`]: push every pending change, then pull every page (first sync included), each
 //!   step a short store transaction; the store lock ([`AppLock`]) is NEVER held
 //!   while a request is in flight. While a page is applied, the next one is already requested
-//!   and decoded on another thread (used only if the store then asks for exactly that page).
+//!   on another thread (used only if the store then asks for exactly that page).
 //! - [`status`]: synced N minutes ago / syncing (with first-sync progress) / offline (next retry)
 //!   / N changes waiting / error with its code.
 //! - [`spawn_background`]: sync on start, when asked ([`request_sync`], debounced), every few
@@ -145,6 +145,16 @@ impl Http {
         req: reqwest::blocking::RequestBuilder,
         token: Option<&str>,
     ) -> Result<T, SyncError> {
+        let (status, bytes) = self.send_raw(req, token)?;
+        decode(status, &bytes)
+    }
+
+    /// The answer's status and body, not decoded.
+    fn send_raw(
+        &self,
+        req: reqwest::blocking::RequestBuilder,
+        token: Option<&str>,
+    ) -> Result<(u16, Vec<u8>), SyncError> {
         let mut req = req
             .header(HEADER_PROTOCOL, PROTOCOL_VERSION.to_string())
             .header(HEADER_SCHEMA, SYNC_SCHEMA_VERSION.to_string());
@@ -152,30 +162,22 @@ impl Http {
             req = req.bearer_auth(t);
         }
         let resp = req.send().map_err(|e| SyncError::Offline(e.to_string()))?;
-        let status = resp.status();
+        let status = resp.status().as_u16();
         let bytes = resp
             .bytes()
             .map_err(|e| SyncError::Offline(e.to_string()))?;
-        if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| SyncError::Server {
-                status: status.as_u16(),
-                code: codes::BAD_REQUEST.into(),
-                message: format!("unreadable answer: {e}"),
-            });
-        }
-        let body: ErrorBody = serde_json::from_slice(&bytes).unwrap_or(ErrorBody {
-            code: if status.is_server_error() {
-                codes::INTERNAL.into()
-            } else {
-                codes::BAD_REQUEST.into()
-            },
-            message: String::from_utf8_lossy(&bytes).into_owned(),
-        });
-        Err(SyncError::Server {
-            status: status.as_u16(),
-            code: body.code,
-            message: body.message,
-        })
+        Ok((status, bytes.into()))
+    }
+
+    /// [`Http::post`] without decoding the answer (see [`decode`]).
+    fn post_raw<B: Serialize>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &B,
+    ) -> Result<(u16, Vec<u8>), SyncError> {
+        let req = self.client.post(format!("{}{path}", self.base)).json(body);
+        self.send_raw(req, token)
     }
 
     pub fn post<B: Serialize, T: DeserializeOwned>(
@@ -195,6 +197,30 @@ impl Http {
     ) -> Result<T, SyncError> {
         self.send(self.client.get(format!("{}{path}", self.base)), token)
     }
+}
+
+/// An answer's body: `T` on success, else the server's [`ErrorBody`] as a [`SyncError`].
+fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, SyncError> {
+    if (200..300).contains(&status) {
+        return serde_json::from_slice(bytes).map_err(|e| SyncError::Server {
+            status,
+            code: codes::BAD_REQUEST.into(),
+            message: format!("unreadable answer: {e}"),
+        });
+    }
+    let body: ErrorBody = serde_json::from_slice(bytes).unwrap_or(ErrorBody {
+        code: if status >= 500 {
+            codes::INTERNAL.into()
+        } else {
+            codes::BAD_REQUEST.into()
+        },
+        message: String::from_utf8_lossy(bytes).into_owned(),
+    });
+    Err(SyncError::Server {
+        status,
+        code: body.code,
+        message: body.message,
+    })
 }
 
 /// What the UI shows about sync.
@@ -482,9 +508,10 @@ fn round_inner<L: AppLock + ?Sized>(app: &L, db: &str) -> Result<RoundStats, Syn
     Ok(stats)
 }
 
-/// The next pull page, requested and decoded on its own thread while the device applies the
-/// current one (2 cores: the network, the server's read and the JSON decoding overlap the
-/// store's work). It is requested with the cursor the current page ends at and no refetch —
+/// The next pull page, requested on its own thread while the device applies the current one
+/// (2 cores: the network and the server's read overlap the store's work). The body is decoded
+/// on the pulling thread: a page decoded on another thread is freed across malloc arenas, which
+/// slowed the store's own allocations more than the decoding saved (measured). It is requested with the cursor the current page ends at and no refetch —
 /// exactly what the store will ask for once that page is committed — and used only if the
 /// store then asks for exactly that request; otherwise (a failed or cancelled apply, a refetch
 /// queued meanwhile, an expired token or any error on the way) it is dropped and the page is
@@ -492,20 +519,23 @@ fn round_inner<L: AppLock + ?Sized>(app: &L, db: &str) -> Result<RoundStats, Syn
 /// the one it was served for, and the store's cursor still moves only with its page's data.
 struct Prefetch {
     req: PullRequest,
-    handle: std::thread::JoinHandle<Result<PullResponse, SyncError>>,
+    handle: std::thread::JoinHandle<Result<(u16, Vec<u8>), SyncError>>,
 }
 
 impl Prefetch {
     fn start(http: &Http, tok: &str, req: PullRequest) -> Prefetch {
         let (http, tok, sent) = (http.clone(), tok.to_owned(), req.clone());
-        let handle = std::thread::spawn(move || http.post(paths::PULL, Some(&tok), &sent));
+        let handle = std::thread::spawn(move || http.post_raw(paths::PULL, Some(&tok), &sent));
         Prefetch { req, handle }
     }
 
     /// The page, if it answers `req` and arrived whole.
     fn take(self, req: &PullRequest) -> Option<PullResponse> {
-        let page = self.handle.join().ok()?.ok()?;
-        (self.req == *req).then_some(page)
+        let (status, body) = self.handle.join().ok()?.ok()?;
+        if self.req != *req {
+            return None;
+        }
+        decode(status, &body).ok()
     }
 }
 
@@ -736,6 +766,7 @@ mod tests {
     }
 
     fn answered(r: PullRequest, answer: Result<PullResponse, SyncError>) -> Prefetch {
+        let answer = answer.map(|p| (200, serde_json::to_vec(&p).unwrap()));
         Prefetch {
             req: r,
             handle: std::thread::spawn(move || answer),
@@ -769,6 +800,13 @@ mod tests {
         // A failed fetch (offline, expired token…) is retried the ordinary way.
         let failed = answered(req(7), Err(SyncError::Offline("refused".into())));
         assert_eq!(failed.take(&req(7)), None);
+        let expired = Prefetch {
+            req: req(7),
+            handle: std::thread::spawn(|| {
+                Ok((401, br#"{"code":"token_expired","message":"m"}"#.to_vec()))
+            }),
+        };
+        assert_eq!(expired.take(&req(7)), None);
     }
 
     #[test]

@@ -448,11 +448,12 @@ fn write_rows(
         }
         contacts_st.flush(tx, &mut contacts, true, bind_contact)?;
         log_st.flush(tx, &mut log, true, bind_log_row)?;
+        lap.mark("rows and log");
+        let keys = keys_job.join().expect("lookup key worker");
+        // (After the key worker, which the rows may have left behind: not competing with it.)
         if let Some((_, job)) = from_index.as_mut() {
             job.rows_written();
         }
-        lap.mark("rows and log");
-        let keys = keys_job.join().expect("lookup key worker");
         let mut refs: Vec<&(String, u32)> = keys.iter().collect();
         Batched::new(tx, key_sql, 2)?.flush(tx, &mut refs, true, |st, base, (k, i)| {
             st.raw_bind_parameter(base + 1, k)?;

@@ -744,6 +744,7 @@ impl Names {
         if wanted.len() <= PROBE_MAX {
             return Ok(());
         }
+        self.0.reserve(wanted.len());
         let mut st = conn.prepare(
             "SELECT id, kind, org_name, last_name, first_name, middle_name FROM clients",
         )?;

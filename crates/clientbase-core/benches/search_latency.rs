@@ -44,9 +44,9 @@ fn process_cpu_s() -> f64 {
 /// `CLIENTBASE_BENCH_BULK_REPS=k`: only `Store::insert_bulk` of the same n generated demo clients
 /// into k fresh bases — wall time (a shared machine's load inflates it) and CPU time (the calling
 /// thread's, and the whole process's incl. the index and name-key threads), which the load
-/// inflates far less. After each: the time the first typed query then waits (the index's postings
-/// are built after the commit), and a pause so that one rep's background work (checkpoint, frees)
-/// does not run into the next.
+/// inflates far less. After each: the time the first typed query then waits (for the index's
+/// postings, which the load builds last, and may not have finished), and a pause so that one
+/// rep's background work (checkpoint, frees) does not run into the next.
 fn bulk_reps(n: usize, reps: usize) {
     let items = clientbase_core::demo::generate(0xC11E_27BA5E, n, 1_760_000_000_000, "bench");
     let (mut walls, mut threads, mut procs, mut texts) =
@@ -61,7 +61,7 @@ fn bulk_reps(n: usize, reps: usize) {
         walls.push(t.elapsed().as_secs_f64());
         threads.push(thread_cpu_s() - cpu0);
         procs.push(process_cpu_s() - proc0);
-        // The first typed query waits for the postings the index builds after the commit.
+        // The first typed query waits for postings still being built after the load.
         let t = Instant::now();
         let page = store
             .list_clients(&ListQuery {

@@ -182,13 +182,11 @@ pub(crate) fn read_delimited(bytes: &[u8], opts: &ReadOptions) -> Result<Table, 
         .has_headers(false)
         .flexible(true)
         .from_reader(body.as_bytes());
-    // The records with their line numbers here; their cells (a string each: most of the time)
-    // on two threads below.
-    let mut records: Vec<(usize, csv::StringRecord)> = Vec::new();
+    let mut rows = Vec::new();
+    let mut rec = csv::StringRecord::new();
     // Line numbers: count new lines up to each record's start (records ascend).
     let bytes = body.as_bytes();
     let (mut counted_to, mut line_no) = (0usize, first_line);
-    let mut rec = csv::StringRecord::new();
     loop {
         match rdr.read_record(&mut rec) {
             Ok(true) => {}
@@ -196,6 +194,10 @@ pub(crate) fn read_delimited(bytes: &[u8], opts: &ReadOptions) -> Result<Table, 
             // The text is valid UTF-8 and the reader is flexible: only I/O could fail, and
             // there is none.
             Err(_) => break,
+        }
+        let cells: Vec<Cell> = rec.iter().map(|f| unguard(Cell::text(f))).collect();
+        if cells.iter().all(Cell::is_empty) {
+            continue;
         }
         let start = rec
             .position()
@@ -208,20 +210,13 @@ pub(crate) fn read_delimited(bytes: &[u8], opts: &ReadOptions) -> Result<Table, 
         }
         line_no += memchr_count(&bytes[counted_to..start]);
         counted_to = start;
-        // A copy of its exact size (reading into a new record grows it field by field).
-        records.push((line_no, rec.clone()));
-    }
-    let rows: Vec<Row> = crate::convert::in_two(records, &|(line, rec)| {
-        let mut cells: Vec<Cell> = rec.iter().map(|f| unguard(Cell::text(f))).collect();
+        let line = line_no;
+        let mut cells = cells;
         while cells.last().is_some_and(Cell::is_empty) {
             cells.pop();
         }
-        // A row of empty cells is no row.
-        (!cells.is_empty()).then_some(Row { line, cells })
-    })
-    .into_iter()
-    .flatten()
-    .collect();
+        rows.push(Row { line, cells });
+    }
     let mut table = Table::new(FileFormat::Csv);
     table.encoding = Some(enc.name().to_owned());
     table.encoding_detected = detected;

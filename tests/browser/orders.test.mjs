@@ -325,12 +325,30 @@ test('Settings → Orders and analysis saves thresholds; Analytics in Russian', 
   await sec.getByTestId('os-lost-days').waitFor();
   await sec.scrollIntoViewIfNeeded();
   assert.equal(await sec.getByTestId('os-tier-gold').inputValue(), '5000.00');
+  // Two boxes edited in one go, the second before the first one's save has answered: both land (the
+  // second save must neither send the first box's old value back nor lose the text being typed). The
+  // real core answers the first save; the browser holds that answer until the second box is typed in.
+  let release;
+  const held = new Promise((r) => (release = r));
+  let first = true;
+  await page.route('**/api/set_order_settings', async (route) => {
+    const response = await route.fetch();
+    if (first) {
+      first = false;
+      await held;
+    }
+    await route.fulfill({ response });
+  });
   await sec.getByTestId('os-lost-days').fill('200');
   await sec.getByTestId('os-lost-days').press('Tab');
-  await until(async () => (await server.api('get_order_settings')).lost_client_days === 200, { what: 'lost days saved' });
   await sec.getByTestId('os-tier-silver').fill('1 500,00');
+  release();
   await sec.getByTestId('os-tier-silver').press('Tab');
-  await until(async () => (await server.api('get_order_settings')).tier_silver === 150000, { what: 'silver threshold saved' });
+  await until(async () => {
+    const s = await server.api('get_order_settings');
+    return s.lost_client_days === 200 && s.tier_silver === 150000;
+  }, { what: 'lost days and silver threshold saved' });
+  await until(async () => (await sec.getByTestId('os-tier-silver').inputValue()) === '1500.00', { what: 'silver box shows the saved amount' });
   // Five seeded statuses, translated.
   assert.equal(await sec.getByTestId('os-statuses').locator('li').count(), 5);
   await shot(page, 'orders-settings');

@@ -13,6 +13,11 @@
 //! file: `db_open`) the app still starts: the error is kept in the state and every command returns it,
 //! so the UI shows it to the user instead of the process dying silently.
 
+// mimalloc, not glibc malloc: the hot paths allocate many small strings across threads (see
+// ARCHITECTURE.md, "Allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod daily;
 mod files;
 mod orders;

@@ -10,6 +10,11 @@
 //! ```
 //! `--json` prints the command's JSON result instead of text. Errors go to stderr, exit code 1.
 
+// mimalloc, not glibc malloc: the hot paths allocate many small strings across threads (see
+// ARCHITECTURE.md, "Allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use clientbase_core::api::{self, App, Platform};
 use clientbase_core::model::*;

@@ -4,6 +4,11 @@
 //! filtered by a segment, charts. Prints p50/p99 over repeated calls (bench binary; run with
 //! `cargo bench -p clientbase-core --bench orders`).
 
+// mimalloc, not glibc malloc: the hot paths allocate many small strings across threads (see
+// ARCHITECTURE.md, "Allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clientbase_core::orders_model::*;
 use clientbase_core::Store;
 use std::time::Instant;

@@ -4,6 +4,11 @@
 //! Run: `cargo bench -p clientbase-core --bench search_latency`. `CLIENTBASE_BENCH_N` overrides 100000;
 //! `CLIENTBASE_BENCH_BULK_REPS=k` measures only `insert_bulk`, k times (see [`bulk_reps`]).
 
+// mimalloc, not glibc malloc: the hot paths allocate many small strings across threads (see
+// ARCHITECTURE.md, "Allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clientbase_core::model::{ListQuery, SortOrder};
 use clientbase_core::Store;
 use std::time::Instant;

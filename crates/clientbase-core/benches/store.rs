@@ -1,6 +1,11 @@
 //! Criterion benches of the store: bulk insert, open with 100k clients (to the first page, to the
 //! index ready), keystroke queries, single create. (`search_latency` prints p50/p99 per script and length.)
 
+// mimalloc, not glibc malloc: the hot paths allocate many small strings across threads (see
+// ARCHITECTURE.md, "Allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clientbase_core::model::{ClientInput, ListQuery, Phone, PhoneKind};
 use clientbase_core::Store;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};

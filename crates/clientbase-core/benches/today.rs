@@ -2,6 +2,11 @@
 //! CLIENTBASE_BENCH_INTERACTIONS): the Today screen, the reminders of the next 30 days, and one
 //! logged interaction (a commit). Prints p50/p99 over repeated calls, then criterion means.
 
+// mimalloc, not glibc malloc: the hot paths allocate many small strings across threads (see
+// ARCHITECTURE.md, "Allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clientbase_core::model::{InteractionInput, TaskInput, TaskKind};
 use clientbase_core::store::activity::{KIND_CALL, OUTCOME_REACHED};
 use clientbase_core::Store;

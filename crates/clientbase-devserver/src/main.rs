@@ -6,6 +6,11 @@
 //!
 //! The first line on stdout is `listening on http://127.0.0.1:PORT` (so `--port 0` is usable).
 
+// mimalloc, not glibc malloc: the hot paths allocate many small strings across threads (see
+// ARCHITECTURE.md, "Allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use axum::{
     body::Bytes,
     extract::{Path, State},

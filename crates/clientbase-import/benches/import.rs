@@ -6,6 +6,11 @@
 //! Prints one-shot figures first (phase by phase), then runs the criterion benches.
 //! Run: `cargo bench -p clientbase-import --bench import`.
 
+// mimalloc, not glibc malloc: the hot paths allocate many small strings across threads (see
+// ARCHITECTURE.md, "Allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clientbase_core::model::{Category, Client};
 use clientbase_import::*;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};

@@ -4,6 +4,11 @@
 //! the core; and the export of 100k clients from a store to XLSX (≤ 3 s). Prints one-shot figures
 //! phase by phase (best of `RUNS`). Run: `cargo bench -p clientbase-import --bench store_import`.
 
+// mimalloc, not glibc malloc: the hot paths allocate many small strings across threads (see
+// ARCHITECTURE.md, "Allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clientbase_core::model::*;
 use clientbase_core::store::import::{ImportPolicy, ImportProgress, ImportRow};
 use clientbase_core::Store;

@@ -4,6 +4,11 @@
 //! time and p50/p99/max per script × query length (1, 2, 3, 5 characters, rare/no-match, phone).
 //! Env: `CB_BENCH_N` (docs, default 100000), `CB_BENCH_Q` (queries per cell, default 300).
 
+// mimalloc, not glibc malloc: the hot paths allocate many small strings across threads (see
+// ARCHITECTURE.md, "Allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::{Duration, Instant};
 
 use clientbase_search::{fold, Filter, Index, SearchDoc, Sort};

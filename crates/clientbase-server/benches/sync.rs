@@ -17,6 +17,11 @@
 //! Runs on SQLite, and on PostgreSQL too when its binaries are installed (a temporary server on
 //! 127.0.0.1 as in the tests).
 
+// mimalloc, not glibc malloc: the hot paths allocate many small strings across threads (see
+// ARCHITECTURE.md, "Allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 

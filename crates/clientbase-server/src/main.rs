@@ -5,6 +5,11 @@
 //!     clientbase-server --data DIR user add --company Acme --login anna --role rep
 //!     clientbase-server --data DIR reassign --from anna --to boris
 
+// mimalloc, not glibc malloc: the hot paths allocate many small strings across threads (see
+// ARCHITECTURE.md, "Allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use clientbase_server::db::sqlite::Sqlite;
 use clientbase_server::http::{bind, Tls};

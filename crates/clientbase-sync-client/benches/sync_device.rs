@@ -13,6 +13,11 @@
 //! `BENCH_CLIENTS` (default 100000) sets N. The server binary is `CLIENTBASE_SERVER_BIN`, else
 //! target/release/clientbase-server (built on demand).
 
+// mimalloc, not glibc malloc: the hot paths allocate many small strings across threads (see
+// ARCHITECTURE.md, "Allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clientbase_core::api::{App, Platform};
 use clientbase_sync::{paths, PullRequest, PullResponse};
 use clientbase_sync_client::{connect, sync_round, Http};

@@ -213,3 +213,51 @@ fn sqlite_is_built_with_the_workspace_flags() {
         assert!(opts.iter().any(|x| x == o), "{o} not in {opts:?}");
     }
 }
+
+/// A load runs with foreign keys off when every category it names exists (`store/bulk.rs`,
+/// `write_bulk_rows`); one naming a missing category gets SQLite's own check and error and leaves
+/// nothing; either way the connection has its foreign keys on again afterwards.
+#[test]
+fn foreign_keys_around_a_bulk_load() {
+    let (_dir, mut store) = open();
+    let fk_on = |store: &clientbase_core::Store| -> i64 {
+        store
+            .connection()
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap()
+    };
+    let mut items = clientbase_core::demo::generate(7, 3000, 1_760_000_000_000, "t");
+    let good = items.clone();
+    items[1500].0.data.category_id = Some("no-such-category".into());
+    match store.insert_bulk(items) {
+        Err(clientbase_core::StoreError::Sqlite(e)) => {
+            assert!(e.to_string().contains("FOREIGN KEY"), "{e}")
+        }
+        other => panic!("expected the foreign key error, got {other:?}"),
+    }
+    assert_eq!(fk_on(&store), 1);
+    for t in [
+        "clients",
+        "contacts",
+        "change_log",
+        "client_keys",
+        "name_order",
+    ] {
+        assert_eq!(
+            count(&store, &format!("SELECT count(*) FROM {t}")),
+            0,
+            "{t}"
+        );
+    }
+    assert_eq!(store.insert_bulk(good).unwrap(), 3000);
+    assert_eq!(fk_on(&store), 1);
+    assert_eq!(count(&store, "SELECT count(*) FROM clients"), 3000);
+    let violations = count(&store, "SELECT count(*) FROM pragma_foreign_key_check");
+    assert_eq!(violations, 0);
+    // Still enforced after the load.
+    let r = store.connection().execute(
+        "UPDATE clients SET category_id = 'no-such-category' WHERE rowid = 1",
+        [],
+    );
+    assert!(r.is_err());
+}

@@ -127,18 +127,39 @@ impl Store {
         index: Option<&mut IndexJob>,
         lap: &mut Lap,
     ) -> Result<(), StoreError> {
-        let tx = self
+        // Foreign keys off for the load's transaction (set before it: the pragma is a no-op inside
+        // one) when every category the items name exists, checked inside it: the only other key a
+        // load writes, a contact person's client, is a row of the same load. With them on, SQLite
+        // checks each row's parent and, for a multi-row INSERT into a table with an immediate
+        // foreign key, keeps a statement journal (every page a statement touches first copied
+        // to a temporary file, so that the statement could be undone alone); see [`clients_sql`].
+        self.conn.pragma_update(None, "foreign_keys", false)?;
+        let written = self.write_bulk_tx(items, index, lap);
+        // (The transaction has ended, committed or rolled back: the pragma applies again.)
+        let on = self.conn.pragma_update(None, "foreign_keys", true);
+        written?;
+        Ok(on?)
+    }
+
+    /// [`Store::write_bulk_rows`] with foreign keys off, unless a category is missing.
+    fn write_bulk_tx(
+        &mut self,
+        items: &[(Client, Derived)],
+        index: Option<&mut IndexJob>,
+        lap: &mut Lap,
+    ) -> Result<(), StoreError> {
+        let mut tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let order = match index {
-            Some(job) => OrderKeys::FromIndex(&self.name_keys, job),
-            None => OrderKeys::Collate(&self.name_keys),
-        };
-        insert_rows_timed(&tx, &mut self.hlc, order, items, &mut |_| true, lap)?;
-        save_clock(&tx, &self.hlc)?;
-        tx.commit()?;
-        lap.mark("commit");
-        Ok(())
+        if !categories_exist(&tx, items)? {
+            // (A category that does not exist: SQLite's own check, and its error.)
+            drop(tx);
+            self.conn.pragma_update(None, "foreign_keys", true)?;
+            tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        }
+        write_bulk_in(tx, &mut self.hlc, &self.name_keys, items, index, lap)
     }
 
     /// Copies the WAL into the database file on a separate connection and thread (PASSIVE: never
@@ -228,6 +249,38 @@ impl Store {
         }
         self.stats()
     }
+}
+
+/// [`Store::write_bulk_rows`] inside its transaction.
+fn write_bulk_in(
+    tx: Transaction<'_>,
+    hlc: &mut Hlc,
+    name_keys: &NameKeys,
+    items: &[(Client, Derived)],
+    index: Option<&mut IndexJob>,
+    lap: &mut Lap,
+) -> Result<(), StoreError> {
+    let order = match index {
+        Some(job) => OrderKeys::FromIndex(name_keys, job),
+        None => OrderKeys::Collate(name_keys),
+    };
+    insert_rows_timed(&tx, hlc, order, items, &mut |_| true, lap)?;
+    save_clock(&tx, hlc)?;
+    tx.commit()?;
+    lap.mark("commit");
+    Ok(())
+}
+
+/// Whether every category the items name is a row of `categories`.
+fn categories_exist(tx: &Transaction<'_>, items: &[(Client, Derived)]) -> Result<bool, StoreError> {
+    let mut st = tx.prepare("SELECT id FROM categories")?;
+    let ids: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(items.iter().all(|(c, _)| {
+        c.data
+            .category_id
+            .as_ref()
+            .is_none_or(|id| ids.iter().any(|x| x == id))
+    }))
 }
 
 /// Writes new clients inside `tx`: their rows and contact persons (multi-row INSERTs, `BATCH` rows
@@ -410,8 +463,8 @@ fn write_rows(
             OrderKeys::Collate(name_keys) => (Some(sc.spawn(move || collate(name_keys))), None),
             OrderKeys::FromIndex(name_keys, job) => (None, Some((name_keys, job))),
         };
-        let mut clients_st = Batched::new(tx, rows::insert_clients_sql, rows::CLIENT_NCOLS)?;
-        let mut contacts_st = Batched::new(tx, rows::insert_contacts_sql, rows::CONTACT_NCOLS)?;
+        let mut clients_st = Batched::new(tx, clients_sql, rows::CLIENT_NCOLS)?;
+        let mut contacts_st = Batched::new(tx, contacts_sql, rows::CONTACT_NCOLS)?;
         // The device id is bound once per statement (?1); a row binds its clock, table and id.
         let mut log_st = Batched::with_fixed(tx, log_sql, LOG_NCOLS, &[&device])?;
         let bind_contact = |st: &mut rusqlite::Statement<'_>, base: usize, r: &PendingContact| {
@@ -528,6 +581,9 @@ impl DeferredIndexes {
                 .query_map([table.table()], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<Result<_, _>>()?;
             for (name, create) in indexes {
+                if APPENDED_INDEXES.contains(&name.as_str()) {
+                    continue;
+                }
                 tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
                 sql.push(create);
             }
@@ -554,6 +610,14 @@ fn drop_elsewhere<T: Send + 'static>(v: T) {
         .name("bulk-free".into())
         .spawn(move || drop(v));
 }
+
+/// Secondary indexes a load keeps: their keys follow the order the rows are written in (ids
+/// ascend: UUIDv7, and demo ids by construction; `rowid` and `seq` ascend), so each entry is
+/// appended at the right edge of the B-tree — SQLite's seek skips the descent when the key is past
+/// the last page's first cell —, cheaper than a `CREATE INDEX` scanning the table again after the
+/// load. (Were the order different, the index would still be right, only slower to fill.)
+/// `clients_demo` is `(is_demo, rowid)` for demo rows only.
+const APPENDED_INDEXES: &[&str] = &["clients_demo", "contacts_client", "change_log_row"];
 
 /// Below this many rows a load keeps the indexes (dropping and creating them costs a scan).
 const DEFER_MIN_ROWS: usize = 2048;
@@ -669,9 +733,24 @@ fn log_sql(rows: usize) -> String {
         })
         .collect();
     format!(
-        "INSERT INTO change_log (hlc, device_id, table_name, row_id, op, fields) VALUES {}",
+        "INSERT OR FAIL INTO change_log (hlc, device_id, table_name, row_id, op, fields) VALUES {}",
         tuples.join(", ")
     )
+}
+
+/// The multi-row INSERT of client rows, `OR FAIL`: a failing row fails the load all the same
+/// (its transaction is rolled back: see [`insert_rows`]), but SQLite need not be able to undo one
+/// statement alone, so it keeps no statement journal — which a multi-row INSERT that may abort
+/// keeps: every page the statement touches first is copied to a temporary file (~8% of the
+/// rows' time). Foreign keys also make a statement "may abort" (the demo load turns them off:
+/// [`Store::write_bulk_rows`]).
+fn clients_sql(rows: usize) -> String {
+    rows::insert_clients_sql(rows).replacen("INSERT INTO", "INSERT OR FAIL INTO", 1)
+}
+
+/// The contact persons' multi-row INSERT, `OR FAIL` as in [`clients_sql`].
+fn contacts_sql(rows: usize) -> String {
+    rows::insert_contacts_sql(rows).replacen("INSERT INTO", "INSERT OR FAIL INTO", 1)
 }
 
 /// The statement of `order::insert_sorted`, for keys borrowed from the index.

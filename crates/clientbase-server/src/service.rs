@@ -25,7 +25,8 @@ pub struct Config {
     pub max_failed_logins: i64,
     /// How long a locked login stays locked (doubled for every further failure, at most a day).
     pub lockout_ms: i64,
-    /// The most entries a pull page carries (a page may exceed it to finish a version).
+    /// The most entries a pull page carries (a page may exceed it to finish a version). Devices
+    /// ask for 2,000 per page, and for more on a first sync (fewer, larger transactions).
     pub max_pull_limit: u32,
     /// The most changes one push may carry.
     pub max_push: usize,
@@ -43,7 +44,7 @@ impl Default for Config {
             access_ttl_ms: 15 * 60 * 1000,
             max_failed_logins: 5,
             lockout_ms: 5 * 60 * 1000,
-            max_pull_limit: 5000,
+            max_pull_limit: 20_000,
             max_push: 5000,
             ip_login_burst: 20,
             ip_login_interval_ms: 30_000,

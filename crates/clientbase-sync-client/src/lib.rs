@@ -34,9 +34,11 @@ use std::time::{Duration, Instant};
 pub const PUSH_BATCH: usize = 1_000;
 /// Entries per pull page.
 pub const PULL_LIMIT: u32 = 2_000;
-/// Entries per pull page of a first sync (from cursor 0; the server caps pages at 5,000 by
-/// default): fewer, larger transactions for a base that arrives whole.
-pub const FIRST_SYNC_LIMIT: u32 = 5_000;
+/// Entries per pull page of a first sync (from cursor 0; the server caps pages at 20,000 by
+/// default, an older server at 5,000): fewer, larger transactions for a base that arrives whole
+/// (100k clients, 314k entries on loopback at load ~5, medians of 3 interleaved runs: 33.8 s in
+/// pages of 5,000, 27.3 s in pages of 20,000 — fewer commits rewriting the same index pages).
+pub const FIRST_SYNC_LIMIT: u32 = 20_000;
 /// Refresh the access token when it expires within this.
 const REFRESH_MARGIN_MS: i64 = 30_000;
 

@@ -73,6 +73,10 @@ struct ServeArgs {
     /// … and then one more every this many seconds.
     #[arg(long, default_value_t = Config::default().ip_login_interval_ms / 1000)]
     login_ip_interval_secs: u64,
+    /// The most entries one pull page carries (a device's first sync asks for 20,000 a page; a
+    /// lower cap means smaller answers and less memory per request, at more round trips).
+    #[arg(long, default_value_t = Config::default().max_pull_limit, value_parser = clap::value_parser!(u32).range(1..))]
+    max_pull_page: u32,
 }
 
 #[derive(Subcommand)]
@@ -284,6 +288,7 @@ fn serve(cli: &Cli, a: ServeArgs) -> Result<(), ServerError> {
             trust_forwarded_for: a.trust_forwarded_for,
             ip_login_burst: a.login_ip_burst,
             ip_login_interval_ms: a.login_ip_interval_secs.saturating_mul(1000),
+            max_pull_limit: a.max_pull_page,
             ..Config::default()
         },
     )?;

@@ -71,9 +71,14 @@ pub fn admin(data: &std::path::Path, args: &[&str]) -> String {
 
 /// A server with company Acme and users anna, boris (reps) and maria (manager), password "password-…".
 pub fn start_server() -> Server {
+    start_server_with(&[])
+}
+
+/// [`start_server`] with extra `serve` options.
+pub fn start_server_with(options: &[&str]) -> Server {
     let data = tempfile::tempdir().unwrap();
     setup_company(data.path());
-    serve(data, "127.0.0.1:0")
+    serve(data, "127.0.0.1:0", options)
 }
 
 fn setup_company(data: &std::path::Path) {
@@ -97,11 +102,12 @@ fn setup_company(data: &std::path::Path) {
     }
 }
 
-fn serve(data: tempfile::TempDir, listen: &str) -> Server {
+fn serve(data: tempfile::TempDir, listen: &str, options: &[&str]) -> Server {
     let mut child = Command::new(server_bin())
         .arg("--data")
         .arg(data.path())
         .args(["--listen", listen])
+        .args(options)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -328,7 +334,7 @@ fn offline_status_and_a_server_restored_from_a_backup() {
         data.path(),
         &["restore", "--from", backup.to_str().unwrap()],
     );
-    let server = serve(data, &listen);
+    let server = serve(data, &listen, &[]);
     anna.sync();
     maria.sync();
     assert_eq!(
@@ -392,7 +398,9 @@ fn dump(app: &Mutex<App>) -> Vec<String> {
 fn a_first_sync_with_pages_fetched_ahead_matches_pages_pulled_one_by_one() {
     use clientbase_sync::{paths, PullResponse};
     use clientbase_sync_client::{sync_round, Http, FIRST_SYNC_LIMIT};
-    let server = start_server();
+    // Pages of at most 5,000 (an older server's cap; a device's first sync asks for 20,000), so
+    // that ~20k entries come in several pages.
+    let server = start_server_with(&["--max-pull-page", "5000"]);
     let anna = Device::new();
     // Loaded before sign-in, as in the bench: the sign-in's adoption logs an owner change for
     // every client, so later pages update rows earlier pages inserted.

@@ -832,50 +832,6 @@ struct NewClient {
     dirty: bool,
 }
 
-/// Ids of the clients and contact persons an import creates: UUIDv7s as `new_id` makes them
-/// (Unix milliseconds, version, variant, random bits), but from the thread's OS-seeded generator
-/// instead of one OS random call per id (`new_id`'s ~1 µs was ~5% of a 100k import's calling
-/// thread). The 74 bits after the time are a 42-bit counter started at random each millisecond,
-/// then 32 random bits: an import's ids ascend in the order they are made.
-struct Ids {
-    rng: rand::rngs::ThreadRng,
-    ms: u64,
-    counter: u64,
-}
-
-impl Ids {
-    fn new() -> Self {
-        Ids {
-            rng: rand::rng(),
-            ms: 0,
-            counter: 0,
-        }
-    }
-
-    fn next(&mut self) -> String {
-        use rand::Rng;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64);
-        self.counter += 1;
-        if now > self.ms || self.counter >> 42 != 0 {
-            // A new millisecond (or, after 2^41 ids in one, the next): the counter starts again
-            // at random with room to count.
-            self.ms = now.max(self.ms + u64::from(now <= self.ms));
-            self.counter = self.rng.random::<u64>() >> 23;
-        }
-        let v = (u128::from(self.counter) << 32) | u128::from(self.rng.random::<u32>());
-        let mut bytes = [0u8; 10];
-        // rand_a: the top 12 of the 74 bits; rand_b: the other 62 (the builder sets the
-        // version's and the variant's bits above them).
-        bytes[..2].copy_from_slice(&((v >> 62) as u16).to_be_bytes());
-        bytes[2..].copy_from_slice(&((v as u64) & ((1 << 62) - 1)).to_be_bytes());
-        uuid::Builder::from_unix_timestamp_millis(self.ms, &bytes)
-            .into_uuid()
-            .to_string()
-    }
-}
-
 fn step(
     p: &mut dyn FnMut(ImportProgress) -> bool,
     phase: ImportPhase,
@@ -1018,7 +974,6 @@ fn import_in(
     // Clients of the base that rows merge into: (as stored, merged).
     let mut merges: Vec<(Client, Client)> = Vec::new();
     let mut merge_at: FxHashMap<String, usize> = FxHashMap::default();
-    let mut ids = Ids::new();
     let mut results: Vec<ImportRowResult> = Vec::new();
     // Rows that are not written, freed with the key maps below.
     let mut spent: Vec<(ClientInput, Derived)> = Vec::new();
@@ -1110,7 +1065,7 @@ fn import_in(
                     in_file.entry(key).or_insert_with(|| t.clone());
                 }
                 news.push(NewClient {
-                    id: ids.next(),
+                    id: new_id(),
                     line,
                     input,
                     dv,
@@ -1188,7 +1143,7 @@ fn import_in(
         .into_iter()
         .map(|mut nc| {
             for ct in &mut nc.input.contacts {
-                ct.id = ids.next();
+                ct.id = new_id();
             }
             let dv = if nc.dirty {
                 rows::derive(&nc.input)
@@ -1242,7 +1197,7 @@ fn import_in(
         }
         for ct in &mut new.data.contacts {
             if ct.id.is_empty() {
-                ct.id = ids.next();
+                ct.id = new_id();
             }
         }
         // The row was validated, the client was when it was stored: the merge needs no check.
@@ -1302,8 +1257,7 @@ mod tests {
 
     #[test]
     fn import_ids_are_v7_uuids_in_ascending_order() {
-        let mut ids = Ids::new();
-        let made: Vec<String> = (0..20_000).map(|_| ids.next()).collect();
+        let made: Vec<String> = (0..20_000).map(|_| new_id()).collect();
         let before_ms = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
@@ -1312,7 +1266,6 @@ mod tests {
             let u = uuid::Uuid::parse_str(id).expect("a UUID");
             assert_eq!(u.get_version_num(), 7, "{id}");
             assert_eq!(u.get_variant(), uuid::Variant::RFC4122, "{id}");
-            assert_eq!(id.len(), new_id().len());
             let (secs, nanos) = u.get_timestamp().expect("v7 has a time").to_unix();
             assert!(secs * 1000 + u64::from(nanos / 1_000_000) <= before_ms + 1);
         }

@@ -170,6 +170,42 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
+    // `BENCH_SAVE_PAGES=DIR`: the first sync's pages as the server serves them (from cursor 0,
+    // pages of FIRST_SYNC_LIMIT), one JSON file each, for the `apply_pages` bench to replay.
+    if let Some(out) = std::env::var_os("BENCH_SAVE_PAGES") {
+        let out = PathBuf::from(out);
+        std::fs::create_dir_all(&out).unwrap();
+        let st = mgr.lock().unwrap().store.sync_state().unwrap().unwrap();
+        let http = Http::new(&url).unwrap();
+        let mut cursor = clientbase_sync::Cursor {
+            epoch: st.cursor.epoch.clone(),
+            version: 0,
+        };
+        for i in 0.. {
+            let page: PullResponse = http
+                .post(
+                    paths::PULL,
+                    Some(&st.access_token),
+                    &PullRequest {
+                        cursor: Some(cursor.clone()),
+                        limit: clientbase_sync_client::FIRST_SYNC_LIMIT,
+                        refetch: vec![],
+                    },
+                )
+                .unwrap();
+            std::fs::write(
+                out.join(format!("page-{i:03}.json")),
+                serde_json::to_vec(&page).unwrap(),
+            )
+            .unwrap();
+            cursor = page.cursor.clone();
+            if !page.more {
+                break;
+            }
+        }
+        println!("pages saved in {}", out.display());
+    }
+
     // One page of 2,000 entries applied into a store that has the base already: every change
     // is a repeat (superseded after the merge) — the merge cost without new rows — and into a
     // fresh store (new rows).

@@ -436,10 +436,10 @@ fn write_rows(
                             .data
                             .contacts
                             .iter()
-                            .map(rows::ContactJson::of)
+                            .map(ContactText::of)
                             .collect::<Result<Vec<_>, _>>()?;
                         std::hint::black_box(touch_bound_text(c, dv));
-                        Ok((rows::ClientJson::of(&c.data)?, contacts))
+                        Ok((ClientText::of(c, dv)?, contacts))
                     })
                     .collect();
                 if json_tx.send(batch).is_err() {
@@ -465,12 +465,15 @@ fn write_rows(
             OrderKeys::Collate(name_keys) => (Some(sc.spawn(move || collate(name_keys))), None),
             OrderKeys::FromIndex(name_keys, job) => (None, Some((name_keys, job))),
         };
-        let mut clients_st = Batched::new(tx, clients_sql, rows::CLIENT_NCOLS)?;
-        let mut contacts_st = Batched::new(tx, contacts_sql, rows::CONTACT_NCOLS)?;
+        // The load's usual owner is bound once per statement (?1); a row names its own only when
+        // it differs (see [`clients_sql`]).
+        let owner = items.first().map_or("", |(c, _)| c.owner.as_str());
+        let mut clients_st = Batched::with_fixed(tx, clients_sql, CLIENT_PARAMS, &[owner])?;
+        let mut contacts_st = Batched::new(tx, contacts_sql, CONTACT_PARAMS)?;
         // The device id is bound once per statement (?1); a row binds its clock, table and id.
         let mut log_st = Batched::with_fixed(tx, log_sql, LOG_NCOLS, &[&device])?;
         let bind_contact = |st: &mut rusqlite::Statement<'_>, base: usize, r: &PendingContact| {
-            rows::bind_contact(st, base, r.0, r.1, r.2, r.3, r.3, &r.4)
+            bind_contact_row(st, base, r.0, r.1, r.2, r.3, &r.4)
         };
         let bind_log_row = |st: &mut rusqlite::Statement<'_>, base: usize, r: &PendingLog| {
             st.raw_bind_parameter(base + 1, &r.0)?;
@@ -481,8 +484,7 @@ fn write_rows(
         let mut done = 0;
         for chunk in items.chunks(BATCH) {
             let jsons = json_rx.recv().expect("bulk JSON worker")?;
-            let mut pending: Vec<(&Client, &Derived, rows::ClientJson)> =
-                Vec::with_capacity(chunk.len());
+            let mut pending: Vec<(&Client, &Derived, ClientText)> = Vec::with_capacity(chunk.len());
             for ((c, dv), (json, contact_jsons)) in chunk.iter().zip(jsons) {
                 pending.push((c, dv, json));
                 log.push((hlc_text(&hlc.tick()), LogTable::Clients, &c.id));
@@ -492,7 +494,7 @@ fn write_rows(
                 }
             }
             clients_st.flush(tx, &mut pending, true, |st, base, r| {
-                rows::bind_client(st, base, r.0, r.1, &r.2)
+                bind_client_row(st, base, owner, r.0, r.1, &r.2)
             })?;
             contacts_st.flush(tx, &mut contacts, false, bind_contact)?;
             log_st.flush(tx, &mut log, false, bind_log_row)?;
@@ -660,7 +662,65 @@ fn touch_bound_text(c: &Client, dv: &Derived) -> u8 {
 }
 
 /// One batch's JSON columns: per client, its own and its contact persons'.
-type JsonBatch = Result<Vec<(rows::ClientJson, Vec<rows::ContactJson>)>, StoreError>;
+type JsonBatch = Result<Vec<(ClientText, Vec<ContactText>)>, StoreError>;
+
+/// The texts a bulk client row binds that are not fields of the client, made on the JSON worker:
+/// its JSON columns (the text `rows::ClientJson` holds; `None` for an empty list or map, which
+/// the statement writes as a literal: see [`clients_sql`]) and `phone_digits` joined.
+struct ClientText {
+    phones: Option<String>,
+    emails: Option<String>,
+    messengers: Option<String>,
+    address: String,
+    tags: Option<String>,
+    custom: Option<String>,
+    digits: String,
+}
+
+/// A list's JSON text, or `None` when it is empty (`[]`).
+fn json_list<T: serde::Serialize>(v: &[T]) -> Result<Option<String>, StoreError> {
+    Ok(if v.is_empty() {
+        None
+    } else {
+        Some(serde_json::to_string(v)?)
+    })
+}
+
+impl ClientText {
+    fn of(c: &Client, dv: &Derived) -> Result<Self, StoreError> {
+        let d = &c.data;
+        Ok(ClientText {
+            phones: json_list(&d.phones)?,
+            emails: json_list(&d.emails)?,
+            messengers: json_list(&d.messengers)?,
+            address: serde_json::to_string(&d.address)?,
+            tags: json_list(&d.tags)?,
+            custom: if d.custom.is_empty() {
+                None
+            } else {
+                Some(serde_json::to_string(&d.custom)?)
+            },
+            digits: dv.phone_digits.join(" "),
+        })
+    }
+}
+
+/// A contact person's JSON columns (see [`ClientText`]).
+struct ContactText {
+    phones: Option<String>,
+    emails: Option<String>,
+    messengers: Option<String>,
+}
+
+impl ContactText {
+    fn of(c: &ContactPerson) -> Result<Self, StoreError> {
+        Ok(ContactText {
+            phones: json_list(&c.phones)?,
+            emails: json_list(&c.emails)?,
+            messengers: json_list(&c.messengers)?,
+        })
+    }
+}
 
 /// Drops `v` on a thread of its own (freeing a large number of small allocations is slow), or
 /// here if no thread can be started.
@@ -725,13 +785,7 @@ pub(crate) fn checkpoint_in_background(path: String) {
 }
 
 /// A contact person waiting for its multi-row INSERT: client id, position, person, created at.
-type PendingContact<'a> = (
-    &'a str,
-    usize,
-    &'a ContactPerson,
-    &'a str,
-    rows::ContactJson,
-);
+type PendingContact<'a> = (&'a str, usize, &'a ContactPerson, &'a str, ContactText);
 /// A change-log row waiting for its multi-row INSERT: HLC, table, row id.
 type PendingLog<'a> = (String, LogTable, &'a str);
 
@@ -797,19 +851,164 @@ fn log_sql(rows: usize) -> String {
     )
 }
 
-/// The multi-row INSERT of client rows, `OR FAIL`: a failing row fails the load all the same
-/// (its transaction is rolled back: see [`insert_rows`]), but SQLite need not be able to undo one
-/// statement alone, so it keeps no statement journal — which a multi-row INSERT that may abort
-/// keeps: every page the statement touches first is copied to a temporary file (~8% of the
-/// rows' time). Foreign keys also make a statement "may abort" (the demo load turns them off:
-/// [`Store::write_bulk_rows`]).
+/// Parameters per bulk client row (one per column of `rows::insert_clients_sql`).
+const CLIENT_PARAMS: usize = 34;
+
+/// The multi-row INSERT of client rows (`?1` is the load's usual owner), `OR FAIL`: a failing row
+/// fails the load all the same (its transaction is rolled back: see [`insert_rows`]), but SQLite
+/// need not be able to undo one statement alone, so it keeps no statement journal — which a
+/// multi-row INSERT that may abort keeps: every page the statement touches first is copied to a
+/// temporary file (~8% of the rows' time). Foreign keys also make a statement "may abort" (the
+/// demo load turns them off: [`Store::write_bulk_rows`]).
+///
+/// The values are the ones `rows::bind_client` binds (`tests::bulk_rows_are_the_single_path_rows`),
+/// but several go in as NULL and the statement puts the common value in: rusqlite binds a text
+/// as `SQLITE_TRANSIENT`, so SQLite frees its copy of the parameter's previous value, mallocs and
+/// copies each non-empty text it is given, where a NULL costs nothing (and `coalesce` a VM
+/// instruction or two). So an empty JSON list or map binds NULL (`coalesce(?, '[]')`), `kind` an
+/// integer, the owner NULL when it is `?1`, `updated_at` NULL when it equals `created_at`.
 fn clients_sql(rows: usize) -> String {
-    rows::insert_clients_sql(rows).replacen("INSERT INTO", "INSERT OR FAIL INTO", 1)
+    let tuples: Vec<String> = (0..rows)
+        .map(|r| {
+            let p = |col: usize| format!("?{}", 1 + r * CLIENT_PARAMS + col);
+            let mut v: Vec<String> = (1..=CLIENT_PARAMS).map(p).collect();
+            v[1] = format!("CASE {} WHEN 1 THEN 'organization' ELSE 'person' END", p(2));
+            for col in [7, 8, 9, 18] {
+                v[col - 1] = format!("coalesce({}, '[]')", p(col));
+            }
+            v[22] = format!("coalesce({}, '{{}}')", p(23));
+            v[23] = format!("coalesce({}, ?1)", p(24));
+            v[26] = format!("coalesce({}, {})", p(27), p(26));
+            format!("({})", v.join(", "))
+        })
+        .collect();
+    // (`rows`' head, with the columns in the order of `rows::bind_client`.)
+    let head = rows::insert_clients_sql(0).replacen("INSERT INTO", "INSERT OR FAIL INTO", 1);
+    head + &tuples.join(", ")
 }
 
-/// The contact persons' multi-row INSERT, `OR FAIL` as in [`clients_sql`].
+/// Binds a client row to parameters `base + 1 ..= base + CLIENT_PARAMS` of [`clients_sql`]
+/// (`owner`: the statement's `?1`).
+fn bind_client_row(
+    st: &mut rusqlite::Statement<'_>,
+    base: usize,
+    owner: &str,
+    c: &Client,
+    dv: &Derived,
+    t: &ClientText,
+) -> Result<(), StoreError> {
+    let d = &c.data;
+    let bd = d.birthday;
+    let values: [&dyn rusqlite::ToSql; CLIENT_PARAMS] = [
+        &c.id,
+        &(d.kind == ClientKind::Organization),
+        &d.first_name,
+        &d.last_name,
+        &d.middle_name,
+        &d.org_name,
+        &t.phones,
+        &t.emails,
+        &t.messengers,
+        &d.website,
+        &t.address,
+        &bd.map(|b| b.day),
+        &bd.map(|b| b.month),
+        &bd.and_then(|b| b.year),
+        &rows::birthday_md(&bd),
+        &d.notes,
+        &d.hobbies,
+        &t.tags,
+        &d.category_id,
+        &d.source,
+        &d.preferred_channel.map(channel_str),
+        &d.call_time,
+        &t.custom,
+        &(c.owner != owner).then_some(c.owner.as_str()),
+        &c.is_demo,
+        &c.created_at,
+        &(c.updated_at != c.created_at).then_some(c.updated_at.as_str()),
+        &c.deleted_at,
+        &dv.city,
+        &dv.phone_display,
+        &dv.subtitle,
+        &t.digits,
+        &dv.search_extra,
+        &dv.search_notes,
+    ];
+    for (i, v) in values.iter().enumerate() {
+        st.raw_bind_parameter(base + i + 1, v)?;
+    }
+    Ok(())
+}
+
+/// The stored text of a preferred channel (as `rows` writes it).
+fn channel_str(c: Channel) -> &'static str {
+    match c {
+        Channel::Call => "call",
+        Channel::Sms => "sms",
+        Channel::Whatsapp => "whatsapp",
+        Channel::Telegram => "telegram",
+        Channel::Viber => "viber",
+        Channel::Email => "email",
+    }
+}
+
+/// Parameters per bulk contact row.
+const CONTACT_PARAMS: usize = 17;
+
+/// The contact persons' multi-row INSERT, `OR FAIL` as in [`clients_sql`]: the values of
+/// `rows::bind_contact`, empty JSON lists as NULL, and `updated_at` the parameter of
+/// `created_at` (a bulk row's are equal).
 fn contacts_sql(rows: usize) -> String {
-    rows::insert_contacts_sql(rows).replacen("INSERT INTO", "INSERT OR FAIL INTO", 1)
+    let tuples: Vec<String> = (0..rows)
+        .map(|r| {
+            let p = |col: usize| format!("?{}", r * CONTACT_PARAMS + col);
+            let mut v: Vec<String> = (1..=CONTACT_PARAMS).map(p).collect();
+            for col in [8, 9, 10] {
+                v[col - 1] = format!("coalesce({}, '[]')", p(col));
+            }
+            v.push(p(17));
+            format!("({})", v.join(", "))
+        })
+        .collect();
+    let head = rows::insert_contacts_sql(0).replacen("INSERT INTO", "INSERT OR FAIL INTO", 1);
+    head + &tuples.join(", ")
+}
+
+/// Binds a contact row to parameters `base + 1 ..= base + CONTACT_PARAMS` of [`contacts_sql`].
+fn bind_contact_row(
+    st: &mut rusqlite::Statement<'_>,
+    base: usize,
+    client_id: &str,
+    no: usize,
+    c: &ContactPerson,
+    created_at: &str,
+    t: &ContactText,
+) -> Result<(), StoreError> {
+    let bd = c.birthday;
+    let values: [&dyn rusqlite::ToSql; CONTACT_PARAMS] = [
+        &c.id,
+        &client_id,
+        &(no as i64),
+        &c.first_name,
+        &c.last_name,
+        &c.middle_name,
+        &c.position,
+        &t.phones,
+        &t.emails,
+        &t.messengers,
+        &bd.map(|b| b.day),
+        &bd.map(|b| b.month),
+        &bd.and_then(|b| b.year),
+        &rows::birthday_md(&bd),
+        &c.notes,
+        &c.hobbies,
+        &created_at,
+    ];
+    for (i, v) in values.iter().enumerate() {
+        st.raw_bind_parameter(base + i + 1, v)?;
+    }
+    Ok(())
 }
 
 /// The statement of `order::insert_sorted`, for keys borrowed from the index.
@@ -938,6 +1137,117 @@ impl Lap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every column of every row of `table`, in id order.
+    fn table_rows(conn: &rusqlite::Connection, table: &str) -> Vec<Vec<rusqlite::types::Value>> {
+        let mut st = conn
+            .prepare(&format!("SELECT * FROM {table} ORDER BY id"))
+            .unwrap();
+        let n = st.column_count();
+        st.query_map([], |r| (0..n).map(|i| r.get(i)).collect())
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    fn migrated() -> rusqlite::Connection {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        crate::migrations::migrate(&mut conn).unwrap();
+        conn
+    }
+
+    /// The bulk statements write NULLs for some values and let SQL put the value in
+    /// ([`clients_sql`], [`contacts_sql`]): the rows they store must be, column for column,
+    /// the ones the single-row statements of `rows` store from the same clients.
+    #[test]
+    fn bulk_rows_are_the_single_path_rows() {
+        let channels = [
+            Channel::Call,
+            Channel::Sms,
+            Channel::Whatsapp,
+            Channel::Telegram,
+            Channel::Viber,
+            Channel::Email,
+        ];
+        let mut items = crate::demo::generate(7, 400, 1_760_000_000_000, "owner-a");
+        for (i, (c, dv)) in items.iter_mut().enumerate() {
+            match i % 8 {
+                // Another owner than the load's first client's (the statement's `?1`).
+                0 => {
+                    c.owner = "owner-b".into();
+                    c.is_demo = false;
+                }
+                1 => c.updated_at = "2026-01-02T03:04:05.678Z".into(),
+                2 => c.deleted_at = Some("2026-01-03T00:00:00.000Z".into()),
+                3 => c.data.preferred_channel = Some(channels[(i / 8) % channels.len()]),
+                4 => {
+                    c.data
+                        .custom
+                        .insert("f1".into(), CustomValue::Text("x".into()));
+                    c.data.tags = vec!["a".into(), "b".into()];
+                }
+                5 => {
+                    c.data.phones.clear();
+                    c.data.emails.clear();
+                    c.data.messengers.clear();
+                    c.data.tags.clear();
+                    dv.phone_digits.clear();
+                    dv.phone_display = None;
+                }
+                6 => {
+                    c.data.kind = ClientKind::Organization;
+                    c.data.contacts.push(ContactPerson {
+                        id: format!("{}-cp", c.id),
+                        first_name: "Ann".into(),
+                        emails: vec![Email {
+                            label: "work".into(),
+                            address: "ann@example.com".into(),
+                        }],
+                        messengers: vec![Messenger {
+                            kind: MessengerKind::Viber,
+                            handle: "+380671234567".into(),
+                        }],
+                        notes: "n".into(),
+                        ..Default::default()
+                    });
+                }
+                _ => {}
+            }
+        }
+        assert!(items.iter().any(|(c, _)| !c.data.contacts.is_empty()));
+
+        let mut bulk = migrated();
+        let tx = bulk.transaction().unwrap();
+        let mut hlc = Hlc::new(
+            Box::new(crate::hlc::FixedClock::new(1_760_000_000_000)),
+            "dev".into(),
+            None,
+        );
+        let keys = NameKeys::new("en");
+        insert_rows(&tx, &mut hlc, &keys, &items, &mut |_| true).unwrap();
+        tx.commit().unwrap();
+
+        let single = migrated();
+        {
+            let mut st = single.prepare_cached(&rows::insert_client_sql()).unwrap();
+            let mut ct = single.prepare_cached(rows::INSERT_CONTACT).unwrap();
+            for (c, dv) in &items {
+                rows::exec_client(&mut st, c, dv, &rows::ClientJson::of(&c.data).unwrap()).unwrap();
+                for (no, p) in c.data.contacts.iter().enumerate() {
+                    let json = rows::ContactJson::of(p).unwrap();
+                    rows::exec_contact(&mut ct, &c.id, no, p, &c.created_at, &c.created_at, &json)
+                        .unwrap();
+                }
+            }
+        }
+        for table in ["clients", "contacts"] {
+            let (a, b) = (table_rows(&bulk, table), table_rows(&single, table));
+            assert_eq!(a.len(), b.len(), "{table}");
+            for (x, y) in a.iter().zip(&b) {
+                assert_eq!(x, y, "{table}");
+            }
+        }
+    }
 
     #[test]
     fn hlc_text_is_the_timestamps_display_form() {

@@ -229,8 +229,9 @@ pub struct RowImage {
     pub deleted: bool,
 }
 
-/// One entry of a pull page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One entry of a pull page. Deserialised by hand (see [`Entry`]'s `Deserialize`): the same
+/// JSON as the derived, internally tagged form.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EntryBody {
     /// A change to merge (may be the device's own, echoed: merging it again is a no-op).
@@ -245,12 +246,165 @@ pub enum EntryBody {
     Remove { table: String, row_id: String },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Entry {
     /// The server version that made this entry. Pages never split a version.
     pub version: u64,
     #[serde(flatten)]
     pub body: EntryBody,
+}
+
+/// The keys an entry's object may hold: each names one type whatever the `kind` (`change` a
+/// [`Change`], `row` a [`RowImage`] for both `row` and `reset`), so every value is decoded
+/// straight into its type in one pass, in any key order. The derived form of an internally
+/// tagged enum inside a flattened field first copies the whole object into serde's buffered
+/// `Content` and decodes that again: most of a first sync's decoding time.
+enum EntryKey {
+    Version,
+    Kind,
+    Change,
+    Row,
+    Table,
+    RowId,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for EntryKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = EntryKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an entry key")
+            }
+            fn visit_str<E: serde::de::Error>(self, k: &str) -> Result<EntryKey, E> {
+                Ok(match k {
+                    "version" => EntryKey::Version,
+                    "kind" => EntryKey::Kind,
+                    "change" => EntryKey::Change,
+                    "row" => EntryKey::Row,
+                    "table" => EntryKey::Table,
+                    "row_id" => EntryKey::RowId,
+                    _ => EntryKey::Other,
+                })
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
+/// The kinds of [`EntryBody`] (its `kind` tag).
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum EntryKind {
+    Change,
+    Row,
+    Reset,
+    Remove,
+}
+
+/// Decodes an entry object; `Entry` requires its `version` (the field is `true`), `EntryBody`
+/// ignores one, whatever its value (the field is `false`).
+struct EntryVisitor(bool);
+
+impl<'de> serde::de::Visitor<'de> for EntryVisitor {
+    type Value = (Option<u64>, EntryBody);
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a pull entry object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+        use serde::de::Error;
+        let mut version = None;
+        let mut kind = None;
+        let mut change = None;
+        let mut row = None;
+        // Only a removal's fields; kept as JSON values, so that another kind carrying these
+        // keys with other types is still read (the derived form ignored them there).
+        let mut table: Option<Value> = None;
+        let mut row_id: Option<Value> = None;
+        fn once<T, E: Error>(slot: &Option<T>, name: &'static str) -> Result<(), E> {
+            if slot.is_some() {
+                return Err(E::duplicate_field(name));
+            }
+            Ok(())
+        }
+        while let Some(k) = m.next_key::<EntryKey>()? {
+            match k {
+                EntryKey::Version if !self.0 => {
+                    m.next_value::<serde::de::IgnoredAny>()?;
+                }
+                EntryKey::Version => {
+                    once(&version, "version")?;
+                    version = Some(m.next_value::<u64>()?);
+                }
+                EntryKey::Kind => {
+                    once(&kind, "kind")?;
+                    kind = Some(m.next_value::<EntryKind>()?);
+                }
+                EntryKey::Change => {
+                    once(&change, "change")?;
+                    change = Some(m.next_value::<Change>()?);
+                }
+                EntryKey::Row => {
+                    once(&row, "row")?;
+                    row = Some(m.next_value::<RowImage>()?);
+                }
+                EntryKey::Table => {
+                    once(&table, "table")?;
+                    table = Some(m.next_value::<Value>()?);
+                }
+                EntryKey::RowId => {
+                    once(&row_id, "row_id")?;
+                    row_id = Some(m.next_value::<Value>()?);
+                }
+                EntryKey::Other => {
+                    m.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let text = |v: Option<Value>, name: &'static str| match v {
+            Some(Value::String(s)) => Ok(s),
+            Some(other) => Err(A::Error::invalid_type(
+                serde::de::Unexpected::Other(&other.to_string()),
+                &"a string",
+            )),
+            None => Err(A::Error::missing_field(name)),
+        };
+        let body = match kind.ok_or_else(|| A::Error::missing_field("kind"))? {
+            EntryKind::Change => EntryBody::Change {
+                change: change.ok_or_else(|| A::Error::missing_field("change"))?,
+            },
+            EntryKind::Row => EntryBody::Row {
+                row: row.ok_or_else(|| A::Error::missing_field("row"))?,
+            },
+            EntryKind::Reset => EntryBody::Reset {
+                row: row.ok_or_else(|| A::Error::missing_field("row"))?,
+            },
+            EntryKind::Remove => EntryBody::Remove {
+                table: text(table, "table")?,
+                row_id: text(row_id, "row_id")?,
+            },
+        };
+        Ok((version, body))
+    }
+}
+
+impl<'de> Deserialize<'de> for EntryBody {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(d.deserialize_map(EntryVisitor(false))?.1)
+    }
+}
+
+impl<'de> Deserialize<'de> for Entry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (version, body) = d.deserialize_map(EntryVisitor(true))?;
+        Ok(Entry {
+            version: version.ok_or_else(|| serde::de::Error::missing_field("version"))?,
+            body,
+        })
+    }
 }
 
 /// The answer to a pull.
@@ -395,6 +549,103 @@ mod tests {
         assert_eq!(j["kind"], "change");
         assert_eq!(j["change"]["op"], "insert");
         assert_eq!(serde_json::from_value::<Entry>(j).unwrap(), c);
+    }
+
+    /// The derived form `Entry` and `EntryBody` had before their hand-written `Deserialize`.
+    mod derived {
+        use crate::wire::{Change, RowImage};
+        use serde::Deserialize;
+
+        #[derive(Debug, Deserialize)]
+        #[serde(tag = "kind", rename_all = "snake_case")]
+        pub enum EntryBody {
+            Change { change: Change },
+            Row { row: RowImage },
+            Reset { row: RowImage },
+            Remove { table: String, row_id: String },
+        }
+
+        #[derive(Debug, Deserialize)]
+        pub struct Entry {
+            pub version: u64,
+            #[serde(flatten)]
+            pub body: EntryBody,
+        }
+    }
+
+    fn same_body(a: &EntryBody, b: &derived::EntryBody) -> bool {
+        match (a, b) {
+            (EntryBody::Change { change: x }, derived::EntryBody::Change { change: y }) => x == y,
+            (EntryBody::Row { row: x }, derived::EntryBody::Row { row: y })
+            | (EntryBody::Reset { row: x }, derived::EntryBody::Reset { row: y }) => x == y,
+            (
+                EntryBody::Remove {
+                    table: t1,
+                    row_id: r1,
+                },
+                derived::EntryBody::Remove {
+                    table: t2,
+                    row_id: r2,
+                },
+            ) => t1 == t2 && r1 == r2,
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn entries_decode_as_the_derived_form_did() {
+        let change = r#"{"device_id":"d","seq":3,"hlc":"000000000000001-00000-d","table":"clients","row_id":"r","op":"update","fields":{"notes":"x","tags":["a"]}}"#;
+        let row = r#"{"table":"contacts","row_id":"c","fields":{"first_name":"Ann"},"clocks":{"first_name":"000000000000002-00000-d"},"life":"000000000000003-00000-d","deleted":true}"#;
+        let cases = [
+            format!(r#"{{"version":7,"kind":"change","change":{change}}}"#),
+            // Any key order, the tag last; unknown keys (also ones another kind uses).
+            format!(r#"{{"change":{change},"extra":[1,{{"a":2}}],"kind":"change","version":8}}"#),
+            format!(r#"{{"version":8,"kind":"change","table":5,"change":{change}}}"#),
+            format!(r#"{{"version":9,"kind":"row","row":{row}}}"#),
+            format!(r#"{{"row":{row},"kind":"reset","version":10}}"#),
+            r#"{"version":11,"kind":"remove","table":"clients","row_id":"r1"}"#.to_owned(),
+            r#"{"row_id":"r1","table":"clients","kind":"remove","version":12,"n":null}"#.to_owned(),
+            // Not entries: both forms refuse them.
+            r#"{"version":1,"kind":"nope","change":{}}"#.to_owned(),
+            format!(r#"{{"version":1,"change":{change}}}"#),
+            format!(r#"{{"kind":"change","change":{change}}}"#),
+            r#"{"version":1,"kind":"remove","table":"clients"}"#.to_owned(),
+            r#"{"version":1,"kind":"remove","table":"clients","row_id":4}"#.to_owned(),
+            format!(r#"{{"version":1,"kind":"row","change":{change}}}"#),
+            r#"{"version":-1,"kind":"remove","table":"t","row_id":"r"}"#.to_owned(),
+            r#"[7,"change"]"#.to_owned(),
+        ];
+        for json in &cases {
+            let ours = serde_json::from_str::<Entry>(json);
+            let theirs = serde_json::from_str::<derived::Entry>(json);
+            match (&ours, &theirs) {
+                (Ok(a), Ok(b)) => {
+                    assert_eq!(a.version, b.version, "{json}");
+                    assert!(same_body(&a.body, &b.body), "{json}: {a:?} vs {b:?}");
+                    // And back: the serialised form is unchanged.
+                    let again: Entry =
+                        serde_json::from_str(&serde_json::to_string(a).unwrap()).unwrap();
+                    assert_eq!(&again, a);
+                }
+                (Err(_), Err(_)) => {}
+                _ => panic!("{json}: ours {ours:?}, derived {theirs:?}"),
+            }
+            let ours = serde_json::from_str::<EntryBody>(json);
+            let theirs = serde_json::from_str::<derived::EntryBody>(json);
+            match (&ours, &theirs) {
+                (Ok(a), Ok(b)) => assert!(same_body(a, b), "{json}"),
+                (Err(_), Err(_)) => {}
+                _ => panic!("{json}: ours {ours:?}, derived {theirs:?}"),
+            }
+        }
+        // A page decodes whole, also from a reader (no borrowed input).
+        let page = format!(
+            r#"{{"entries":[{},{}],"cursor":{{"epoch":"e","version":12}},"more":false,"head":12}}"#,
+            cases[0], cases[5]
+        );
+        let p: PullResponse = serde_json::from_reader(page.as_bytes()).unwrap();
+        assert_eq!(p.entries.len(), 2);
+        assert_eq!(p, serde_json::from_str(&page).unwrap());
     }
 
     #[test]

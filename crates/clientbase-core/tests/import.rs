@@ -222,6 +222,88 @@ fn invalid_rows_are_skipped_with_their_codes_never_half_written() {
     assert!(find(&mut store, "Bad").is_empty());
 }
 
+/// The import's transaction runs with foreign keys off (as a demo load's): what it writes still
+/// satisfies every key (categories checked by the import itself, contact persons with their
+/// clients, merges), and the keys are on again afterwards, whether the import committed, failed
+/// or was cancelled.
+#[test]
+fn foreign_keys_hold_and_are_on_again_after_an_import() {
+    let (_dir, mut store) = open();
+    let fk_on = |store: &Store| count(store, "PRAGMA foreign_keys") == 1;
+    let category = store.categories().unwrap()[0].id.clone();
+    let target = store.create_client(person("Name", "Target", "")).unwrap();
+    let mut rows = people(3000, "Keys");
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.input.category_id = Some(category.clone());
+        r.input.contacts = vec![ContactPerson {
+            first_name: format!("Contact{i}"),
+            ..Default::default()
+        }];
+    }
+    let mut bad = person("Bad", "Category", "");
+    bad.category_id = Some("no-such-category".into());
+    rows.push(row(9000, bad));
+    let mut m = person("Name", "Target", "");
+    m.contacts = vec![ContactPerson {
+        first_name: "Merged".into(),
+        ..Default::default()
+    }];
+    rows.push(row(9001, m));
+    let s = store
+        .import_clients(rows, &policy(DuplicateAction::Merge, &[]), &mut go)
+        .unwrap();
+    assert_eq!((s.added, s.merged, s.invalid), (3000, 1, 1));
+    assert!(fk_on(&store));
+    assert_eq!(
+        count(&store, "SELECT count(*) FROM pragma_foreign_key_check"),
+        0
+    );
+    assert_eq!(
+        count(
+            &store,
+            &format!(
+                "SELECT count(*) FROM contacts WHERE client_id = '{}'",
+                target.id
+            )
+        ),
+        1
+    );
+    // The keys are enforced again: a contact person of no client is refused.
+    assert!(store
+        .connection()
+        .execute(
+            "INSERT INTO contacts (id, client_id) VALUES ('orphan', 'no-such-client')",
+            [],
+        )
+        .is_err());
+    // After a cancelled import and a failed one, too.
+    let r = store.import_clients(
+        people_from(3000, "Cancel", 50_000),
+        &ImportPolicy::default(),
+        &mut |p| p.phase != ImportPhase::Writing,
+    );
+    assert!(matches!(r, Err(StoreError::Cancelled)), "cancelled");
+    assert!(fk_on(&store));
+    store
+        .connection()
+        .execute_batch(
+            "CREATE TRIGGER boom BEFORE INSERT ON clients WHEN NEW.last_name = 'Fail7' \
+             BEGIN SELECT RAISE(ABORT, 'boom'); END;",
+        )
+        .unwrap();
+    let r = store.import_clients(
+        people_from(3000, "Fail", 60_000),
+        &ImportPolicy::default(),
+        &mut go,
+    );
+    assert!(
+        matches!(r, Err(StoreError::Sqlite(_))),
+        "the trigger's error"
+    );
+    assert!(fk_on(&store));
+    assert_eq!(count(&store, "SELECT count(*) FROM clients"), 3001);
+}
+
 #[test]
 fn duplicates_against_the_base_with_each_decision() {
     let (_dir, mut store) = open();

@@ -46,6 +46,8 @@ struct Times {
     cpu_read: f64,
     cpu_convert: f64,
     cpu_check: f64,
+    /// CPU ms of all threads while writing and committing.
+    cpu_write: f64,
     checking: f64,
     writing: f64,
     indexing: f64,
@@ -76,7 +78,7 @@ fn import(store: &mut Store, bytes: &[u8], name: &str, action: DuplicateAction) 
         categories: &cats,
         custom_fields: &defs,
     };
-    let rows: Vec<ImportRow> = convert(&table, &mapping, &opts)
+    let rows: Vec<ImportRow> = convert_table(table, &mapping, &opts)
         .into_iter()
         .map(|r| {
             assert!(!r.has_errors(), "{:?}", r.problems);
@@ -88,7 +90,6 @@ fn import(store: &mut Store, bytes: &[u8], name: &str, action: DuplicateAction) 
             }
         })
         .collect();
-    drop(table);
     let convert = ms(t);
     let (t, c2) = (Instant::now(), cpu_ms());
     let mut marks: Vec<(ImportPhase, f64, f64)> = Vec::new();
@@ -116,12 +117,17 @@ fn import(store: &mut Store, bytes: &[u8], name: &str, action: DuplicateAction) 
         .iter()
         .find(|m| m.0 == ImportPhase::Writing)
         .map_or(c2, |m| m.2);
+    let cpu_indexed = marks
+        .iter()
+        .find(|m| m.0 == ImportPhase::Indexing)
+        .map_or(cpu_written, |m| m.2);
     Times {
         read,
         convert,
         cpu_read: c1 - c0,
         cpu_convert: c2 - c1,
         cpu_check: cpu_written - c2,
+        cpu_write: cpu_indexed - cpu_written,
         checking: at(ImportPhase::Writing) - at(ImportPhase::Checking),
         writing: at(ImportPhase::Indexing) - at(ImportPhase::Writing),
         indexing: store_ms - at(ImportPhase::Indexing),
@@ -138,9 +144,9 @@ fn best(mut v: Vec<Times>) -> Times {
 
 fn print(label: &str, t: &Times) {
     println!(
-        "{label:44} read {:5.0} + map/convert {:4.0} + store {:5.0} (check {:4.0}, write+commit {:4.0}, index {:4.0}) = {:5.0} ms  [{} added, {} skipped]; CPU ms read {:.0}, convert {:.0}, check {:.0}",
+        "{label:44} read {:5.0} + map/convert {:4.0} + store {:5.0} (check {:4.0}, write+commit {:4.0}, index {:4.0}) = {:5.0} ms  [{} added, {} skipped]; CPU ms read {:.0}, convert {:.0}, check {:.0}, write {:.0}",
         t.read, t.convert, t.store, t.checking, t.writing, t.indexing, t.total(), t.added, t.skipped,
-        t.cpu_read, t.cpu_convert, t.cpu_check
+        t.cpu_read, t.cpu_convert, t.cpu_check, t.cpu_write
     );
 }
 

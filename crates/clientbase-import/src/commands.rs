@@ -313,7 +313,7 @@ fn convert_all(source: Source, codes: Option<&[Option<String>]>, base: &Base) ->
     Ok(match source {
         Source::Table(t) => {
             let mapping = mapping_for(&t, codes, base)?;
-            crate::convert(&t, &mapping, &base.convert_options())
+            crate::convert_table(t, &mapping, &base.convert_options())
         }
         Source::Vcard(v) => v.cards.into_iter().map(|c| c.result).collect(),
     })

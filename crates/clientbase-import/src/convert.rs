@@ -131,6 +131,23 @@ pub fn convert(
     in_two(builders, &|b| plan.finish(b))
 }
 
+/// [`convert`] consuming the table (what an import does: it needs the table no more): each row's
+/// text cells that become a field as they are move into it instead of being copied, and the rest
+/// of the row is freed as soon as it is read, on the thread that read it — its memory is then
+/// reused by the rows after it instead of fresh pages. Same results as [`convert`].
+pub fn convert_table(
+    mut table: Table,
+    mapping: &[Option<ClientTarget>],
+    opts: &ConvertOptions<'_>,
+) -> Vec<RowResult> {
+    let plan = Plan::new(&table, mapping, opts);
+    let rows = std::mem::take(&mut table.rows);
+    drop(table);
+    let mut builders = in_two(rows, &|r: Row| plan.prepare_owned(r));
+    plan.resolve_phones(&mut builders);
+    in_two(builders, &|b| plan.finish(b))
+}
+
 /// `items.map(f)` in order, the second half on another thread when there are many.
 pub(crate) fn in_two<T: Send, U: Send>(mut items: Vec<T>, f: &(dyn Fn(T) -> U + Sync)) -> Vec<U> {
     const PARALLEL_MIN: usize = 4096;
@@ -253,6 +270,40 @@ impl<'a> Plan<'a> {
             b.any = true;
             self.cell(&mut b, row, *col, target, cell);
         }
+        if b.any {
+            self.names_and_kind(&mut b);
+        }
+        b
+    }
+
+    /// [`Plan::prepare`] of a row that is not needed afterwards: a text cell that would be the
+    /// whole of its field (the field still empty: `join` would copy it there as it is, a text
+    /// cell being trimmed and never empty) is moved there instead. Only cells no other column
+    /// reads are moved (a type column's cell is read by its phone or e-mail column).
+    fn prepare_owned(&self, mut row: Row) -> Builder {
+        let mut b = Builder {
+            line: row.line,
+            ..Default::default()
+        };
+        for (col, target) in &self.columns {
+            if row.cell(*col).is_empty() {
+                continue;
+            }
+            b.any = true;
+            if let Some(Cell::Text(s)) = row.cells.get_mut(*col) {
+                // (A table built by hand may break the cells' invariant: such a cell is joined.)
+                let tidy = !s.is_empty() && s.trim().len() == s.len();
+                if let Some(dst) = b.whole_field(target).filter(|_| tidy) {
+                    *dst = std::mem::take(s);
+                    if *target == ClientTarget::Website {
+                        b.website_col = Some(*col);
+                    }
+                    continue;
+                }
+            }
+            self.cell(&mut b, &row, *col, target, row.cell(*col));
+        }
+        drop(row);
         if b.any {
             self.names_and_kind(&mut b);
         }
@@ -777,6 +828,31 @@ struct Builder {
 }
 
 impl Builder {
+    /// The field a text cell of `target` is joined to (see [`Plan::cell`]), when it is still
+    /// empty: the cell's text would then be all of it. `None` for every target whose cell is
+    /// read otherwise (parsed, split, looked up, or kept whole in a list).
+    fn whole_field(&mut self, target: &ClientTarget) -> Option<&mut String> {
+        let inp = &mut self.input;
+        let dst = match target {
+            ClientTarget::FirstName => &mut inp.first_name,
+            ClientTarget::LastName => &mut inp.last_name,
+            ClientTarget::MiddleName => &mut inp.middle_name,
+            ClientTarget::OrgName => &mut inp.org_name,
+            ClientTarget::Position => &mut self.position,
+            ClientTarget::Website => &mut inp.website,
+            ClientTarget::Street => &mut inp.address.street,
+            ClientTarget::City => &mut inp.address.city,
+            ClientTarget::Region => &mut inp.address.region,
+            ClientTarget::PostalCode => &mut inp.address.postal_code,
+            ClientTarget::Notes => &mut inp.notes,
+            ClientTarget::Hobbies => &mut inp.hobbies,
+            ClientTarget::Source => &mut inp.source,
+            ClientTarget::CallTime => &mut inp.call_time,
+            _ => return None,
+        };
+        dst.is_empty().then_some(dst)
+    }
+
     fn warn(&mut self, code: &str, col: usize, value: &str) {
         self.problems
             .push(problem(code, Severity::Warning, Some(col), value));

@@ -53,7 +53,7 @@ pub mod vcard;
 mod workbook;
 
 pub use clientbase_core::model::ClientInput;
-pub use convert::{convert, ConvertOptions, Problem, RowResult, Severity};
+pub use convert::{convert, convert_table, ConvertOptions, Problem, RowResult, Severity};
 pub use error::ImportError;
 pub use export::{export_csv, export_vcard, export_xlsx, ExportContext, ExportError, HeaderLabels};
 pub use mapping::{

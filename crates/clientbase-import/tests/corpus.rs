@@ -23,6 +23,12 @@ fn rows(path: &str, country: &str) -> (Table, Vec<RowResult>) {
     let t = table(path);
     let m = mapping(&t);
     let r = convert(&t, &m, &ConvertOptions::new(country));
+    // An import consumes the table (cells moved into the rows): the same rows.
+    assert_eq!(
+        convert_table(t.clone(), &m, &ConvertOptions::new(country)),
+        r,
+        "{path}"
+    );
     (t, r)
 }
 

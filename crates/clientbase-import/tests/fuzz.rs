@@ -270,6 +270,45 @@ proptest! {
         }
     }
 
+    /// Consuming the table (`convert_table`: text cells moved into the fields) gives what
+    /// `convert` gives, also for hand-built tables whose text cells are not trimmed (joined, not
+    /// moved) and mappings naming a field twice.
+    #[test]
+    fn convert_table_gives_what_convert_gives(
+        rows in proptest::collection::vec(
+            proptest::collection::vec(
+                prop_oneof![4 => cell(), 1 => " ?[a-z]{0,6} ?".prop_map(Cell::Text)],
+                0..10,
+            ),
+            0..12,
+        ),
+        mapping in proptest::collection::vec(target(), 0..12),
+        country in proptest::sample::select(vec!["UA", "US", ""]),
+    ) {
+        let table = Table {
+            format: FileFormat::Csv,
+            headers: None,
+            header_line: None,
+            rows: rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, cells)| Row { line: i + 1, cells })
+                .collect(),
+            width: 0,
+            sheet_names: Vec::new(),
+            sheet: None,
+            encoding: None,
+            encoding_detected: false,
+            bom: false,
+            delimiter: None,
+            header_detected: false,
+        };
+        let defs = defs();
+        let opts = ConvertOptions { default_country: country, categories: &[], custom_fields: &defs };
+        let out = convert(&table, &mapping, &opts);
+        prop_assert_eq!(convert_table(table, &mapping, &opts), out);
+    }
+
     #[test]
     fn text_helpers_never_panic(s in "\\PC{0,60}") {
         let _ = dates::parse_date_text(&s, dates::DateOrder::DayFirst);

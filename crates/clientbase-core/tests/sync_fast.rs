@@ -451,3 +451,208 @@ fn a_large_page_derives_its_clients_as_their_own_device_did() {
         panic!("pulled: {only_a:#?}\nsource: {only_b:#?}");
     }
 }
+
+/// Rows already on the device take the fast path too (their named columns and server clocks
+/// read in bulk, written by UPDATEs of what changed) unless this device changed them itself:
+/// a row with a local change-log entry goes through the per-entry merge, which weighs the local
+/// clocks. Two copies of one device (same id, clock and rows) pull the same pages after the
+/// same local edits, one through each path.
+#[test]
+fn rows_this_device_changed_take_the_per_entry_merge() {
+    let (_dir, mut src, _clock) = source(120);
+    let entries: Vec<Entry> = changes_of(&mut src, 40)
+        .into_iter()
+        .enumerate()
+        .flat_map(|(v, batch)| {
+            batch.into_iter().map(move |c| Entry {
+                version: v as u64 + 1,
+                body: EntryBody::Change { change: c },
+            })
+        })
+        .collect();
+    // The later pages hold the source's edits of clients the first half brought.
+    let all = pages(&entries, 120);
+    let (first, rest) = all.split_at(all.len() * 3 / 4);
+    assert!(!rest.is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    let clock = FixedClock::new(T0 + 60_000);
+    let mut fast = open(&dir, "fast.db", &clock);
+    for p in first {
+        fast.sync_apply_page(p).unwrap();
+    }
+    let copy = dir.path().join("slow.db");
+    fast.connection()
+        .execute("VACUUM INTO ?1", [copy.to_str().unwrap()])
+        .unwrap();
+    let mut slow = Store::open_with_clock(copy.to_str().unwrap(), Box::new(clock.clone())).unwrap();
+    assert_eq!(fast.device_id(), slow.device_id());
+    // The same local edits on both copies: notes of every other client (later than the source's
+    // edits: those lose here, and are logged).
+    let ids: Vec<String> = fast
+        .connection()
+        .prepare("SELECT id FROM clients WHERE deleted_at IS NULL ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(ids.len() > 20);
+    for store in [&mut fast, &mut slow] {
+        for (i, id) in ids.iter().enumerate().step_by(2) {
+            let mut c = store.get_client(id).unwrap().data;
+            c.notes = format!("mine {i}");
+            store.update_client(id, c).unwrap();
+        }
+    }
+    assert_same(&fast, &slow);
+    let (mut took, mut conflicts) = (0, 0);
+    for (n, p) in rest.iter().enumerate() {
+        let a = fast.sync_apply_page(p).unwrap();
+        let b = slow.sync_apply_page_per_entry(p).unwrap();
+        took += a.fast;
+        conflicts += a.conflicts;
+        assert_eq!(
+            (a.applied, a.superseded, a.removed, a.conflicts),
+            (b.applied, b.superseded, b.removed, b.conflicts),
+            "page {n}"
+        );
+        assert_same(&fast, &slow);
+    }
+    assert_eq!(search(&mut fast), search(&mut slow));
+    assert!(conflicts > 0, "the local edits won over some pulled ones");
+    assert!(
+        took > 0,
+        "rows this device did not change took the fast path"
+    );
+}
+
+/// A sign-in's adoption (an owner-only update of every client, pages after their inserts)
+/// takes the fast path: the rows are known, nothing is read per entry, nothing re-derived.
+#[test]
+fn owner_updates_of_known_rows_take_the_fast_path() {
+    let (_dir, mut src, _clock) = source(150);
+    let mut entries: Vec<Entry> = changes_of(&mut src, 500)
+        .into_iter()
+        .flatten()
+        .map(|c| Entry {
+            version: 1,
+            body: EntryBody::Change { change: c },
+        })
+        .collect();
+    let clients: Vec<Change> = entries
+        .iter()
+        .filter_map(|e| match &e.body {
+            EntryBody::Change { change }
+                if change.table == "clients" && change.op == Op::Insert =>
+            {
+                Some(change.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    for (i, c) in clients.iter().enumerate() {
+        let mut f = serde_json::Map::new();
+        f.insert("owner".into(), "user-anna".into());
+        let mut h = stale(c, i as u64 + 1, -2_000, f);
+        h.device_id = "annaphone".into();
+        h.hlc = h.hlc.replace("olddevice", "annaphone");
+        entries.push(Entry {
+            version: 2 + i as u64 / 50,
+            body: EntryBody::Change { change: h },
+        });
+    }
+    let ps = pages(&entries, 60);
+    let adoption: usize = ps
+        .iter()
+        .filter(|p| p.entries.iter().all(|e| e.version >= 2))
+        .map(|p| p.entries.len())
+        .sum();
+    assert_eq!(adoption, clients.len());
+    let took = compare(&ps);
+    let inserts = entries.len() - clients.len();
+    assert!(
+        took as usize >= inserts + clients.len() - 10,
+        "took {took} of {} (adoption {adoption})",
+        entries.len()
+    );
+}
+
+/// Known clients renamed, their phones and contact persons changed, or deleted, in a page after
+/// the one that brought them: their old keys and name-order entries go (the fast path reads
+/// each such client as it was before its writes, as the per-entry merge does).
+#[test]
+fn known_clients_changed_later_lose_their_old_keys_and_name_order() {
+    let (_dir, mut src, clock) = source(60);
+    let versioned = |batches: Vec<Vec<Change>>, from: u64| -> Vec<Entry> {
+        batches
+            .into_iter()
+            .enumerate()
+            .flat_map(|(v, batch)| {
+                batch.into_iter().map(move |c| Entry {
+                    version: from + v as u64,
+                    body: EntryBody::Change { change: c },
+                })
+            })
+            .collect()
+    };
+    let mut entries = versioned(changes_of(&mut src, 500), 1);
+    let next = entries.last().unwrap().version + 1;
+    clock.set(T0 + 5_000);
+    let ids: Vec<String> = src
+        .connection()
+        .prepare("SELECT id FROM clients WHERE deleted_at IS NULL ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for (i, id) in ids.iter().enumerate() {
+        match i % 4 {
+            0 => {
+                let mut c = src.get_client(id).unwrap().data;
+                c.last_name = format!("Renamed{i}");
+                c.org_name = format!("Org {i}");
+                c.phones.clear();
+                c.emails.clear();
+                src.update_client(id, c).unwrap();
+            }
+            1 => {
+                src.delete_client(id).unwrap();
+            }
+            2 => {
+                let mut c = src.get_client(id).unwrap().data;
+                c.contacts.clear();
+                src.update_client(id, c).unwrap();
+            }
+            _ => {}
+        }
+    }
+    let later = versioned(changes_of(&mut src, 500), next);
+    let n_later = later.len() as u64;
+    assert!(n_later > 30);
+    entries.extend(later);
+    // The first version alone, then the edits in a page of their own.
+    let mut ps = pages(
+        &entries
+            .iter()
+            .filter(|e| e.version < next)
+            .cloned()
+            .collect::<Vec<_>>(),
+        100_000,
+    );
+    ps.extend(pages(
+        &entries
+            .iter()
+            .filter(|e| e.version >= next)
+            .cloned()
+            .collect::<Vec<_>>(),
+        100_000,
+    ));
+    assert_eq!(ps.len(), 2);
+    let first_page = ps[0].entries.len() as u64;
+    let took = compare(&ps);
+    assert!(
+        took > first_page / 2 + n_later / 2,
+        "the later page's known rows took the fast path: {took}"
+    );
+}

@@ -1,4 +1,4 @@
-//! The fast path of a pulled page: rows new to this device.
+//! The fast path of a pulled page: rows new to this device, and rows it holds but never changed.
 //!
 //! On a fresh device nearly every entry of the first sync creates a row, and merging those one
 //! entry at a time (read the row, its server clocks and its local changes; merge; write; record
@@ -10,12 +10,22 @@
 //! and the outcome is written in bulk: multi-row INSERTs per table and column set, parents first,
 //! then the rows' `sync_clock` rows. All of it inside the page's transaction, with its cursor.
 //!
+//! A row already in its table with no change-log entry on this device (*known*: a later page's
+//! update of a pulled row, e.g. a sign-in's adoption of every client) has no local clock to
+//! weigh: what `load_state` reads of it one entry at a time — the columns the entries name, its
+//! client column, its `sync_clock` row — is read here for 500 rows per query, its entries merged
+//! the same way, and the columns that changed written by one UPDATE per row. A known client is
+//! noted for derivation as it was before the page, and a client's owner-only update derives
+//! nothing, as on the per-entry path.
+//!
 //! A row leaves the fast path, and goes through the per-entry merge in page order after the bulk
-//! writes, when its merge would log a conflict, when an entry names a column its image lacks
-//! (the per-entry path would read the column's default), when it belongs to a client that arrives
-//! later in the page or left the fast path, or when its INSERT fails (a parent not on this
-//! device): the per-entry path then decides exactly as it always did. A page with a removal or a
-//! reset goes entirely through the per-entry path.
+//! writes, when this device changed it (a change-log entry), when it has server clocks but is
+//! not in its table, when an entry would hard-delete a known row, when its merge would log a
+//! conflict, when an entry names a column its image lacks (the per-entry path would read the
+//! column's default), when it belongs to a client that arrives later in the page or left the
+//! fast path, or when its INSERT fails (a parent not on this device) or its UPDATE is refused:
+//! the per-entry path then decides exactly as it always did. A page with a removal or a reset
+//! goes entirely through the per-entry path.
 //!
 //! Derived data (client columns, `client_keys`, `name_order`, the search index) is not touched
 //! here: the page's end derives every touched client once, whichever path wrote it.
@@ -36,7 +46,7 @@ use phonenumber::Mode;
 use rusqlite::types::{Value as Sql, ValueRef};
 use rusqlite::Transaction;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Ids per freshness query (one JSON array parameter).
 const CHECK_CHUNK: usize = 500;
@@ -51,10 +61,21 @@ struct Fresh<'p> {
     row_id: &'p str,
     /// The page entries naming this row, in order.
     entries: Vec<usize>,
+    /// In its table before the page (with no local change): its named columns and server
+    /// clocks were read, and it is written by UPDATEs of the columns that changed.
+    known: bool,
     /// Whether the row is in its table after the entries merged so far.
     exists: bool,
-    /// Its columns as written (what SQLite returns for them).
+    /// Its columns as written (what SQLite returns for them); of a known row, the columns its
+    /// entries name and its client column.
     stored: BTreeMap<String, Sql>,
+    /// Columns a merge wrote into `stored` (what a known row's UPDATE sets).
+    dirty: BTreeSet<String>,
+    /// Whether an entry was applied (its clocks are then recorded).
+    wrote: bool,
+    /// Whether an entry feeds what is derived from its client (see `apply_change`: a client's
+    /// owner-only update does not).
+    derives: bool,
     /// Its `sync_clock` row, once a write recorded one.
     clocks: Option<RemoteClocks>,
     /// The clients its entries touch, as the per-entry path notes them.
@@ -103,8 +124,12 @@ pub(super) fn apply_fresh(
                 spec,
                 row_id,
                 entries: Vec::new(),
+                known: false,
                 exists: false,
                 stored: BTreeMap::new(),
+                dirty: BTreeSet::new(),
+                wrote: false,
+                derives: false,
                 clocks: None,
                 clients: Vec::new(),
                 stats: ApplyStats::default(),
@@ -119,7 +144,7 @@ pub(super) fn apply_fresh(
     if rows_.is_empty() {
         return Ok(done);
     }
-    mark_known(tx, &mut rows_, touched)?;
+    mark_known(tx, page, &mut rows_, touched)?;
     for f in rows_.iter_mut().filter(|f| !f.out) {
         let cols = touched.cols(tx, f.spec.name)?;
         emulate(f, page, &cols);
@@ -151,11 +176,11 @@ pub(super) fn apply_fresh(
     // client: none).
     for f in rows_
         .iter()
-        .filter(|f| !f.out && matches!(f.spec.name, "clients" | "contacts"))
+        .filter(|f| !f.out && f.derives && matches!(f.spec.name, "clients" | "contacts"))
     {
         for c in &f.clients {
             match clients_at.get(c.as_str()) {
-                Some(&p) if !rows_[p].out => {
+                Some(&p) if !rows_[p].out && !rows_[p].known => {
                     touched.clients.entry(c.clone()).or_insert(None);
                 }
                 _ => touched.client(tx, c)?,
@@ -207,10 +232,14 @@ pub(super) fn apply_fresh(
     Ok(done)
 }
 
-/// Takes out of the fast path every candidate already known here: in its table, with server
-/// clocks, or with a local change (and every row of a table this schema lacks).
+/// Sorts the candidates by what this device holds of them: a row in its table with no local
+/// change becomes `known` (the columns its entries name, its client column and its server
+/// clocks are read here, as `load_state` would read them); a row with a local change-log
+/// entry, or with server clocks but not in its table, leaves the fast path (and so does every
+/// row of a table this schema lacks). The rest are new.
 fn mark_known(
     tx: &Transaction<'_>,
+    page: &PullResponse,
     rows_: &mut [Fresh<'_>],
     touched: &mut Touched,
 ) -> Result<(), StoreError> {
@@ -219,46 +248,119 @@ fn mark_known(
         by_table.entry(f.spec.name).or_default().push(k);
     }
     for (table, ks) in by_table {
-        if touched.cols(tx, table)?.is_empty() {
+        let cols = touched.cols(tx, table)?;
+        if cols.is_empty() {
             for k in ks {
                 rows_[k].out = true;
             }
             continue;
         }
+        // The columns a known row's entries may read: every column the page's entries of this
+        // table name, and the client column.
+        let mut wanted: BTreeSet<&str> = BTreeSet::new();
+        for &k in &ks {
+            for &i in &rows_[k].entries {
+                if let Some(m) = fields_of(&page.entries[i].body) {
+                    wanted.extend(m.keys().map(String::as_str));
+                }
+            }
+        }
+        if let Some(c) = rows_[ks[0]].spec.client_column {
+            wanted.insert(c);
+        }
+        let wanted: Vec<&str> = cols
+            .iter()
+            .map(String::as_str)
+            .filter(|c| *c != "id" && wanted.contains(c))
+            .collect();
         let in_table = format!(
-            "SELECT id FROM {} WHERE id IN (SELECT value FROM json_each(?1))",
+            "SELECT id{} FROM {} WHERE id IN (SELECT value FROM json_each(?1))",
+            wanted
+                .iter()
+                .map(|c| format!(", {}", quote(c)))
+                .collect::<String>(),
             quote(table)
         );
-        let queries = [
-            in_table.as_str(),
-            "SELECT row_id FROM sync_clock WHERE table_name = ?2 \
-             AND row_id IN (SELECT value FROM json_each(?1))",
-            "SELECT row_id FROM change_log WHERE row_id IN (SELECT value FROM json_each(?1)) \
-             AND table_name = ?2",
-        ];
         for chunk in ks.chunks(CHECK_CHUNK) {
             let ids: Vec<&str> = chunk.iter().map(|&k| rows_[k].row_id).collect();
             let ids = serde_json::to_string(&ids)?;
-            let mut known: HashSet<String> = HashSet::new();
-            for (n, sql) in queries.iter().enumerate() {
-                let mut st = tx.prepare_cached(sql)?;
-                let mut r = if n == 0 {
-                    st.query([&ids])?
-                } else {
-                    st.query([ids.as_str(), table])?
-                };
+            let at: HashMap<&str, usize> = chunk.iter().map(|&k| (rows_[k].row_id, k)).collect();
+            let mut stored: HashMap<usize, BTreeMap<String, Sql>> = HashMap::new();
+            {
+                let mut st = tx.prepare_cached(&in_table)?;
+                let mut r = st.query([&ids])?;
                 while let Some(row) = r.next()? {
-                    known.insert(row.get(0)?);
+                    let Some(&k) = at.get(rows::text(row, 0)?) else {
+                        continue;
+                    };
+                    let mut m = BTreeMap::new();
+                    for (j, c) in wanted.iter().enumerate() {
+                        m.insert((*c).to_owned(), row.get::<_, Sql>(j + 1)?);
+                    }
+                    stored.insert(k, m);
+                }
+            }
+            let mut clocks: HashMap<usize, RemoteClocks> = HashMap::new();
+            {
+                let mut st = tx.prepare_cached(
+                    "SELECT row_id, base, clocks, life, deleted FROM sync_clock WHERE table_name = ?2 \
+                     AND row_id IN (SELECT value FROM json_each(?1))",
+                )?;
+                let mut r = st.query([ids.as_str(), table])?;
+                while let Some(row) = r.next()? {
+                    let Some(&k) = at.get(rows::text(row, 0)?) else {
+                        continue;
+                    };
+                    let life: Option<String> = row.get(3)?;
+                    let deleted: bool = row.get(4)?;
+                    clocks.insert(
+                        k,
+                        RemoteClocks {
+                            base: row.get(1)?,
+                            fields: serde_json::from_str(rows::text(row, 2)?)?,
+                            life: life.map(|l| (l, deleted)),
+                        },
+                    );
+                }
+            }
+            let mut logged: HashSet<usize> = HashSet::new();
+            {
+                let mut st = tx.prepare_cached(
+                    "SELECT row_id FROM change_log WHERE row_id IN (SELECT value FROM json_each(?1)) \
+                     AND table_name = ?2",
+                )?;
+                let mut r = st.query([ids.as_str(), table])?;
+                while let Some(row) = r.next()? {
+                    if let Some(&k) = at.get(rows::text(row, 0)?) {
+                        logged.insert(k);
+                    }
                 }
             }
             for &k in chunk {
-                if known.contains(rows_[k].row_id) {
-                    rows_[k].out = true;
+                let f = &mut rows_[k];
+                if logged.contains(&k) {
+                    f.out = true;
+                } else if let Some(m) = stored.remove(&k) {
+                    f.known = true;
+                    f.exists = true;
+                    f.stored = m;
+                    f.clocks = clocks.remove(&k);
+                } else if clocks.contains_key(&k) {
+                    f.out = true;
                 }
             }
         }
     }
     Ok(())
+}
+
+/// The fields an entry names.
+fn fields_of(body: &EntryBody) -> Option<&Map<String, Value>> {
+    match body {
+        EntryBody::Change { change } => Some(&change.fields),
+        EntryBody::Row { row } | EntryBody::Reset { row } => Some(&row.fields),
+        EntryBody::Remove { .. } => None,
+    }
 }
 
 /// The client a row belongs to, as `client_of` finds it (the incoming values, the merge state,
@@ -319,6 +421,15 @@ fn emulate(f: &mut Fresh<'_>, page: &PullResponse, cols: &[String]) {
             }
         }
         remote_into_state(&mut state, &names, &remote);
+        // As `apply_change` / `apply_image` decide whether an entry is noted for derivation.
+        f.derives |= match body {
+            EntryBody::Change { change } => {
+                table != "clients"
+                    || change.op != Op::Update
+                    || change.fields.keys().any(|k| k != "owner")
+            }
+            _ => true,
+        };
         if let Some(c) = client_of(f, &state, Some(incoming)) {
             f.clients.push(c);
         }
@@ -357,6 +468,11 @@ fn emulate(f: &mut Fresh<'_>, page: &PullResponse, cols: &[String]) {
         };
         // `write_row`, in memory.
         let after = if !f.spec.soft_delete && state.deleted {
+            if f.known {
+                // A DELETE of a stored row: the per-entry path writes it.
+                f.out = true;
+                return;
+            }
             f.exists = false;
             f.stored.clear();
             client_of(f, &state, None)
@@ -364,6 +480,7 @@ fn emulate(f: &mut Fresh<'_>, page: &PullResponse, cols: &[String]) {
             for c in won.iter().filter(|c| writable(c)) {
                 f.stored
                     .insert(c.clone(), sql_value(&state.fields[c.as_str()]));
+                f.dirty.insert(c.clone());
             }
             client_of(f, &state, None)
         } else {
@@ -384,6 +501,7 @@ fn emulate(f: &mut Fresh<'_>, page: &PullResponse, cols: &[String]) {
         if let Some(c) = after {
             f.clients.push(c);
         }
+        f.wrote = true;
         f.stats.applied += 1;
     }
 }
@@ -398,18 +516,53 @@ fn write_rows(
     for spec in SYNCED_TABLES {
         let mut groups: BTreeMap<Vec<&str>, Vec<usize>> = BTreeMap::new();
         for (k, f) in rows_.iter().enumerate() {
-            if f.spec.name == spec.name && !f.out && f.exists && f.clocks.is_some() {
+            if f.spec.name == spec.name && !f.out && !f.known && f.exists && f.clocks.is_some() {
                 groups
                     .entry(f.stored.keys().map(String::as_str).collect())
                     .or_default()
                     .push(k);
             }
         }
+        let mut failed = Vec::new();
+        // Known rows: an UPDATE of the columns that changed (the parent tables' new rows, which
+        // a moved row may now name, are in). One a constraint refuses leaves the fast path, and
+        // the per-entry merge then writes it — or fails the page — as it always did.
+        for (k, f) in rows_.iter().enumerate() {
+            if f.spec.name != spec.name || f.out || !f.known || f.dirty.is_empty() {
+                continue;
+            }
+            let sql = format!(
+                "UPDATE {} SET {} WHERE id = ?1",
+                quote(spec.name),
+                f.dirty
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| format!("{} = ?{}", quote(c), i + 2))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let mut st = tx.prepare_cached(&sql)?;
+            st.raw_bind_parameter(1, f.row_id)?;
+            for (i, c) in f.dirty.iter().enumerate() {
+                st.raw_bind_parameter(i + 2, &f.stored[c.as_str()])?;
+            }
+            match st.raw_execute() {
+                Ok(_) => {}
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    failed.push(k);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
         if groups.is_empty() {
+            for k in failed {
+                rows_[k].out = true;
+            }
             continue;
         }
         let _ = touched.cols(tx, spec.name)?;
-        let mut failed = Vec::new();
         for (set, ks) in &groups {
             let head = format!(
                 "INSERT INTO {} (id{})",
@@ -438,7 +591,7 @@ fn write_rows(
     }
     let with_clocks: Vec<&Fresh<'_>> = rows_
         .iter()
-        .filter(|f| !f.out && f.clocks.is_some())
+        .filter(|f| !f.out && f.wrote && f.clocks.is_some())
         .collect();
     for chunk in with_clocks.chunks(INSERT_ROWS) {
         let sql = rows::multi_insert_sql(

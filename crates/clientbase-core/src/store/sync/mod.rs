@@ -12,7 +12,8 @@
 //!   columns, `client_keys`, `name_order`, `last_contact_at`, `contacts.birthday_md`,
 //!   `tasks.remind_at`, and, after the commit, the search index. The clock observes every
 //!   remote timestamp, so later local edits are later than everything seen. Rows new to this
-//!   device are merged in memory and written in bulk first (`fast.rs`: same merge, same write
+//!   device, or held but never changed here, are merged in memory and written in bulk first
+//!   (`fast.rs`: same merge, same write
 //!   rules, same result — `tests/sync_fast.rs`); every touched client is derived once per page;
 //!   [`Store::sync_apply_page_index_later`] leaves the search index to one rebuild after a first
 //!   sync's pages.
@@ -118,8 +119,8 @@ pub struct ApplyStats {
     pub superseded: u64,
     pub removed: u64,
     pub conflicts: u64,
-    /// Entries applied through the fast path for rows new to this device (`fast.rs`; included
-    /// in `applied` / `superseded`).
+    /// Entries applied through the fast path for rows new to this device or held but never
+    /// changed here (`fast.rs`; included in `applied` / `superseded`).
     pub fast: u64,
 }
 

@@ -25,6 +25,14 @@ fn cpu_s() -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
+/// CPU seconds of the calling thread so far (the scheduler's nanoseconds on a CPU).
+fn thread_cpu_s() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |ns| ns / 1e9)
+}
+
 fn main() {
     let dir = PathBuf::from(std::env::var_os("BENCH_PAGES").expect("BENCH_PAGES=DIR"));
     let runs: usize = std::env::var("BENCH_RUNS")
@@ -67,21 +75,24 @@ fn main() {
             .unwrap();
         let (cpu0, t0) = (cpu_s(), Instant::now());
         let (mut decode_s, mut apply_s, mut entries) = (0.0, 0.0, 0);
+        let (mut decode_cpu, mut apply_cpu) = (0.0, 0.0);
         for b in &bodies {
-            let t = Instant::now();
+            let (t, c) = (Instant::now(), thread_cpu_s());
             let page: PullResponse = serde_json::from_slice(b).unwrap();
             decode_s += t.elapsed().as_secs_f64();
+            decode_cpu += thread_cpu_s() - c;
             entries += page.entries.len();
-            let t = Instant::now();
+            let (t, c) = (Instant::now(), thread_cpu_s());
             app.store.sync_apply_page_index_later(&page).unwrap();
-            apply_s += t.elapsed().as_secs_f64();
             drop(page);
+            apply_s += t.elapsed().as_secs_f64();
+            apply_cpu += thread_cpu_s() - c;
         }
         let t = Instant::now();
         app.store.reload_index().unwrap();
         let index_s = t.elapsed().as_secs_f64();
         println!(
-            "run {run}: {entries} entries in {} pages: total {:.2} s (decode {decode_s:.2} s, apply {apply_s:.2} s, index {index_s:.2} s), process CPU {:.2} s",
+            "run {run}: {entries} entries in {} pages: total {:.2} s (decode {decode_s:.2} s, apply {apply_s:.2} s, index {index_s:.2} s); CPU of the calling thread: decode {decode_cpu:.2} s, apply {apply_cpu:.2} s; process CPU {:.2} s",
             bodies.len(),
             t0.elapsed().as_secs_f64(),
             cpu_s() - cpu0

@@ -152,7 +152,7 @@ fn main() {
     let initial = t.elapsed().as_secs_f64();
     let clients = count(&mgr, "clients");
     println!(
-        "initial sync of a fresh device: {clients} clients, {} entries ({} through the fast path for new rows) in {} pages, {initial:.2} s ({:.0} entries/s); applying pages on the device {:.2} s ({:.0} entries/s), waiting for pages (network, server, decoding not overlapped with applying) {:.2} s, other {:.2} s",
+        "initial sync of a fresh device: {clients} clients, {} entries ({} through the fast path for new or unchanged rows) in {} pages, {initial:.2} s ({:.0} entries/s); applying pages on the device {:.2} s ({:.0} entries/s), waiting for pages (network, server, decoding not overlapped with applying) {:.2} s, other {:.2} s",
         s.pulled,
         s.fast,
         s.pages,

@@ -12,7 +12,7 @@ pub fn tidy(input: &mut ClientInput) {
     fn tidy_lists(phones: &mut Vec<Phone>, emails: &mut Vec<Email>, msgs: &mut Vec<Messenger>) {
         phones.retain(|p| !p.raw.trim().is_empty());
         for e in emails.iter_mut() {
-            e.address = e.address.trim().to_owned();
+            trim_in_place(&mut e.address);
         }
         emails.retain(|e| !e.address.is_empty());
         msgs.retain(|m| !m.handle.trim().is_empty());
@@ -22,23 +22,21 @@ pub fn tidy(input: &mut ClientInput) {
         &mut input.last_name,
         &mut input.middle_name,
         &mut input.org_name,
+        &mut input.website,
     ] {
-        *s = s.trim().to_owned();
+        trim_in_place(s);
     }
-    input.website = input.website.trim().to_owned();
     tidy_lists(&mut input.phones, &mut input.emails, &mut input.messengers);
-    let mut tags: Vec<String> = Vec::new();
-    for t in input
-        .tags
-        .iter()
-        .map(|t| t.trim())
-        .filter(|t| !t.is_empty())
-    {
-        if !tags.iter().any(|x| x == t) {
-            tags.push(t.to_owned());
+    if !input.tags.is_empty() {
+        let mut tags: Vec<String> = Vec::with_capacity(input.tags.len());
+        for mut t in std::mem::take(&mut input.tags) {
+            trim_in_place(&mut t);
+            if !t.is_empty() && !tags.contains(&t) {
+                tags.push(t);
+            }
         }
+        input.tags = tags;
     }
-    input.tags = tags;
     for c in &mut input.contacts {
         for s in [
             &mut c.first_name,
@@ -46,9 +44,21 @@ pub fn tidy(input: &mut ClientInput) {
             &mut c.middle_name,
             &mut c.position,
         ] {
-            *s = s.trim().to_owned();
+            trim_in_place(s);
         }
         tidy_lists(&mut c.phones, &mut c.emails, &mut c.messengers);
+    }
+}
+
+/// `*s = s.trim().to_owned()` without a new string: an import tidies every row twice (the
+/// converter, then the store), and its texts are nearly always trimmed already — copying each one
+/// was an allocation, a copy and a free per field.
+fn trim_in_place(s: &mut String) {
+    let end = s.trim_end().len();
+    s.truncate(end);
+    let start = s.len() - s.trim_start().len();
+    if start > 0 {
+        s.drain(..start);
     }
 }
 
@@ -59,17 +69,17 @@ pub fn validate(
     custom_defs: &[CustomFieldDef],
 ) -> Vec<FieldError> {
     validate_with(input, custom_defs, &mut |raw, kind| {
-        phone::check(raw, default_country, kind)
+        phone::check(raw, default_country, kind).error
     })
 }
 
-/// [`validate`] with the phone check supplied by the caller: `check(raw, kind)` is called once per
-/// phone, the client's phones first, then each contact person's in order (the import keeps the
-/// results, so each number is parsed once).
+/// [`validate`] with the phone check supplied by the caller: `check(raw, kind)` (the error of
+/// [`phone::check`], if any) is called once per phone, the client's phones first, then each
+/// contact person's in order (the import keeps the results, so each number is parsed once).
 pub(crate) fn validate_with(
     input: &ClientInput,
     custom_defs: &[CustomFieldDef],
-    check: &mut dyn FnMut(&str, PhoneKind) -> PhoneCheck,
+    check: &mut dyn FnMut(&str, PhoneKind) -> Option<FieldError>,
 ) -> Vec<FieldError> {
     let mut errs = Vec::new();
     match input.kind {
@@ -142,10 +152,10 @@ fn phones(
     errs: &mut Vec<FieldError>,
     prefix: &str,
     phones: &[Phone],
-    check: &mut dyn FnMut(&str, PhoneKind) -> PhoneCheck,
+    check: &mut dyn FnMut(&str, PhoneKind) -> Option<FieldError>,
 ) {
     for (i, p) in phones.iter().enumerate() {
-        if let Some(mut e) = check(&p.raw, p.kind).error {
+        if let Some(mut e) = check(&p.raw, p.kind) {
             e.field = format!("{prefix}phones.{i}.raw");
             errs.push(e);
         }
@@ -242,6 +252,55 @@ mod tests {
             .into_iter()
             .map(|e| (e.field, e.code))
             .collect()
+    }
+
+    #[test]
+    fn tidy_trims_in_place_and_keeps_tidy_texts() {
+        let mut i = ClientInput {
+            first_name: "\u{a0} Ann\t".into(),
+            last_name: "Lee".into(),
+            org_name: " \u{3000}".into(),
+            website: "example.com ".into(),
+            tags: vec![
+                " vip".into(),
+                "".into(),
+                "vip ".into(),
+                "new".into(),
+                "  ".into(),
+            ],
+            emails: vec![
+                Email {
+                    label: String::new(),
+                    address: " a@b.c ".into(),
+                },
+                Email {
+                    label: String::new(),
+                    address: " ".into(),
+                },
+            ],
+            contacts: vec![ContactPerson {
+                position: "\nBoss ".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let before = i.last_name.as_ptr();
+        tidy(&mut i);
+        assert_eq!(i.first_name, "Ann");
+        assert_eq!(i.last_name, "Lee");
+        assert_eq!(i.org_name, "");
+        assert_eq!(i.website, "example.com");
+        assert_eq!(i.tags, vec!["vip".to_owned(), "new".to_owned()]);
+        assert_eq!(i.emails.len(), 1);
+        assert_eq!(i.emails[0].address, "a@b.c");
+        assert_eq!(i.contacts[0].position, "Boss");
+        // A text already tidy is kept as it is, not copied.
+        assert_eq!(i.last_name.as_ptr(), before);
+        let tags = i.tags[1].as_ptr();
+        let again = i.clone();
+        tidy(&mut i);
+        assert_eq!(i, again);
+        assert_eq!(i.tags[1].as_ptr(), tags);
     }
 
     #[test]

@@ -497,8 +497,8 @@ pub(crate) fn prepare_row(
     let mut errs = validate::validate_with(&input, defs, &mut |raw, kind| {
         checks
             .next()
-            .map(|a| a.check.clone())
-            .unwrap_or_else(|| phone::check(raw, country, kind))
+            .map(|a| a.check.error.clone())
+            .unwrap_or_else(|| phone::check(raw, country, kind).error)
     });
     if let Some(cat) = &input.category_id {
         if !categories.contains(cat) {

@@ -76,9 +76,24 @@ fn main() {
         let (cpu0, t0) = (cpu_s(), Instant::now());
         let (mut decode_s, mut apply_s, mut entries) = (0.0, 0.0, 0);
         let (mut decode_cpu, mut apply_cpu) = (0.0, 0.0);
-        for b in &bodies {
+        // `BENCH_DECODE_AHEAD=1`: each next page decoded on another thread while this one is
+        // applied (as the sync client's page fetched ahead), the decode time being the wait.
+        let ahead = std::env::var_os("BENCH_DECODE_AHEAD").is_some();
+        let mut next: Option<std::thread::JoinHandle<PullResponse>> = None;
+        for (i, b) in bodies.iter().enumerate() {
             let (t, c) = (Instant::now(), thread_cpu_s());
-            let page: PullResponse = serde_json::from_slice(b).unwrap();
+            let page: PullResponse = match next.take() {
+                Some(h) => h.join().unwrap(),
+                None => serde_json::from_slice(b).unwrap(),
+            };
+            if ahead {
+                if let Some(nb) = bodies.get(i + 1) {
+                    let nb = nb.clone();
+                    next = Some(std::thread::spawn(move || {
+                        serde_json::from_slice(&nb).unwrap()
+                    }));
+                }
+            }
             decode_s += t.elapsed().as_secs_f64();
             decode_cpu += thread_cpu_s() - c;
             entries += page.entries.len();

@@ -305,6 +305,11 @@ async fn stats(state: State<'_, Shell>) -> Result<Stats, ApiError> {
     state.run(api::stats).await
 }
 
+#[tauri::command]
+async fn boot(state: State<'_, Shell>, limit: Option<u32>) -> Result<Boot, ApiError> {
+    state.run(move |app| api::boot(app, limit)).await
+}
+
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     let options = match Options::parse(std::env::args().skip(1)) {
@@ -359,6 +364,7 @@ pub fn run() {
             load_demo,
             clear_demo,
             stats,
+            boot,
             screen_ready,
             daily::list_interaction_kinds,
             daily::save_interaction_kind,

@@ -45,11 +45,17 @@ async function start(driver, args, timeout) {
   await s.waitUntil(async () => (await s.findAll(SEL.todayRows)).length > 0, { timeout, interval: 10, what: 'Today rows' });
   const today = performance.now() - t0;
   const inPageToday = await s.exec('return performance.now();');
+  // The page's own marks (ui/src/main.ts, lib/app.svelte.ts): modules evaluated, first paint, the
+  // first screen's data (one `boot` call) arrived.
+  const marks = await s.exec(`
+    const at = (n) => { const e = performance.getEntriesByName(n)[0]; return e ? Math.round(e.startTime) : null; };
+    const fcp = performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint');
+    return { modules: at('cb:modules'), paint: fcp ? Math.round(fcp.startTime) : null, data: at('cb:data') };`);
   await (await s.waitFor(SEL.navClients)).click();
   await s.waitUntil(async () => (await s.findAll(SEL.row)).length > 0, { timeout, interval: 10, what: 'list rows' });
   const wall = performance.now() - t0;
   const inPage = await s.exec('return performance.now();');
-  return { s, wall, today, tSession, inPage, inPageToday };
+  return { s, wall, today, tSession, inPage, inPageToday, marks };
 }
 
 const KEYSTROKE_SETUP = `
@@ -107,7 +113,8 @@ try {
     starts.push(r);
     console.log(
       `warm start ${i + 1}: launch → Today ${fmt(r.today)}, → list rows after tapping Clients ${fmt(r.wall)} ` +
-        `(session up after ${fmt(r.tSession)}; in-page since timeOrigin: Today ${fmt(r.inPageToday)}, list ${fmt(r.inPage)})`,
+        `(session up after ${fmt(r.tSession)}; in-page since timeOrigin: Today ${fmt(r.inPageToday)}, list ${fmt(r.inPage)}; ` +
+        `marks: modules ${r.marks.modules}, first paint ${r.marks.paint}, Today's data ${r.marks.data} ms)`,
     );
     if (i < STARTS - 1) {
       await r.s.quit();

@@ -153,6 +153,26 @@ pub fn app_info(app: &mut App) -> R<AppInfo> {
     })
 }
 
+/// What the first screen needs, in one call ([`Boot`]): settings, stats, categories, custom
+/// fields, Today (`today_limit` rows a section, as [`today`]), interaction kinds and outcomes.
+/// A failing Today does not fail the call: its error travels in `today_error`.
+pub fn boot(app: &mut App, today_limit: Option<u32>) -> R<Boot> {
+    let (today, today_error) = match today(app, today_limit) {
+        Ok(t) => (Some(t), None),
+        Err(e) => (None, Some(e)),
+    };
+    Ok(Boot {
+        settings: get_settings(app)?,
+        stats: stats(app)?,
+        categories: list_categories(app)?,
+        custom_fields: list_custom_fields(app)?,
+        today,
+        today_error,
+        interaction_kinds: list_interaction_kinds(app)?,
+        interaction_outcomes: list_interaction_outcomes(app)?,
+    })
+}
+
 pub fn get_settings(app: &mut App) -> R<Settings> {
     Ok(app.store.settings().clone())
 }
@@ -600,6 +620,7 @@ pub const COMMANDS: &[&str] = &[
     "load_demo",
     "clear_demo",
     "stats",
+    "boot",
     "screen_ready",
     "list_interaction_kinds",
     "save_interaction_kind",
@@ -693,6 +714,7 @@ pub fn dispatch(app: &mut App, cmd: &str, args: Value) -> R<Value> {
         "load_demo" => out(load_demo(app, arg(&a, "count")?)),
         "clear_demo" => out(clear_demo(app)),
         "stats" => out(stats(app)),
+        "boot" => out(boot(app, arg(&a, "limit")?)),
         "screen_ready" => out(screen_ready(app)),
         "list_interaction_kinds" => out(list_interaction_kinds(app)),
         "save_interaction_kind" => out(save_interaction_kind(app, arg(&a, "item")?)),

@@ -656,6 +656,25 @@ pub struct TodayCounts {
     pub badge: u32,
 }
 
+/// Everything the first screen needs, in one answer: at start-up the UI makes one call instead of
+/// two rounds of six (each call is an IPC round trip, and the first ones in a new web view are slow).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Boot {
+    pub settings: Settings,
+    pub stats: Stats,
+    pub categories: Vec<Category>,
+    pub custom_fields: Vec<CustomFieldDef>,
+    /// Today with `limit` rows in the birthday and cadence sections; absent when it failed (then
+    /// `today_error` says why: the rest of the app still starts).
+    #[ts(optional)]
+    pub today: Option<Today>,
+    #[ts(optional)]
+    pub today_error: Option<crate::error::ApiError>,
+    pub interaction_kinds: Vec<ListItem>,
+    pub interaction_outcomes: Vec<ListItem>,
+}
+
 /// The Today screen. Each section holds at most 200 rows (the birthday and cadence sections as many
 /// as asked for, the rest paged with `today_birthdays` / `today_cadence`); `counts` are exact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -170,3 +170,36 @@ fn card_actions_for_ios() {
         .iter()
         .any(|a| a.url == "https://wa.me/12015550123"));
 }
+
+/// `boot` answers with what the separate calls answer, Today with the asked-for rows a section.
+#[test]
+fn boot_is_the_first_screens_calls_in_one() {
+    let (_d, mut app) = app();
+    api::load_demo(&mut app, 300).unwrap();
+    let boot = dispatch(&mut app, "boot", json!({"limit": 3})).unwrap();
+    let each = |app: &mut App, cmd: &str, args| dispatch(app, cmd, args).unwrap();
+    assert_eq!(boot["settings"], each(&mut app, "get_settings", json!({})));
+    assert_eq!(boot["stats"], each(&mut app, "stats", json!({})));
+    assert_eq!(boot["stats"]["clients"], 300);
+    assert_eq!(
+        boot["categories"],
+        each(&mut app, "list_categories", json!({}))
+    );
+    assert_eq!(
+        boot["custom_fields"],
+        each(&mut app, "list_custom_fields", json!({}))
+    );
+    assert_eq!(
+        boot["interaction_kinds"],
+        each(&mut app, "list_interaction_kinds", json!({}))
+    );
+    assert_eq!(
+        boot["interaction_outcomes"],
+        each(&mut app, "list_interaction_outcomes", json!({}))
+    );
+    assert_eq!(boot["today"], each(&mut app, "today", json!({"limit": 3})));
+    assert!(boot.get("today_error").is_none_or(|e| e.is_null()));
+    // Without a limit, Today's sections are whole (as `today` without one).
+    let whole = dispatch(&mut app, "boot", json!({})).unwrap();
+    assert_eq!(whole["today"], each(&mut app, "today", json!({})));
+}

@@ -7,6 +7,7 @@ import { addPluginListener, invoke } from '@tauri-apps/api/core';
 import type { ApiError } from './bindings/ApiError';
 import type { AppInfo } from './bindings/AppInfo';
 import type { BirthdayPage } from './bindings/BirthdayPage';
+import type { Boot } from './bindings/Boot';
 import type { CadencePage } from './bindings/CadencePage';
 import type { Category } from './bindings/Category';
 import type { Channel } from './bindings/Channel';
@@ -137,6 +138,8 @@ export const api = {
   loadDemo: (count: number) => call<Stats>('load_demo', { count }),
   clearDemo: () => call<Stats>('clear_demo'),
   stats: () => call<Stats>('stats'),
+  /** Everything the first screen needs, in one round trip. */
+  boot: (limit: number) => call<Boot>('boot', { limit }),
   /** The first screen is painted: the core may start its background work (the search index). */
   screenReady: () => call<null>('screen_ready'),
 

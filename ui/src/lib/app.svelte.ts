@@ -98,12 +98,20 @@ function localizedCategory(c: Category): Category {
   return seed && c.name === seed.name ? { ...c, name: t(`cat_seed_${seed.code}`) } : c;
 }
 
+function setCategories(list: Category[]): void {
+  app.categories = list.map(localizedCategory).sort((a, b) => a.position - b.position);
+}
+
 export async function reloadCategories(): Promise<void> {
-  app.categories = (await api.listCategories()).map(localizedCategory).sort((a, b) => a.position - b.position);
+  setCategories(await api.listCategories());
+}
+
+function setCustomFields(list: CustomFieldDef[]): void {
+  app.customFields = list.sort((a, b) => a.position - b.position);
 }
 
 export async function reloadCustomFields(): Promise<void> {
-  app.customFields = (await api.listCustomFields()).sort((a, b) => a.position - b.position);
+  setCustomFields(await api.listCustomFields());
 }
 
 export async function reloadStats(): Promise<void> {
@@ -154,12 +162,20 @@ function systemCountry(): string {
 
 export async function boot(): Promise<void> {
   try {
-    const [settings, stats] = await Promise.all([api.getSettings(), api.stats()]);
-    app.settings = settings;
+    // One call for the whole first screen (each call is an IPC round trip, slow in a new web view).
+    const b = await api.boot(TODAY_ROWS);
+    performance.mark('cb:data');
+    app.settings = b.settings;
     if (!app.settings.default_country) app.settings.default_country = systemCountry();
-    applyLangSetting(settings.language);
-    app.stats = stats;
-    await Promise.all([reloadCategories(), reloadCustomFields(), reloadToday(), reloadLists()]);
+    applyLangSetting(b.settings.language);
+    app.stats = b.stats;
+    // After the language: seeded categories are named in it.
+    setCategories(b.categories);
+    setCustomFields(b.custom_fields);
+    todaySeq++;
+    app.today = b.today ?? null;
+    app.todayError = b.today_error ?? null;
+    [app.kinds, app.outcomes] = [b.interaction_kinds, b.interaction_outcomes];
     app.bootError = null;
   } catch (e) {
     app.bootError = e as ApiError;

@@ -69,10 +69,10 @@ fn index_names(store: &Store, table: &str) -> Vec<String> {
 }
 
 /// A trigger on the last table a load writes (`name_order`, after every client, contact and
-/// change-log row) that fails when `clients_deleted_demo` is missing: it fires only while the
+/// change-log row) that fails when `clients_contact_due` is missing: it fires only while the
 /// load's indexes are dropped, proving the drop happened and that the rollback undid it.
 const FAIL_WHILE_DROPPED: &str = "CREATE TRIGGER fail_while_dropped BEFORE INSERT ON name_order \
-     WHEN NOT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'clients_deleted_demo') \
+     WHEN NOT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'clients_contact_due') \
      BEGIN SELECT RAISE(ABORT, 'indexes dropped'); END;";
 
 /// `n` distinct people; phones numbered from `from` (so two imports do not collide).

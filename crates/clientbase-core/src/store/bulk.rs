@@ -735,8 +735,14 @@ fn drop_elsewhere<T: Send + 'static>(v: T) {
 /// appended at the right edge of the B-tree — SQLite's seek skips the descent when the key is past
 /// the last page's first cell —, cheaper than a `CREATE INDEX` scanning the table again after the
 /// load. (Were the order different, the index would still be right, only slower to fill.)
-/// `clients_demo` is `(is_demo, rowid)` for demo rows only.
-const APPENDED_INDEXES: &[&str] = &["clients_demo", "contacts_client", "change_log_row"];
+/// `clients_demo` is `(is_demo, rowid)` for demo rows only; `clients_deleted_demo` is
+/// `(deleted_at, is_demo, id)`, and a load's rows share its first two columns.
+const APPENDED_INDEXES: &[&str] = &[
+    "clients_demo",
+    "clients_deleted_demo",
+    "contacts_client",
+    "change_log_row",
+];
 
 /// Below this many rows a load keeps the indexes (dropping and creating them costs a scan).
 const DEFER_MIN_ROWS: usize = 2048;

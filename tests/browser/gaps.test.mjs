@@ -239,9 +239,10 @@ test('Today: a small first answer (8 rows a section + counts), the rest paged fr
     const errors = [];
     page.on('pageerror', (e) => errors.push(e));
     const tid = (id) => page.getByTestId(id);
-    const first = page.waitForResponse((r) => r.url().endsWith('/api/today'));
+    // The first screen comes in one `boot` call; its Today is the small first answer.
+    const first = page.waitForResponse((r) => r.url().endsWith('/api/boot'));
     await page.goto(own.url);
-    const answer = await (await first).json();
+    const answer = (await (await first).json()).today;
     assert.equal(answer.birthdays.length, 8);
     assert.equal(answer.cadence.length, 8);
     assert.equal(answer.counts.birthdays, 112);

@@ -822,14 +822,24 @@ enum Target {
     New(usize),
 }
 
-/// A client this import creates.
-struct NewClient {
-    id: String,
-    line: u32,
-    input: ClientInput,
-    dv: Derived,
-    /// Merged into since it was derived.
-    dirty: bool,
+/// The clients this import creates, built in the form the bulk writer takes (moving ~100k rows
+/// into a new vector afterwards cost a copy of every row and fresh pages for it), with each one's
+/// line and whether a later row merged into it since it was derived.
+#[derive(Default)]
+struct News {
+    items: Vec<(Client, Derived)>,
+    lines: Vec<u32>,
+    dirty: Vec<bool>,
+}
+
+impl News {
+    fn id(&self, n: usize) -> &str {
+        &self.items[n].0.id
+    }
+
+    fn input(&self, n: usize) -> &ClientInput {
+        &self.items[n].0.data
+    }
 }
 
 fn step(
@@ -983,7 +993,10 @@ fn import_in(
     let mut base = BaseKeys::read(&tx, &prepared)?;
     let mut in_file: FxHashMap<String, Target> =
         FxHashMap::with_capacity_and_hasher(3 * total, Default::default());
-    let mut news: Vec<NewClient> = Vec::with_capacity(total);
+    let mut news = News {
+        items: Vec::with_capacity(total),
+        ..Default::default()
+    };
     // Clients of the base that rows merge into: (as stored, merged).
     let mut merges: Vec<(Client, Client)> = Vec::new();
     let mut merge_at: FxHashMap<String, usize> = FxHashMap::default();
@@ -1039,7 +1052,7 @@ fn import_in(
             .and_then(|id| {
                 matches.iter().position(|(t, _, _)| match t {
                     Target::Existing(x) => x == id,
-                    Target::New(n) => news[*n].id == id,
+                    Target::New(n) => news.id(*n) == id,
                 })
             })
             .unwrap_or(0);
@@ -1048,15 +1061,15 @@ fn import_in(
             value: shown(&keys[*k].1, *reason, &input),
             client_id: Some(match t {
                 Target::Existing(id) => id.clone(),
-                Target::New(n) => news[*n].id.clone(),
+                Target::New(n) => news.id(*n).to_owned(),
             }),
             line: match t {
                 Target::Existing(_) => None,
-                Target::New(n) => Some(news[*n].line),
+                Target::New(n) => Some(news.lines[*n]),
             },
             name: match t {
                 Target::Existing(_) => String::new(),
-                Target::New(n) => rows::display_name(&news[*n].input),
+                Target::New(n) => rows::display_name(news.input(*n)),
             },
         });
         match action {
@@ -1073,25 +1086,32 @@ fn import_in(
                 spent.push((input, dv));
             }
             DuplicateAction::New => {
-                let t = Target::New(news.len());
+                let t = Target::New(news.items.len());
                 for (_, key) in keys {
                     in_file.entry(key).or_insert_with(|| t.clone());
                 }
-                news.push(NewClient {
-                    id: new_id(),
-                    line,
-                    input,
+                news.items.push((
+                    Client {
+                        id: new_id(),
+                        data: input,
+                        owner: owner.clone(),
+                        created_at: now.clone(),
+                        updated_at: now.clone(),
+                        deleted_at: None,
+                        is_demo: false,
+                    },
                     dv,
-                    dirty: false,
-                });
+                ));
+                news.lines.push(line);
+                news.dirty.push(false);
             }
             DuplicateAction::Merge => {
                 let t = matches[target].0.clone();
                 let client_id = match &t {
                     Target::New(n) => {
-                        let nc = &mut news[*n];
-                        merge::absorb(&mut nc.input, &input, true);
-                        nc.dirty = true;
+                        let nc = &mut news.items[*n].0;
+                        merge::absorb(&mut nc.data, &input, true);
+                        news.dirty[*n] = true;
                         nc.id.clone()
                     }
                     Target::Existing(id) => {
@@ -1152,31 +1172,17 @@ fn import_in(
     }
 
     // The new clients, through the bulk path.
-    let items: Vec<(Client, Derived)> = news
-        .into_iter()
-        .map(|mut nc| {
-            for ct in &mut nc.input.contacts {
-                ct.id = new_id();
-            }
-            let dv = if nc.dirty {
-                rows::derive(&nc.input)
-            } else {
-                nc.dv
-            };
-            (
-                Client {
-                    id: nc.id,
-                    data: nc.input,
-                    owner: owner.clone(),
-                    created_at: now.clone(),
-                    updated_at: now.clone(),
-                    deleted_at: None,
-                    is_demo: false,
-                },
-                dv,
-            )
-        })
-        .collect();
+    let News {
+        mut items, dirty, ..
+    } = news;
+    for ((c, dv), dirty) in items.iter_mut().zip(dirty) {
+        for ct in &mut c.data.contacts {
+            ct.id = new_id();
+        }
+        if dirty {
+            *dv = rows::derive(&c.data);
+        }
+    }
     let n_added = items.len();
     let to_write = n_added + merges.len();
     report(progress, ImportPhase::Writing, 0, to_write)?;

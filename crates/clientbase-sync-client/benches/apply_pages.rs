@@ -112,6 +112,18 @@ fn main() {
             t0.elapsed().as_secs_f64(),
             cpu_s() - cpu0
         );
+        // Pages already merged, applied again (the steady state's repeats: rows known here).
+        for n in [0, bodies.len() - 2] {
+            let page: PullResponse = serde_json::from_slice(&bodies[n]).unwrap();
+            let (t, c) = (Instant::now(), thread_cpu_s());
+            app.store.sync_apply_page(&page).unwrap();
+            println!(
+                "  page {n} ({} entries) applied again: {:.2} s, CPU of the calling thread {:.2} s",
+                page.entries.len(),
+                t.elapsed().as_secs_f64(),
+                thread_cpu_s() - c
+            );
+        }
         drop(app);
     }
 }

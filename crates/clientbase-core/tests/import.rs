@@ -899,3 +899,78 @@ fn large_and_small_imports_decide_duplicates_alike() {
         assert_eq!(store.stats().unwrap().clients, n as u32 + added);
     }
 }
+
+/// Into an empty base, `name_order` takes its keys from the index built alongside (not collated a
+/// second time): every stored key must still be the collation key of the client's name, in the
+/// index's own order. Names in several scripts, so the order is not the ids' or the file's.
+#[test]
+fn name_order_of_an_import_into_an_empty_base_is_the_collated_order() {
+    let (_dir, mut store) = open();
+    let firsts = [
+        "Олена",
+        "Ἀλέξανδρος",
+        "Émile",
+        "李",
+        "zoë",
+        "Ярослав",
+        "Anna",
+        "Єва",
+    ];
+    let rows: Vec<ImportRow> = (0..6000)
+        .map(|i| {
+            let first = firsts[i % firsts.len()];
+            let p = person(
+                first,
+                &format!("{}{i}", ["Шевченко", "Παπαδόπουλος", "Smith", "王"][i % 4]),
+                &format!("+38067{:07}", 3_000_000 + i),
+            );
+            row(i as u32 + 2, p)
+        })
+        .collect();
+    let s = store
+        .import_clients(rows, &ImportPolicy::default(), &mut go)
+        .unwrap();
+    assert_eq!(s.added, 6000);
+    // Every client as the index lists it (its display name), keyed as `name_order` must be.
+    let mut listed: Vec<ClientSummary> = Vec::new();
+    loop {
+        let page = store
+            .list_clients(&ListQuery {
+                offset: listed.len() as u32,
+                limit: 500,
+                ..Default::default()
+            })
+            .unwrap();
+        let done = page.rows.is_empty() || listed.len() + page.rows.len() >= page.total as usize;
+        listed.extend(page.rows);
+        if done {
+            break;
+        }
+    }
+    assert_eq!(listed.len(), 6000);
+    let names = clientbase_search::NameKeys::new("en");
+    let expected: Vec<(Vec<u8>, String)> = listed
+        .iter()
+        .map(|r| (names.key(&r.display_name, &r.id), r.id.clone()))
+        .collect();
+    let mut sorted = expected.clone();
+    sorted.sort();
+    // The index's Name order is the collated one...
+    assert!(
+        expected == sorted,
+        "the index's order is not the collated order"
+    );
+    // ...and `name_order` holds exactly those keys, in that order.
+    let stored: Vec<(Vec<u8>, String)> = {
+        let mut st = store
+            .connection()
+            .prepare("SELECT name_sort, client_id FROM name_order ORDER BY name_sort")
+            .unwrap();
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)));
+        rows.unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    assert!(
+        stored == expected,
+        "name_order differs from the collated keys"
+    );
+}

@@ -306,6 +306,29 @@ pub(crate) fn insert_rows(
     )
 }
 
+/// [`insert_rows`] for a load whose items are every live client of the base once written (an
+/// import into an empty base): the `name_order` keys are taken from the search index `job` is
+/// bulk-loading from the same items (its Name-order keys are the very bytes `name_order` holds),
+/// not collated a second time. `job` is told the rows are written (its postings may start) once
+/// they and their change-log rows are.
+pub(crate) fn insert_rows_from_index(
+    tx: &Transaction<'_>,
+    hlc: &mut Hlc,
+    name_keys: &NameKeys,
+    items: &[(Client, Derived)],
+    job: &mut IndexJob,
+    progress: &mut dyn FnMut(usize) -> bool,
+) -> Result<(), StoreError> {
+    insert_rows_timed(
+        tx,
+        hlc,
+        OrderKeys::FromIndex(name_keys, job),
+        items,
+        progress,
+        &mut Lap::new(),
+    )
+}
+
 /// A search index being bulk-loaded on its own thread from a load's items, or its result.
 /// While running, the thread holds the index's postings until the load's rows are written (the
 /// sender is dropped: [`IndexJob::rows_written`], or before any wait).
@@ -343,7 +366,7 @@ impl IndexJob {
         }
     }
 
-    fn into_index(mut self) -> Option<Box<clientbase_search::Index<ClientSummary>>> {
+    pub(super) fn into_index(mut self) -> Option<Box<clientbase_search::Index<ClientSummary>>> {
         self.wait();
         match self {
             IndexJob::Done(index) => Some(index),

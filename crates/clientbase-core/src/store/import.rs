@@ -1195,32 +1195,40 @@ fn import_in(
     // Into an empty base, the new index is built while the rows are written, as a demo load's
     // (`bulk`): its postings held until the rows are written — on two cores they would take CPU
     // from the rows —, then built while the keys and indexes are written and the transaction
-    // commits. The sender is dropped (the channel closed: "go") after the last batch of rows, or
-    // when the write fails.
-    let (rows_written, wait_rows) = std::sync::mpsc::channel::<()>();
-    let mut rows_written = Some(rows_written);
-    let index_job = (live_before == 0 && n_added > UPSERT_MAX).then(|| {
+    // commits. The sender is dropped (the channel closed: "go") once the rows and their change log
+    // are written (`bulk::insert_rows_from_index`), or when the write fails.
+    // Its Name-order keys are the very bytes `name_order` holds (every client of the base is one
+    // of the items then), so the write takes them from it instead of collating every name again.
+    let mut index_job = (live_before == 0
+        && n_added > UPSERT_MAX
+        && items.iter().all(|(c, _)| c.deleted_at.is_none()))
+    .then(|| {
         let items = Arc::clone(&items);
         let locale = locale.to_owned();
-        std::thread::spawn(move || {
+        let (rows_written, wait_rows) = std::sync::mpsc::channel::<()>();
+        let h = std::thread::spawn(move || {
             let mut index = Index::new(&locale);
             index.bulk_load_held(items.iter().map(|(c, dv)| docs::doc_of(c, dv)).collect());
+            // A closed channel (rows written, or the write failed) means "go".
             let _ = wait_rows.recv();
             index.start_indexing();
             index
-        })
+        });
+        bulk::IndexJob::Running(h, Some(rows_written))
     });
-    bulk::insert_rows(&tx, hlc, name_keys, &items, &mut |done| {
-        if done >= n_added {
-            rows_written.take();
-        }
+    let mut report_writing = |done| {
         progress(ImportProgress {
             phase: ImportPhase::Writing,
             done,
             total: to_write,
         })
-    })?;
-    drop(rows_written);
+    };
+    match index_job.as_mut() {
+        Some(job) => {
+            bulk::insert_rows_from_index(&tx, hlc, name_keys, &items, job, &mut report_writing)?
+        }
+        None => bulk::insert_rows(&tx, hlc, name_keys, &items, &mut report_writing)?,
+    }
     let mut merged_docs = Vec::new();
     for (k, (old, new)) in merges.iter_mut().enumerate() {
         if new.data == old.data {
@@ -1243,14 +1251,14 @@ fn import_in(
     tx.commit()?;
 
     let update = match index_job {
-        Some(h) => match h.join() {
-            Ok(mut index) => {
+        Some(job) => match job.into_index() {
+            Some(mut index) => {
                 for d in merged_docs {
                     index.upsert(d);
                 }
-                IndexUpdate::Replace(Box::new(index), seq)
+                IndexUpdate::Replace(index, seq)
             }
-            Err(_) => IndexUpdate::Reload,
+            None => IndexUpdate::Reload,
         },
         None if to_write > UPSERT_MAX => IndexUpdate::Reload,
         None => {

@@ -7,25 +7,6 @@ mod common;
 use clientbase_core::model::*;
 use common::*;
 
-/// Every live client in the index's Name order (the list API caps a page).
-fn all_rows(store: &mut clientbase_core::Store) -> Vec<ClientSummary> {
-    let mut out = Vec::new();
-    loop {
-        let page = store
-            .list_clients(&ListQuery {
-                offset: out.len() as u32,
-                limit: 500,
-                ..Default::default()
-            })
-            .unwrap();
-        let done = page.rows.is_empty() || out.len() + page.rows.len() >= page.total as usize;
-        out.extend(page.rows);
-        if done {
-            return out;
-        }
-    }
-}
-
 /// Every row of `name_order` through the store's own reader, in its order.
 fn order_rows(store: &clientbase_core::Store) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();

@@ -33,3 +33,22 @@ pub fn person(first: &str, last: &str, phone: &str) -> ClientInput {
 pub fn count(store: &Store, sql: &str) -> i64 {
     store.connection().query_row(sql, [], |r| r.get(0)).unwrap()
 }
+
+/// Every live client in the index's Name order (the list API caps a page).
+pub fn all_rows(store: &mut Store) -> Vec<ClientSummary> {
+    let mut out = Vec::new();
+    loop {
+        let page = store
+            .list_clients(&ListQuery {
+                offset: out.len() as u32,
+                limit: 500,
+                ..Default::default()
+            })
+            .unwrap();
+        let done = page.rows.is_empty() || out.len() + page.rows.len() >= page.total as usize;
+        out.extend(page.rows);
+        if done {
+            return out;
+        }
+    }
+}

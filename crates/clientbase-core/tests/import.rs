@@ -932,21 +932,7 @@ fn name_order_of_an_import_into_an_empty_base_is_the_collated_order() {
         .unwrap();
     assert_eq!(s.added, 6000);
     // Every client as the index lists it (its display name), keyed as `name_order` must be.
-    let mut listed: Vec<ClientSummary> = Vec::new();
-    loop {
-        let page = store
-            .list_clients(&ListQuery {
-                offset: listed.len() as u32,
-                limit: 500,
-                ..Default::default()
-            })
-            .unwrap();
-        let done = page.rows.is_empty() || listed.len() + page.rows.len() >= page.total as usize;
-        listed.extend(page.rows);
-        if done {
-            break;
-        }
-    }
+    let listed = all_rows(&mut store);
     assert_eq!(listed.len(), 6000);
     let names = clientbase_search::NameKeys::new("en");
     let expected: Vec<(Vec<u8>, String)> = listed

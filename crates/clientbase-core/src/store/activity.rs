@@ -7,6 +7,7 @@
 //! every interaction write, never logged; each device recomputes it. "Birthday done for this year" is
 //! derived from a logged greeting (`interactions.greets_year`, see migration 0006).
 
+use super::rows::channel_str;
 use super::tasks::{self, check_client_ref, insert_task, too_long, StoredTask, MAX_NOTE_CHARS};
 use super::{log_change, new_id, save_clock, Store};
 use crate::error::{FieldError, StoreError};
@@ -52,17 +53,6 @@ impl List {
 
 fn item_cols(i: &ListItem) -> Value {
     json!({"code": i.code, "name": i.name, "position": i.position, "archived": i.archived})
-}
-
-fn channel_str(c: Channel) -> &'static str {
-    match c {
-        Channel::Call => "call",
-        Channel::Sms => "sms",
-        Channel::Whatsapp => "whatsapp",
-        Channel::Telegram => "telegram",
-        Channel::Viber => "viber",
-        Channel::Email => "email",
-    }
 }
 
 fn channel_from(s: &str) -> Option<Channel> {

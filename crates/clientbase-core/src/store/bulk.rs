@@ -949,7 +949,7 @@ fn bind_client_row(
         &t.tags,
         &d.category_id,
         &d.source,
-        &d.preferred_channel.map(channel_str),
+        &d.preferred_channel.map(rows::channel_str),
         &d.call_time,
         &t.custom,
         &(c.owner != owner).then_some(c.owner.as_str()),
@@ -968,18 +968,6 @@ fn bind_client_row(
         st.raw_bind_parameter(base + i + 1, v)?;
     }
     Ok(())
-}
-
-/// The stored text of a preferred channel (as `rows` writes it).
-fn channel_str(c: Channel) -> &'static str {
-    match c {
-        Channel::Call => "call",
-        Channel::Sms => "sms",
-        Channel::Whatsapp => "whatsapp",
-        Channel::Telegram => "telegram",
-        Channel::Viber => "viber",
-        Channel::Email => "email",
-    }
 }
 
 /// Parameters per bulk contact row.

@@ -25,7 +25,8 @@ fn kind_from(s: &str) -> ClientKind {
     }
 }
 
-fn channel_str(c: Channel) -> &'static str {
+/// The stored text of a channel (a client's preferred one, an interaction's).
+pub(crate) fn channel_str(c: Channel) -> &'static str {
     match c {
         Channel::Call => "call",
         Channel::Sms => "sms",

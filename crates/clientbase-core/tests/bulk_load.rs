@@ -31,14 +31,7 @@ fn name_order_from_the_index_is_the_collated_order() {
         .map(|r| (names.key(&r.display_name, &r.id), r.id.clone()))
         .collect();
     expected.sort();
-    let stored: Vec<(Vec<u8>, String)> = {
-        let mut st = store
-            .connection()
-            .prepare("SELECT name_sort, client_id FROM name_order ORDER BY name_sort")
-            .unwrap();
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)));
-        rows.unwrap().collect::<Result<_, _>>().unwrap()
-    };
+    let stored = name_order_keys(&store);
     assert_eq!(stored.len(), expected.len());
     if let Some(i) = (0..stored.len()).find(|&i| stored[i] != expected[i]) {
         panic!(

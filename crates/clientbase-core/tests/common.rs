@@ -52,3 +52,13 @@ pub fn all_rows(store: &mut Store) -> Vec<ClientSummary> {
         }
     }
 }
+
+/// `name_order` as stored: (collation key, client id), in key order.
+pub fn name_order_keys(store: &Store) -> Vec<(Vec<u8>, String)> {
+    let mut st = store
+        .connection()
+        .prepare("SELECT name_sort, client_id FROM name_order ORDER BY name_sort")
+        .unwrap();
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)));
+    rows.unwrap().collect::<Result<_, _>>().unwrap()
+}

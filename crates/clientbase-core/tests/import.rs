@@ -947,14 +947,7 @@ fn name_order_of_an_import_into_an_empty_base_is_the_collated_order() {
         "the index's order is not the collated order"
     );
     // ...and `name_order` holds exactly those keys, in that order.
-    let stored: Vec<(Vec<u8>, String)> = {
-        let mut st = store
-            .connection()
-            .prepare("SELECT name_sort, client_id FROM name_order ORDER BY name_sort")
-            .unwrap();
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)));
-        rows.unwrap().collect::<Result<_, _>>().unwrap()
-    };
+    let stored = name_order_keys(&store);
     assert!(
         stored == expected,
         "name_order differs from the collated keys"

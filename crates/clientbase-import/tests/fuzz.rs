@@ -161,6 +161,28 @@ fn target() -> impl Strategy<Value = Option<ClientTarget>> {
     proptest::sample::select(all)
 }
 
+/// A CSV table of `rows` (lines from 1), with no header: what the converter tests feed it.
+fn csv_table(rows: Vec<Vec<Cell>>) -> Table {
+    Table {
+        format: FileFormat::Csv,
+        headers: None,
+        header_line: None,
+        rows: rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, cells)| Row { line: i + 1, cells })
+            .collect(),
+        width: 0,
+        sheet_names: Vec::new(),
+        sheet: None,
+        encoding: None,
+        encoding_detected: false,
+        bom: false,
+        delimiter: None,
+        header_detected: false,
+    }
+}
+
 fn defs() -> Vec<CustomFieldDef> {
     let def = |id: &str, name: &str, kind, options: &[&str]| CustomFieldDef {
         id: id.into(),
@@ -235,25 +257,7 @@ proptest! {
         mapping in proptest::collection::vec(target(), 0..12),
         country in proptest::sample::select(vec!["UA", "RU", "GR", "CN", "US", "DE", "", "XX"]),
     ) {
-        let mut table = Table {
-            format: FileFormat::Csv,
-            headers: None,
-            header_line: None,
-            rows: Vec::new(),
-            width: 0,
-            sheet_names: Vec::new(),
-            sheet: None,
-            encoding: None,
-            encoding_detected: false,
-            bom: false,
-            delimiter: None,
-            header_detected: false,
-        };
-        table.rows = rows
-            .into_iter()
-            .enumerate()
-            .map(|(i, cells)| Row { line: i + 1, cells })
-            .collect();
+        let table = csv_table(rows);
         let defs = defs();
         let opts = ConvertOptions { default_country: country, categories: &[], custom_fields: &defs };
         let out = convert(&table, &mapping, &opts);
@@ -285,24 +289,7 @@ proptest! {
         mapping in proptest::collection::vec(target(), 0..12),
         country in proptest::sample::select(vec!["UA", "US", ""]),
     ) {
-        let table = Table {
-            format: FileFormat::Csv,
-            headers: None,
-            header_line: None,
-            rows: rows
-                .into_iter()
-                .enumerate()
-                .map(|(i, cells)| Row { line: i + 1, cells })
-                .collect(),
-            width: 0,
-            sheet_names: Vec::new(),
-            sheet: None,
-            encoding: None,
-            encoding_detected: false,
-            bom: false,
-            delimiter: None,
-            header_detected: false,
-        };
+        let table = csv_table(rows);
         let defs = defs();
         let opts = ConvertOptions { default_country: country, categories: &[], custom_fields: &defs };
         let out = convert(&table, &mapping, &opts);

@@ -4,6 +4,8 @@
 //! `reload_index`). Prints per run the decoding, the applying and the index build, and the
 //! process's CPU time (less disturbed than wall time by other load on the machine).
 //!
+//! `BENCH_PER_PAGE=1` prints each page's apply time too.
+//!
 //!     BENCH_PAGES=DIR [BENCH_RUNS=3] cargo bench -p clientbase-sync-client --bench apply_pages
 
 // mimalloc, not glibc malloc: as every binary (see ARCHITECTURE.md, "Allocator").
@@ -100,6 +102,13 @@ fn main() {
             let (t, c) = (Instant::now(), thread_cpu_s());
             app.store.sync_apply_page_index_later(&page).unwrap();
             drop(page);
+            if std::env::var_os("BENCH_PER_PAGE").is_some() {
+                println!(
+                    "  page {i}: apply {:.3} s, CPU {:.3} s",
+                    t.elapsed().as_secs_f64(),
+                    thread_cpu_s() - c
+                );
+            }
             apply_s += t.elapsed().as_secs_f64();
             apply_cpu += thread_cpu_s() - c;
         }

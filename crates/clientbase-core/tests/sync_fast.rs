@@ -186,19 +186,22 @@ fn search(store: &mut Store) -> Vec<(u32, Vec<String>)> {
 }
 
 /// Applies the pages to two fresh devices, one with and one without the fast path, and
-/// compares them after every page; returns the entries the fast path took.
-fn compare(pages: &[PullResponse]) -> u64 {
+/// compares them after every page; returns the entries the fast path took and the clients it
+/// derived from their images.
+fn compare(pages: &[PullResponse]) -> (u64, u64) {
     let dir = tempfile::tempdir().unwrap();
     let clock = FixedClock::new(T0 + 60_000);
     let mut fast = open(&dir, "fast.db", &clock);
     let mut slow = open(&dir, "slow.db", &clock);
     let mut took = 0;
+    let mut imaged = 0;
     let mut conflicts = 0;
     for (n, p) in pages.iter().enumerate() {
         let a = fast.sync_apply_page(p).unwrap();
         let b = slow.sync_apply_page_per_entry(p).unwrap();
-        assert_eq!(b.fast, 0);
+        assert_eq!((b.fast, b.imaged), (0, 0));
         took += a.fast;
+        imaged += a.imaged;
         conflicts += a.conflicts;
         assert_eq!(
             (a.applied, a.superseded, a.removed, a.conflicts),
@@ -210,10 +213,11 @@ fn compare(pages: &[PullResponse]) -> u64 {
     assert_eq!(search(&mut fast), search(&mut slow));
     let entries: usize = pages.iter().map(|p| p.entries.len()).sum();
     eprintln!(
-        "{} pages, {entries} entries: {took} through the fast path, {conflicts} conflicts",
+        "{} pages, {entries} entries: {took} through the fast path ({imaged} clients derived \
+         from their images), {conflicts} conflicts",
         pages.len()
     );
-    took
+    (took, imaged)
 }
 
 fn source(clients: usize) -> (tempfile::TempDir, Store, FixedClock) {
@@ -322,11 +326,16 @@ fn fast_path_leaves_the_same_state_as_the_per_entry_merge() {
     entries.sort_by_key(|e| e.version);
     let total = entries.len() as u64;
     for size in [1, 25, 400, 100_000] {
-        let took = compare(&pages(&entries, size));
+        let (took, imaged) = compare(&pages(&entries, size));
         // Most entries are rows new to the device (all but those with conflicts and repeats).
         assert!(
             took * 2 > total,
             "page size {size}: fast path took {took} of {total}"
+        );
+        // New clients are derived from their images, not read back.
+        assert!(
+            imaged > 0,
+            "page size {size}: no client derived from its image"
         );
     }
 }
@@ -358,11 +367,12 @@ fn fast_path_for_a_snapshot_of_row_images() {
         }
     }
     let total = entries.len() as u64;
-    let took = compare(&pages(&entries, 150));
+    let (took, imaged) = compare(&pages(&entries, 150));
     assert_eq!(
         took, total,
         "every row of a snapshot is new to a fresh device"
     );
+    assert!(imaged > 0, "no client derived from its image");
 }
 
 #[test]
@@ -568,7 +578,7 @@ fn owner_updates_of_known_rows_take_the_fast_path() {
         .map(|p| p.entries.len())
         .sum();
     assert_eq!(adoption, clients.len());
-    let took = compare(&ps);
+    let (took, _) = compare(&ps);
     let inserts = entries.len() - clients.len();
     assert!(
         took as usize >= inserts + clients.len() - 10,
@@ -650,7 +660,7 @@ fn known_clients_changed_later_lose_their_old_keys_and_name_order() {
     ));
     assert_eq!(ps.len(), 2);
     let first_page = ps[0].entries.len() as u64;
-    let took = compare(&ps);
+    let (took, _) = compare(&ps);
     assert!(
         took > first_page / 2 + n_later / 2,
         "the later page's known rows took the fast path: {took}"

@@ -5,10 +5,12 @@ use crate::error::StoreError;
 use crate::model::*;
 use crate::phone;
 use clientbase_search::fold;
+use rusqlite::types::{FromSql, Value, ValueRef};
 use rusqlite::{Connection, Row, Transaction};
 use serde::Serialize;
 use serde_json::value::{to_raw_value, RawValue};
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 pub(crate) fn kind_str(k: ClientKind) -> &'static str {
     match k {
@@ -658,14 +660,95 @@ pub(crate) fn write_keys(
     Ok(())
 }
 
-fn json<T: serde::de::DeserializeOwned>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
-    let s: String = r.get(i)?;
-    serde_json::from_str(&s).map_err(|e| {
+/// Where [`client_at`] and [`contact_at`] read a row's columns, by position: a SQL row, or a row
+/// image in memory ([`Image`]: a first sync's new client, derived before it is read back).
+pub(crate) trait Cols {
+    fn get<T: FromSql>(&self, i: usize) -> rusqlite::Result<T>;
+    fn text(&self, i: usize) -> rusqlite::Result<&str>;
+}
+
+impl Cols for Row<'_> {
+    fn get<T: FromSql>(&self, i: usize) -> rusqlite::Result<T> {
+        Row::get(self, i)
+    }
+    fn text(&self, i: usize) -> rusqlite::Result<&str> {
+        text(self, i)
+    }
+}
+
+/// A row image in memory: column `i` is `names[i]`, the id `id`, the others read from `values`
+/// (the values as SQLite stores them). A column the image lacks is an error: its value would be
+/// the schema's default, which the image does not know.
+pub(crate) struct Image<'a> {
+    names: &'a [&'a str],
+    id: &'a str,
+    values: &'a BTreeMap<String, Value>,
+}
+
+impl Image<'_> {
+    fn value(&self, i: usize) -> rusqlite::Result<ValueRef<'_>> {
+        match self.names.get(i) {
+            Some(&"id") => Ok(ValueRef::Text(self.id.as_bytes())),
+            Some(&name) => self
+                .values
+                .get(name)
+                .map(ValueRef::from)
+                .ok_or_else(|| rusqlite::Error::InvalidColumnName(name.to_owned())),
+            None => Err(rusqlite::Error::InvalidColumnIndex(i)),
+        }
+    }
+}
+
+impl Cols for Image<'_> {
+    fn get<T: FromSql>(&self, i: usize) -> rusqlite::Result<T> {
+        let v = self.value(i)?;
+        T::column_result(v)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), Box::new(e)))
+    }
+    fn text(&self, i: usize) -> rusqlite::Result<&str> {
+        let v = self.value(i)?;
+        v.as_str()
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, v.data_type(), Box::new(e)))
+    }
+}
+
+/// The names of [`CLIENT_COLS`] and [`CONTACT_COLS`], by position.
+static CLIENT_NAMES: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| CLIENT_COLS.split(',').map(str::trim).collect());
+static CONTACT_NAMES: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| CONTACT_COLS.split(',').map(str::trim).collect());
+
+/// The client that [`read_client`] would read once `values` (its row) and `contacts` (its
+/// contact persons' rows, each with its id, in `position_no, id` order) are stored; an error
+/// when an image lacks a column or holds a value of another type than the column's.
+pub(crate) fn client_from_images(
+    id: &str,
+    values: &BTreeMap<String, Value>,
+    contacts: &[(&str, &BTreeMap<String, Value>)],
+) -> rusqlite::Result<Client> {
+    let mut c = client_at(&Image {
+        names: &CLIENT_NAMES,
+        id,
+        values,
+    })?;
+    for (id, values) in contacts {
+        let image = Image {
+            names: &CONTACT_NAMES,
+            id,
+            values,
+        };
+        c.data.contacts.push(contact_at(&image, 0)?);
+    }
+    Ok(c)
+}
+
+fn json<T: serde::de::DeserializeOwned>(r: &impl Cols, i: usize) -> rusqlite::Result<T> {
+    serde_json::from_str(r.text(i)?).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
     })
 }
 
-pub(crate) fn birthday_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Birthday>> {
+pub(crate) fn birthday_at(r: &impl Cols, i: usize) -> rusqlite::Result<Option<Birthday>> {
     let day: Option<u8> = r.get(i)?;
     let month: Option<u8> = r.get(i + 1)?;
     let year: Option<i32> = r.get(i + 2)?;
@@ -676,7 +759,7 @@ pub(crate) fn birthday_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Birt
 }
 
 /// A client row of `SELECT {CLIENT_COLS}` (contact persons not read).
-fn client_at(r: &Row<'_>) -> rusqlite::Result<Client> {
+fn client_at(r: &impl Cols) -> rusqlite::Result<Client> {
     let kind: String = r.get(1)?;
     let channel: Option<String> = r.get(20)?;
     Ok(Client {
@@ -692,7 +775,7 @@ fn client_at(r: &Row<'_>) -> rusqlite::Result<Client> {
             messengers: json(r, 8)?,
             website: r.get(9)?,
             // Rows written by SQL defaults hold '{}' (no keys): an empty address.
-            address: if text(r, 10)? == "{}" {
+            address: if r.text(10)? == "{}" {
                 Address::default()
             } else {
                 json(r, 10)?
@@ -721,7 +804,7 @@ const CONTACT_COLS: &str =
     birthday_day, birthday_month, birthday_year, notes, hobbies";
 
 /// A contact person of `SELECT {CONTACT_COLS}` starting at column `at`.
-fn contact_at(r: &Row<'_>, at: usize) -> rusqlite::Result<ContactPerson> {
+fn contact_at(r: &impl Cols, at: usize) -> rusqlite::Result<ContactPerson> {
     Ok(ContactPerson {
         id: r.get(at)?,
         first_name: r.get(at + 1)?,

@@ -30,19 +30,19 @@
 //! Derived data (client columns, `client_keys`, `name_order`, the search index) is not touched
 //! here: the page's end derives every touched client once, whichever path wrote it.
 
+use super::derive::Deriving;
 use super::{
     derived_columns, json_columns, json_value, merged_clocks, new_row_stamps, quote,
     remote_into_state, sql_value, sql_value_owned, ApplyStats, RemoteClocks, Touched,
 };
 use crate::error::StoreError;
 use crate::hlc::{Hlc, Timestamp};
-use crate::model::ClientInput;
-use crate::store::rows::{self, Derived};
+use crate::model::Client;
+use crate::store::rows;
 use clientbase_sync::{
     self as proto, table_spec, EntryBody, Op, Outcome, PullResponse, RowState, TableSpec,
     SYNCED_TABLES,
 };
-use phonenumber::Mode;
 use rusqlite::types::{Value as Sql, ValueRef};
 use rusqlite::Transaction;
 use serde_json::{Map, Value};
@@ -93,14 +93,14 @@ pub(super) fn apply_fresh(
     page: &PullResponse,
     touched: &mut Touched,
     stats: &mut ApplyStats,
-) -> Result<Vec<bool>, StoreError> {
+) -> Result<(Vec<bool>, Option<Deriving>), StoreError> {
     let mut done = vec![false; page.entries.len()];
     if page
         .entries
         .iter()
         .any(|e| matches!(e.body, EntryBody::Reset { .. } | EntryBody::Remove { .. }))
     {
-        return Ok(done);
+        return Ok((done, None));
     }
     let device = hlc.device().to_owned();
     let mut rows_: Vec<Fresh<'_>> = Vec::new();
@@ -142,7 +142,7 @@ pub(super) fn apply_fresh(
         rows_[k].out |= own;
     }
     if rows_.is_empty() {
-        return Ok(done);
+        return Ok((done, None));
     }
     mark_known(tx, page, &mut rows_, touched)?;
     for f in rows_.iter_mut().filter(|f| !f.out) {
@@ -187,7 +187,18 @@ pub(super) fn apply_fresh(
             }
         }
     }
+    // New clients whose contact persons are all new here too are derived from their images
+    // while the rows are written (see `derive`).
+    let (clients, parts) = images(page, &rows_);
+    let mut deriving = (!clients.is_empty()).then(|| Deriving::start(clients));
     write_rows(tx, &mut rows_, touched)?;
+    if let Some(d) = deriving.as_mut() {
+        for (i, ks) in parts.iter().enumerate() {
+            if ks.iter().any(|&k| rows_[k].out) {
+                d.invalidate(i);
+            }
+        }
+    }
     // The clock observes every remote timestamp it took in (their latest is enough: observing
     // is a maximum), so later local edits are later than everything seen.
     let mut newest: Option<&str> = None;
@@ -229,7 +240,81 @@ pub(super) fn apply_fresh(
     if let Some(ts) = newest.and_then(|c| c.parse::<Timestamp>().ok()) {
         hlc.observe(&ts);
     }
-    Ok(done)
+    Ok((done, deriving))
+}
+
+/// The clients this page's fast path writes new, as `read_client` will read them once written:
+/// each with the fast rows it is made of (the client's, then its contact persons'), which must
+/// all be written for the image to hold. A client is left out (read back at the page's end)
+/// when a contact person may join it otherwise: one that names it and left the fast path or is
+/// known here, or when an image lacks a column.
+fn images(page: &PullResponse, rows_: &[Fresh<'_>]) -> (Vec<Client>, Vec<Vec<usize>>) {
+    let new_client = |f: &Fresh<'_>| {
+        f.spec.name == "clients"
+            && !f.out
+            && !f.known
+            && f.exists
+            && f.clocks.is_some()
+            && f.derives
+    };
+    let wanted: HashSet<&str> = rows_
+        .iter()
+        .filter(|f| new_client(f))
+        .map(|f| f.row_id)
+        .collect();
+    if wanted.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let mut contacts: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut tainted: HashSet<&str> = HashSet::new();
+    for (k, f) in rows_
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.spec.name == "contacts")
+    {
+        if f.out || f.known {
+            for &i in &f.entries {
+                if let Some(Value::String(c)) =
+                    fields_of(&page.entries[i].body).and_then(|m| m.get("client_id"))
+                {
+                    tainted.insert(c.as_str());
+                }
+            }
+        } else if f.exists && f.clocks.is_some() {
+            if let Some(Sql::Text(c)) = f.stored.get("client_id") {
+                if let Some(c) = wanted.get(c.as_str()) {
+                    contacts.entry(c).or_default().push(k);
+                }
+            }
+        }
+    }
+    let (mut clients, mut parts) = (Vec::new(), Vec::new());
+    for (k, f) in rows_.iter().enumerate() {
+        if !new_client(f) || tainted.contains(f.row_id) {
+            continue;
+        }
+        let mut ks = contacts.remove(f.row_id).unwrap_or_default();
+        // `read_client`'s order: ORDER BY position_no, id.
+        let position = |k: usize| match rows_[k].stored.get("position_no") {
+            Some(Sql::Integer(n)) => Some(*n),
+            _ => None,
+        };
+        if ks.iter().any(|&k| position(k).is_none()) {
+            continue;
+        }
+        ks.sort_by(|&a, &b| (position(a), rows_[a].row_id).cmp(&(position(b), rows_[b].row_id)));
+        let images: Vec<(&str, &BTreeMap<String, Sql>)> = ks
+            .iter()
+            .map(|&k| (rows_[k].row_id, &rows_[k].stored))
+            .collect();
+        let Ok(client) = rows::client_from_images(f.row_id, &f.stored, &images) else {
+            continue;
+        };
+        ks.insert(0, k);
+        clients.push(client);
+        parts.push(ks);
+    }
+    (clients, parts)
 }
 
 /// Sorts the candidates by what this device holds of them: a row in its table with no local
@@ -639,64 +724,5 @@ fn insert(
             Ok(false)
         }
         Err(e) => Err(e.into()),
-    }
-}
-
-/// [`rows::derive`] with each phone parsed once (its display and national forms from the same
-/// parse; `derive` parses a number once per form). Same result: see the test.
-pub(super) fn derive(d: &ClientInput) -> Derived {
-    let mut out = rows::derive_base(d);
-    for p in d
-        .phones
-        .iter()
-        .chain(d.contacts.iter().flat_map(|c| c.phones.iter()))
-    {
-        let Some(e) = &p.e164 else { continue };
-        let display = out.phone_display.is_none() && d.phones.iter().any(|x| std::ptr::eq(x, p));
-        let new = !out.e164s.contains(e);
-        if !display && !new {
-            continue;
-        }
-        let parsed = phonenumber::parse(None, e).ok();
-        if display {
-            out.phone_display = Some(match &parsed {
-                Some(n) => n.format().mode(Mode::International).to_string(),
-                None => e.clone(),
-            });
-        }
-        if new {
-            out.e164s.push(e.clone());
-            let all = digits(e);
-            let national = parsed
-                .map(|n| digits(&n.format().mode(Mode::National).to_string()))
-                .filter(|n| !n.is_empty() && *n != all);
-            out.phone_digits.push(all);
-            out.phone_digits.extend(national);
-        }
-    }
-    out
-}
-
-fn digits(s: &str) -> String {
-    s.chars().filter(|c| c.is_ascii_digit()).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn derive_matches_the_rows_derive() {
-        for (c, _) in crate::demo::generate(11, 2_000, 1_700_000_000_000, "me") {
-            let a = super::derive(&c.data);
-            let b = crate::store::rows::derive(&c.data);
-            assert_eq!(a.phone_display, b.phone_display);
-            assert_eq!(a.phone_digits, b.phone_digits);
-            assert_eq!(a.e164s, b.e164s);
-            assert_eq!(a.city, b.city);
-            assert_eq!(a.subtitle, b.subtitle);
-            assert_eq!(a.search_extra, b.search_extra);
-            assert_eq!(a.search_notes, b.search_notes);
-            assert_eq!(a.emails, b.emails);
-            assert_eq!(a.name_key, b.name_key);
-        }
     }
 }

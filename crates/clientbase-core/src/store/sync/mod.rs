@@ -36,7 +36,10 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+mod derive;
 mod fast;
+
+use derive::Deriving;
 
 /// Clients derived per page from which the derivation is split over two threads.
 const PARALLEL_DERIVE: usize = 256;
@@ -122,6 +125,9 @@ pub struct ApplyStats {
     /// Entries applied through the fast path for rows new to this device or held but never
     /// changed here (`fast.rs`; included in `applied` / `superseded`).
     pub fast: u64,
+    /// Clients the fast path wrote new and derived from their images in memory while the page's
+    /// rows were written (`derive.rs`), not read back.
+    pub imaged: u64,
 }
 
 /// The clocks `sync_clock` holds for a row.
@@ -1048,10 +1054,10 @@ impl Store {
         let pushed = st.pushed_seq;
         // Rows new to this device are merged in memory and written in bulk first (see `fast`);
         // every other entry goes through the per-entry merge below, in page order.
-        let done = if fast_path {
+        let (done, deriving) = if fast_path {
             fast::apply_fresh(&tx, &mut self.hlc, page, &mut touched, &mut stats)?
         } else {
-            vec![false; page.entries.len()]
+            (vec![false; page.entries.len()], None)
         };
         for (i, e) in page.entries.iter().enumerate() {
             if stop_before == Some(i) {
@@ -1141,22 +1147,37 @@ impl Store {
         let mut live = Vec::new();
         let mut gone = Vec::new();
         // Each touched client is read once as it now is and derived once, however many of the
-        // page's entries named it. Derived in country order: libphonenumber's small regex cache
-        // then keeps the patterns of one country while it formats that country's numbers.
+        // page's entries named it. The fast path's new clients were derived from their images
+        // meanwhile (see `derive`); the others are read back here and derived in country order:
+        // libphonenumber's small regex cache then keeps the patterns of one country while it
+        // formats that country's numbers.
+        let mut imaged = deriving.map(Deriving::finish).unwrap_or_default();
         let mut now_rows = Vec::with_capacity(touched.clients.len());
+        let mut derived: Vec<Option<Derived>> = Vec::with_capacity(touched.clients.len());
         for (id, old) in &touched.clients {
-            now_rows.push((id, old, rows::read_client(&tx, id)?));
+            match imaged.remove(id) {
+                Some((c, d)) => {
+                    stats.imaged += 1;
+                    now_rows.push((id, old, Some(c)));
+                    derived.push(Some(d));
+                }
+                None => {
+                    now_rows.push((id, old, rows::read_client(&tx, id)?));
+                    derived.push(None);
+                }
+            }
         }
-        let mut by_country: Vec<usize> = (0..now_rows.len()).collect();
+        let mut by_country: Vec<usize> = (0..now_rows.len())
+            .filter(|&i| derived[i].is_none())
+            .collect();
         by_country.sort_by_cached_key(|&i| {
             now_rows[i]
                 .2
                 .as_ref()
                 .and_then(|c| c.data.phones.iter().find_map(|p| p.e164.clone()))
         });
-        let mut derived: Vec<Option<Derived>> = vec![None; now_rows.len()];
-        // Many clients (a first sync's pages): the second half, in country order, on another
-        // core (deriving is pure; each half keeps its countries together).
+        // Many clients: the second half, in country order, on another core (deriving is pure;
+        // each half keeps its countries together).
         let split = if by_country.len() >= PARALLEL_DERIVE {
             by_country.len() / 2
         } else {
@@ -1164,7 +1185,7 @@ impl Store {
         };
         let derive_all = |is: &[usize]| -> Vec<(usize, Derived)> {
             is.iter()
-                .filter_map(|&i| Some((i, fast::derive(&now_rows[i].2.as_ref()?.data))))
+                .filter_map(|&i| Some((i, derive::derive(&now_rows[i].2.as_ref()?.data))))
                 .collect()
         };
         let (first, second) = by_country.split_at(split);

@@ -21,10 +21,32 @@ export function devserverPath() {
 }
 
 /**
- * Starts the devserver on port 0 with a fresh DB in a temp dir.
+ * A fixed-offset time zone (no DST) in which the instant `at` falls between 12:00 and 12:59 local time.
+ * A test that gives it to the core (`startServer({ tz: zone.tz })`), to the browser (`timezoneId`) and
+ * uses `offsetMs` for its own dates has "today" mean the same day everywhere, and nowhere near its end:
+ * local midnight is 11 hours away, far beyond any test file's time limits, whatever the hour of the run
+ * and the machine's own zone.
+ * @returns {{timezoneId: string, tz: string, offsetMs: number}} `timezoneId` for Chromium (an IANA id,
+ *   which Chromium's ICU knows), `tz` for the devserver's TZ (POSIX form: needs no tzdata files),
+ *   `offsetMs` = local − UTC.
+ */
+export function zoneAtNoon(at = Date.now()) {
+  const h = 12 - new Date(at).getUTCHours(); // −11 … +12: every one is a real zone
+  const abs = Math.abs(h);
+  return {
+    // IANA's Etc/GMT±N have POSIX's inverted sign: Etc/GMT-3 is UTC+3.
+    timezoneId: h === 0 ? 'UTC' : `Etc/GMT${h > 0 ? '-' : '+'}${abs}`,
+    tz: h === 0 ? 'UTC0' : `<${h > 0 ? '+' : '-'}${String(abs).padStart(2, '0')}>${-h}`,
+    offsetMs: h * 3_600_000,
+  };
+}
+
+/**
+ * Starts the devserver on port 0 with a fresh DB in a temp dir. `tz` (optional) is its TZ: the zone the
+ * core takes "now" in (Today, reminders, birthdays); by default the one this process has.
  * @returns {Promise<{url: string, api: (cmd: string, args?: object) => Promise<any>, stop: () => Promise<void>}>}
  */
-export async function startServer({ demo } = {}) {
+export async function startServer({ demo, tz } = {}) {
   const bin = devserverPath();
   if (!existsSync(bin)) throw new Error(`devserver binary missing: ${bin} (cargo build -p clientbase-devserver)`);
   const ui = join(ROOT, 'ui', 'dist');
@@ -32,7 +54,8 @@ export async function startServer({ demo } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'clientbase-browser-'));
   const args = ['--port', '0', '--db', join(dir, 'test.db'), '--ui', ui];
   if (demo) args.push('--demo', String(demo));
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = tz === undefined ? process.env : { ...process.env, TZ: tz };
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const url = await new Promise((res, rej) => {
@@ -84,9 +107,12 @@ export async function launchBrowser() {
   });
 }
 
-/** A fresh page with its own context (so language/localStorage never leak between tests). */
-export async function openPage(browser, url, { device = PHONE, locale = 'en-US' } = {}) {
-  const context = await browser.newContext({ ...device, locale });
+/**
+ * A fresh page with its own context (so language/localStorage never leak between tests). `timezoneId`
+ * (optional) is the page's zone; by default the machine's.
+ */
+export async function openPage(browser, url, { device = PHONE, locale = 'en-US', timezoneId } = {}) {
+  const context = await browser.newContext({ ...device, locale, ...(timezoneId ? { timezoneId } : {}) });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));

@@ -4,6 +4,12 @@
 // desktop in-app scheduler (Playwright's clock moves the page's time), missed reminders at start-up,
 // the mobile OS scheduling path (recorded by api.ts's browser stand-in), and a Russian smoke test.
 // Screenshots: tests/artifacts/today-*.png.
+//
+// "Today" is a local day, taken by the core (its TZ), the page (its timezoneId) and this file alike in
+// ZONE: a fixed-offset zone in which the run starts between 12:00 and 12:59 (harness.mjs `zoneAtNoon`).
+// So a run at any hour, on a machine in any zone, never crosses local midnight (11 hours away; this
+// file's time limits add up to 13 minutes), and "later today", "tomorrow" and "turns 41" mean the same
+// day for the test, the UI and the core from the first step to the last.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -14,13 +20,14 @@ import {
   horizontalOverflow,
   smallTargets,
   until,
+  zoneAtNoon,
   PHONE,
   DESKTOP,
 } from './harness.mjs';
 
 let server;
 let browser;
-/** Olena: birthday today (born 1985), a call task due today, WhatsApp preferred. */
+/** Olena: birthday today (turns 41), a call task due today, WhatsApp preferred. */
 let olena;
 /** Petro: a client to call and log. */
 let petro;
@@ -29,9 +36,16 @@ let todoTask;
 
 const HOUR = 3_600_000;
 const now = new Date();
-const pad = (n) => String(n).padStart(2, '0');
-const localDate = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-const localTime = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+const ZONE = zoneAtNoon(now.getTime());
+/** Every browser context of this file is in ZONE. */
+const IN_ZONE = { timezoneId: ZONE.timezoneId };
+/** `d`'s wall clock in ZONE, read with the getUTC* methods. */
+const wall = (d) => new Date(d.getTime() + ZONE.offsetMs);
+const localDate = (d) => wall(d).toISOString().slice(0, 10);
+const localTime = (d) => wall(d).toISOString().slice(11, 16);
+const today = wall(now);
+/** Local midnight at the end of today, in ZONE. */
+const endOfToday = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 1) - ZONE.offsetMs;
 
 function person(first, last, extra = {}) {
   return {
@@ -56,21 +70,25 @@ function person(first, last, extra = {}) {
   };
 }
 
-/** Due later today (or in a minute when the day is nearly over). */
+/** Due `minutes` from now, still today (ZONE's day has hours left: see the top of this file). */
 function laterToday(minutes) {
-  const end = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1).getTime();
-  return new Date(Math.min(Date.now() + minutes * 60_000, end - 2 * 60_000));
+  const due = new Date(Date.now() + minutes * 60_000);
+  assert.ok(due.getTime() < endOfToday, `${due.toISOString()} is not today in ${ZONE.timezoneId}`);
+  return due;
 }
 
 before(async () => {
-  server = await startServer();
+  server = await startServer({ tz: ZONE.tz });
+  // The core's today is this file's today (its TZ was understood).
+  assert.equal((await server.api('today')).date, localDate(now));
   const settings = await server.api('get_settings');
   await server.api('set_settings', { settings: { ...settings, default_country: 'UA', user_name: 'Ivan Rep', language: '' } });
   olena = await server.api('create_client', {
     input: person('Olena', 'Kovalenko', {
       org_name: 'Sunflower LLC',
       phones: [{ kind: 'mobile', raw: '+380675550123' }],
-      birthday: { day: now.getDate(), month: now.getMonth() + 1, year: 1985 },
+      // Born 41 years ago today (so she "turns 41", whatever the year of the run).
+      birthday: { day: today.getUTCDate(), month: today.getUTCMonth() + 1, year: today.getUTCFullYear() - 41 },
       preferred_channel: 'whatsapp',
     }),
   });
@@ -129,7 +147,7 @@ function catchExternalLinks() {
 }
 
 test('the daily loop at 360×740', { timeout: 240_000 }, async (t) => {
-  const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+  const context = await browser.newContext({ ...PHONE, locale: 'en-US', ...IN_ZONE });
   await context.addInitScript(catchExternalLinks);
   const page = await context.newPage();
   const errors = [];
@@ -223,7 +241,7 @@ test('the daily loop at 360×740', { timeout: 240_000 }, async (t) => {
         .map((r) => r.task)
         .find((x) => x.title === 'Check the delivery');
       const due = new Date(stored.due_at);
-      const tomorrow = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
+      const tomorrow = new Date(endOfToday); // ZONE has no DST: its days are 24 hours long
       assert.equal(localDate(due), localDate(tomorrow));
     });
 
@@ -341,7 +359,7 @@ test('the daily loop at 360×740', { timeout: 240_000 }, async (t) => {
       assert.equal(log.total, 1);
       assert.equal(log.rows[0].channel, 'whatsapp');
       assert.match(log.rows[0].note, /See you at the fair!/);
-      assert.equal(log.rows[0].greets_year, now.getFullYear());
+      assert.equal(log.rows[0].greets_year, today.getUTCFullYear());
       await row.getByTestId('birthday-done').waitFor();
       // The badge no longer counts the birthday (it counts what the core says is left).
       const left = (await server.api('today')).counts;
@@ -375,7 +393,7 @@ test('the daily loop at 360×740', { timeout: 240_000 }, async (t) => {
 });
 
 test('desktop: the in-app scheduler shows a reminder when it comes due', { timeout: 120_000 }, async () => {
-  const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+  const context = await browser.newContext({ ...PHONE, locale: 'en-US', ...IN_ZONE });
   try {
     // Notifications were allowed on this device before; the page's clock can be moved forward.
     await context.addInitScript(() => {
@@ -444,7 +462,7 @@ test('desktop: reminders missed while the app was closed are shown on Today at s
       note: '',
     },
   });
-  const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+  const context = await browser.newContext({ ...PHONE, locale: 'en-US', ...IN_ZONE });
   try {
     // The app last ran two hours ago.
     await context.addInitScript((since) => {
@@ -496,7 +514,7 @@ test('Android/iOS: upcoming reminders are OS-scheduled (≤ 60), rescheduled on 
       }),
     );
   }
-  const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+  const context = await browser.newContext({ ...PHONE, locale: 'en-US', ...IN_ZONE });
   try {
     await context.addInitScript(() => {
       window.__clientbasePlatform = 'android';
@@ -559,7 +577,7 @@ test('Android/iOS: upcoming reminders are OS-scheduled (≤ 60), rescheduled on 
 });
 
 test('Russian Today at 360×740', { timeout: 60_000 }, async () => {
-  const { page, context, errors } = await openPage(browser, server.url, { locale: 'ru-RU' });
+  const { page, context, errors } = await openPage(browser, server.url, { locale: 'ru-RU', ...IN_ZONE });
   try {
     const today = page.getByTestId('today');
     await today.waitFor();
@@ -588,7 +606,7 @@ test('Russian Today at 360×740', { timeout: 60_000 }, async () => {
 });
 
 test('desktop 1280×800: Today beside the card', { timeout: 60_000 }, async () => {
-  const { page, context, errors } = await openPage(browser, server.url, { device: DESKTOP });
+  const { page, context, errors } = await openPage(browser, server.url, { device: DESKTOP, ...IN_ZONE });
   try {
     await page.getByTestId('today').waitFor();
     await page.getByTestId('birthday-row').first().locator('a').click();
@@ -605,7 +623,7 @@ test('desktop 1280×800: Today beside the card', { timeout: 60_000 }, async () =
 });
 
 test('Settings of the daily loop: birthday notifications, reminder days, greeting template, cadence, outcomes', { timeout: 120_000 }, async (t) => {
-  const { page, context, errors } = await openPage(browser, `${server.url}#/settings`);
+  const { page, context, errors } = await openPage(browser, `${server.url}#/settings`, IN_ZONE);
   const tid = (id) => page.getByTestId(id);
   try {
     await t.test('switching birthday notifications on explains first, then asks the OS', async () => {

@@ -1037,6 +1037,21 @@ fn name_order_sql(rows: usize) -> String {
     )
 }
 
+/// Inserts lookup keys `(key, client id)` of clients that had none (a page's new clients),
+/// sorted: in-order B-tree inserts, multi-row statements.
+pub(crate) fn insert_keys_sorted(
+    tx: &Transaction<'_>,
+    keys: &mut [(String, &str)],
+) -> Result<(), StoreError> {
+    keys.sort_unstable();
+    let mut refs: Vec<&(String, &str)> = keys.iter().collect();
+    Batched::new(tx, key_sql, 2)?.flush(tx, &mut refs, true, |st, base, (k, id)| {
+        st.raw_bind_parameter(base + 1, k)?;
+        st.raw_bind_parameter(base + 2, id)?;
+        Ok(())
+    })
+}
+
 fn key_sql(rows: usize) -> String {
     rows::multi_insert_sql(
         "INSERT OR IGNORE INTO client_keys (key, client_id)",

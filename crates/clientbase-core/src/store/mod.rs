@@ -61,7 +61,8 @@ pub struct Store {
     /// Set when the index could not be built: list requests report it.
     index_error: Option<String>,
     /// Collation keys of the `name_order` table, in the UI language.
-    name_keys: NameKeys,
+    /// Shared with a first sync's derive worker (`sync/derive.rs`).
+    name_keys: std::sync::Arc<NameKeys>,
     settings: Settings,
     /// Milliseconds the index loader spent reading the clients, and building the index (set once
     /// the index is installed: see [`Store::wait_for_index`]).
@@ -203,7 +204,7 @@ impl Store {
             hlc,
             index: IndexSlot::Ready(Box::new(Index::new("en"))),
             index_error: None,
-            name_keys: NameKeys::new("en"),
+            name_keys: std::sync::Arc::new(NameKeys::new("en")),
             settings: Settings {
                 language: String::new(),
                 default_country: "UA".into(),
@@ -219,7 +220,8 @@ impl Store {
             store.rebuild_keys()?;
         }
         store.settings = store.read_settings()?;
-        store.name_keys = NameKeys::new(index_locale(&store.settings.language));
+        store.name_keys =
+            std::sync::Arc::new(NameKeys::new(index_locale(&store.settings.language)));
         if !store.order_is_valid()? {
             store.rebuild_name_order()?;
         }
@@ -364,7 +366,7 @@ impl Store {
         self.settings = s.clone();
         if index_locale(&s.language) != index_locale(&old.language) {
             self.index()?.set_locale(index_locale(&s.language));
-            self.name_keys = NameKeys::new(index_locale(&s.language));
+            self.name_keys = std::sync::Arc::new(NameKeys::new(index_locale(&s.language)));
             self.rebuild_name_order()?;
         }
         Ok(s)

@@ -5,11 +5,13 @@
 //! The clients a page's fast path writes new ([`fast`](super::fast)) are derived from their
 //! images in memory on a worker thread while the calling thread writes the page's rows (the
 //! phone formatting is most of a first sync's derivation); the calling thread joins in once it
-//! has written them ([`Deriving::finish`]). Other touched clients are read back and derived at
-//! the page's end.
+//! has written them ([`Deriving::finish`]). The worker also makes their lookup keys and
+//! `name_order` key, which the page's end inserts sorted. Other touched clients are read back
+//! and derived at the page's end.
 
 use crate::model::{Client, ClientInput};
 use crate::store::rows::{self, Derived};
+use clientbase_search::NameKeys;
 use phonenumber::Mode;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -33,7 +35,16 @@ struct Shared {
     /// country's numbers.
     order: Vec<usize>,
     next: AtomicUsize,
-    out: Vec<OnceLock<Derived>>,
+    out: Vec<OnceLock<Ready>>,
+    name_keys: Arc<NameKeys>,
+}
+
+/// What is derived of a client: its derived columns, its lookup keys and (a live client) its
+/// `name_order` key.
+pub(super) struct Ready {
+    pub(super) derived: Derived,
+    pub(super) keys: Vec<String>,
+    pub(super) name_key: Option<Vec<u8>>,
 }
 
 impl Shared {
@@ -45,7 +56,18 @@ impl Shared {
                 return;
             };
             for &i in chunk {
-                let _ = self.out[i].set(derive(&self.clients[i].data));
+                let c = &self.clients[i];
+                let derived = derive(&c.data);
+                let keys = rows::lookup_keys(&derived, &c.data);
+                let name_key = c
+                    .deleted_at
+                    .is_none()
+                    .then(|| self.name_keys.key(&rows::display_name(&c.data), &c.id));
+                let _ = self.out[i].set(Ready {
+                    derived,
+                    keys,
+                    name_key,
+                });
             }
         }
     }
@@ -54,7 +76,7 @@ impl Shared {
 impl Deriving {
     /// Starts deriving `clients` on a worker thread (or, if no thread can be started, leaves
     /// them all to [`finish`](Self::finish)).
-    pub(super) fn start(clients: Vec<Client>) -> Self {
+    pub(super) fn start(clients: Vec<Client>, name_keys: Arc<NameKeys>) -> Self {
         let mut order: Vec<usize> = (0..clients.len()).collect();
         order.sort_by_cached_key(|&i| clients[i].data.phones.iter().find_map(|p| p.e164.clone()));
         let n = clients.len();
@@ -63,6 +85,7 @@ impl Deriving {
             order,
             next: AtomicUsize::new(0),
             out: (0..n).map(|_| OnceLock::new()).collect(),
+            name_keys,
         });
         let theirs = Arc::clone(&shared);
         let worker = std::thread::Builder::new()
@@ -84,7 +107,7 @@ impl Deriving {
 
     /// Derives what is left on this thread too, waits for the worker and returns the valid
     /// clients with what was derived of them, by id.
-    pub(super) fn finish(self) -> HashMap<String, (Client, Derived)> {
+    pub(super) fn finish(self) -> HashMap<String, (Client, Ready)> {
         self.shared.work();
         if let Some(h) = self.worker {
             if let Err(p) = h.join() {

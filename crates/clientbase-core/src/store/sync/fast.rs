@@ -90,6 +90,7 @@ struct Fresh<'p> {
 pub(super) fn apply_fresh(
     tx: &Transaction<'_>,
     hlc: &mut Hlc,
+    name_keys: &std::sync::Arc<clientbase_search::NameKeys>,
     page: &PullResponse,
     touched: &mut Touched,
     stats: &mut ApplyStats,
@@ -190,7 +191,7 @@ pub(super) fn apply_fresh(
     // New clients whose contact persons are all new here too are derived from their images
     // while the rows are written (see `derive`).
     let (clients, parts) = images(page, &rows_);
-    let mut deriving = (!clients.is_empty()).then(|| Deriving::start(clients));
+    let mut deriving = (!clients.is_empty()).then(|| Deriving::start(clients, name_keys.clone()));
     write_rows(tx, &mut rows_, touched)?;
     if let Some(d) = deriving.as_mut() {
         for (i, ks) in parts.iter().enumerate() {

@@ -1055,7 +1055,14 @@ impl Store {
         // Rows new to this device are merged in memory and written in bulk first (see `fast`);
         // every other entry goes through the per-entry merge below, in page order.
         let (done, deriving) = if fast_path {
-            fast::apply_fresh(&tx, &mut self.hlc, page, &mut touched, &mut stats)?
+            fast::apply_fresh(
+                &tx,
+                &mut self.hlc,
+                &self.name_keys,
+                page,
+                &mut touched,
+                &mut stats,
+            )?
         } else {
             (vec![false; page.entries.len()], None)
         };
@@ -1154,16 +1161,20 @@ impl Store {
         let mut imaged = deriving.map(Deriving::finish).unwrap_or_default();
         let mut now_rows = Vec::with_capacity(touched.clients.len());
         let mut derived: Vec<Option<Derived>> = Vec::with_capacity(touched.clients.len());
+        // Of the clients derived from images: their lookup keys and name key.
+        let mut ready = Vec::with_capacity(touched.clients.len());
         for (id, old) in &touched.clients {
             match imaged.remove(id) {
-                Some((c, d)) => {
+                Some((c, r)) => {
                     stats.imaged += 1;
                     now_rows.push((id, old, Some(c)));
-                    derived.push(Some(d));
+                    derived.push(Some(r.derived));
+                    ready.push(Some((r.keys, r.name_key)));
                 }
                 None => {
                     now_rows.push((id, old, rows::read_client(&tx, id)?));
                     derived.push(None);
+                    ready.push(None);
                 }
             }
         }
@@ -1202,7 +1213,10 @@ impl Store {
         for (i, d) in a.into_iter().chain(b) {
             derived[i] = Some(d);
         }
-        for ((id, old, new), dv) in now_rows.into_iter().zip(derived) {
+        // The keys of clients new here are inserted at the end, sorted (see `insert_keys_sorted`).
+        let mut new_keys: Vec<(String, &str)> = Vec::new();
+        let mut new_order: Vec<(Vec<u8>, String)> = Vec::new();
+        for (((id, old, new), dv), ready) in now_rows.into_iter().zip(derived).zip(ready) {
             let old_keys = old
                 .as_ref()
                 .map(|o| rows::lookup_keys(&rows::derive_base(&o.data), &o.data))
@@ -1227,10 +1241,24 @@ impl Store {
                         dv.search_notes,
                         rows::birthday_md(&n.data.birthday),
                     ])?;
-                    rows::write_keys(&tx, id, &rows::lookup_keys(&dv, &n.data), &old_keys)?;
+                    let (keys, name_key) = match ready {
+                        Some(r) => r,
+                        None => (rows::lookup_keys(&dv, &n.data), None),
+                    };
+                    if old.is_none() {
+                        new_keys.extend(keys.into_iter().map(|k| (k, id.as_str())));
+                    } else {
+                        rows::write_keys(&tx, id, &keys, &old_keys)?;
+                    }
                     if n.deleted_at.is_none() {
-                        let k = self.name_keys.key(&rows::display_name(&n.data), id);
-                        super::order::put(&tx, &k, id)?;
+                        let k = name_key.unwrap_or_else(|| {
+                            self.name_keys.key(&rows::display_name(&n.data), id)
+                        });
+                        if old.is_none() {
+                            new_order.push((k, id.clone()));
+                        } else {
+                            super::order::put(&tx, &k, id)?;
+                        }
                         if update_index {
                             live.push(docs::doc_of(&n, &dv));
                         }
@@ -1244,6 +1272,8 @@ impl Store {
                 }
             }
         }
+        super::bulk::insert_keys_sorted(&tx, &mut new_keys)?;
+        super::order::insert_sorted(&tx, &mut new_order)?;
         tx.execute(
             "UPDATE sync_state SET epoch = ?1, version = ?2, head = ?3 WHERE id = 1",
             params![

@@ -83,6 +83,9 @@ struct Fresh<'p> {
     stats: ApplyStats,
     /// Left the fast path: the per-entry merge applies its entries.
     out: bool,
+    /// A new contact person whose `birthday_md` its image holds (see [`contact_birthday_md`]),
+    /// not recomputed at the page's end.
+    derived_in: bool,
 }
 
 /// Applies the page's rows that are new to this device (see the module doc) and returns, per
@@ -135,6 +138,7 @@ pub(super) fn apply_fresh(
                 clients: Vec::new(),
                 stats: ApplyStats::default(),
                 out: false,
+                derived_in: false,
             });
             rows_.len() - 1
         });
@@ -188,6 +192,9 @@ pub(super) fn apply_fresh(
             }
         }
     }
+    for f in rows_.iter_mut().filter(|f| f.spec.name == "contacts") {
+        contact_birthday_md(f);
+    }
     // New clients whose contact persons are all new here too are derived from their images
     // while the rows are written (see `derive`).
     let (clients, parts) = images(page, &rows_);
@@ -232,7 +239,7 @@ pub(super) fn apply_fresh(
             "tasks" => {
                 touched.tasks.insert(f.row_id.to_owned());
             }
-            "contacts" => {
+            "contacts" if !f.derived_in => {
                 touched.contacts.insert(f.row_id.to_owned());
             }
             _ => {}
@@ -242,6 +249,28 @@ pub(super) fn apply_fresh(
         hlc.observe(&ts);
     }
     Ok((done, deriving))
+}
+
+/// Puts a new contact person's `birthday_md` into its image, as the page's end would compute it
+/// in SQL (`birthday_month * 100 + birthday_day`, NULL when either is NULL), so that it is
+/// inserted with the row instead of updated after; a value of another type than an integer is
+/// left to that SQL.
+fn contact_birthday_md(f: &mut Fresh<'_>) {
+    if f.out || f.known || !f.exists {
+        return;
+    }
+    let md = match (f.stored.get("birthday_month"), f.stored.get("birthday_day")) {
+        (Some(Sql::Null), Some(_)) | (Some(_), Some(Sql::Null)) => Sql::Null,
+        (Some(Sql::Integer(m)), Some(Sql::Integer(d))) => {
+            match m.checked_mul(100).and_then(|x| x.checked_add(*d)) {
+                Some(md) => Sql::Integer(md),
+                None => return,
+            }
+        }
+        _ => return,
+    };
+    f.stored.insert("birthday_md".to_owned(), md);
+    f.derived_in = true;
 }
 
 /// The clients this page's fast path writes new, as `read_client` will read them once written:

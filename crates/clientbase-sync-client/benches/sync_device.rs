@@ -145,6 +145,31 @@ fn main() {
         s.store_ms / 1e3
     );
 
+    // `BENCH_INITIAL_SYNCS=N`: N first syncs, each to a fresh device (the last one is kept).
+    let syncs: usize = std::env::var("BENCH_INITIAL_SYNCS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    for k in 1..syncs {
+        let dev = app(&dir, &format!("manager-{k}.db"));
+        connect(
+            &dev,
+            &url,
+            "maria",
+            "password-1",
+            &format!("maria-{k}"),
+            false,
+        )
+        .unwrap();
+        let t = Instant::now();
+        let s = sync_round(&dev).unwrap();
+        println!(
+            "initial sync {k}: {:.2} s (applying {:.2} s, waiting {:.2} s)",
+            t.elapsed().as_secs_f64(),
+            s.store_ms / 1e3,
+            s.wait_ms / 1e3
+        );
+    }
     let mgr = app(&dir, "manager.db");
     connect(&mgr, &url, "maria", "password-1", "maria", false).unwrap();
     let t = Instant::now();

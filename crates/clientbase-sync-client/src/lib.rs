@@ -511,10 +511,12 @@ fn round_inner<L: AppLock + ?Sized>(app: &L, db: &str) -> Result<RoundStats, Syn
     Ok(stats)
 }
 
-/// The next pull page, requested on its own thread while the device applies the current one
-/// (2 cores: the network and the server's read overlap the store's work). The body is decoded
-/// on the pulling thread: a page decoded on another thread is freed across malloc arenas, which
-/// slowed the store's own allocations more than the decoding saved (measured). It is requested with the cursor the current page ends at and no refetch —
+/// The next pull page, requested and decoded on its own thread while the device applies the
+/// current one (2 cores: the network, the server's read and the decoding overlap the store's
+/// work). Decoding it there costs the applying thread some CPU (the page is freed across
+/// threads), less than the decoding it no longer does: a 100k first sync, 3 first syncs per
+/// variant, interleaved, quiet: 12.4–13.2 s decoded on the pulling thread, 11.4–11.7 s decoded
+/// here (`sync_device`, `BENCH_INITIAL_SYNCS=3`). It is requested with the cursor the current page ends at and no refetch —
 /// exactly what the store will ask for once that page is committed — and used only if the
 /// store then asks for exactly that request; otherwise (a failed or cancelled apply, a refetch
 /// queued meanwhile, an expired token or any error on the way) it is dropped and the page is
@@ -522,23 +524,28 @@ fn round_inner<L: AppLock + ?Sized>(app: &L, db: &str) -> Result<RoundStats, Syn
 /// the one it was served for, and the store's cursor still moves only with its page's data.
 struct Prefetch {
     req: PullRequest,
-    handle: std::thread::JoinHandle<Result<(u16, Vec<u8>), SyncError>>,
+    handle: std::thread::JoinHandle<Option<PullResponse>>,
 }
 
 impl Prefetch {
     fn start(http: &Http, tok: &str, req: PullRequest) -> Prefetch {
         let (http, tok, sent) = (http.clone(), tok.to_owned(), req.clone());
-        let handle = std::thread::spawn(move || http.post_raw(paths::PULL, Some(&tok), &sent));
+        let handle = std::thread::spawn(move || {
+            Self::decoded(http.post_raw(paths::PULL, Some(&tok), &sent))
+        });
         Prefetch { req, handle }
+    }
+
+    /// The page an answer holds, if it is a whole page (not an error, not unreadable).
+    fn decoded(answer: Result<(u16, Vec<u8>), SyncError>) -> Option<PullResponse> {
+        let (status, body) = answer.ok()?;
+        decode(status, &body).ok()
     }
 
     /// The page, if it answers `req` and arrived whole.
     fn take(self, req: &PullRequest) -> Option<PullResponse> {
-        let (status, body) = self.handle.join().ok()?.ok()?;
-        if self.req != *req {
-            return None;
-        }
-        decode(status, &body).ok()
+        let page = self.handle.join().ok()??;
+        (self.req == *req).then_some(page)
     }
 }
 
@@ -772,7 +779,7 @@ mod tests {
         let answer = answer.map(|p| (200, serde_json::to_vec(&p).unwrap()));
         Prefetch {
             req: r,
-            handle: std::thread::spawn(move || answer),
+            handle: std::thread::spawn(move || Prefetch::decoded(answer)),
         }
     }
 
@@ -806,7 +813,10 @@ mod tests {
         let expired = Prefetch {
             req: req(7),
             handle: std::thread::spawn(|| {
-                Ok((401, br#"{"code":"token_expired","message":"m"}"#.to_vec()))
+                Prefetch::decoded(Ok((
+                    401,
+                    br#"{"code":"token_expired","message":"m"}"#.to_vec(),
+                )))
             }),
         };
         assert_eq!(expired.take(&req(7)), None);

@@ -83,8 +83,9 @@ struct Fresh<'p> {
     stats: ApplyStats,
     /// Left the fast path: the per-entry merge applies its entries.
     out: bool,
-    /// A new contact person whose `birthday_md` its image holds (see [`contact_birthday_md`]),
-    /// not recomputed at the page's end.
+    /// A new client or contact person whose `birthday_md` its image holds (see
+    /// [`birthday_md_in_row`]): a contact person's is not recomputed at the page's end, nor
+    /// is a client's derived from its images.
     derived_in: bool,
 }
 
@@ -192,8 +193,11 @@ pub(super) fn apply_fresh(
             }
         }
     }
-    for f in rows_.iter_mut().filter(|f| f.spec.name == "contacts") {
-        contact_birthday_md(f);
+    for f in rows_
+        .iter_mut()
+        .filter(|f| matches!(f.spec.name, "clients" | "contacts"))
+    {
+        birthday_md_in_row(f);
     }
     // New clients whose contact persons are all new here too are derived from their images
     // while the rows are written (see `derive`).
@@ -251,11 +255,12 @@ pub(super) fn apply_fresh(
     Ok((done, deriving))
 }
 
-/// Puts a new contact person's `birthday_md` into its image, as the page's end would compute it
-/// in SQL (`birthday_month * 100 + birthday_day`, NULL when either is NULL), so that it is
-/// inserted with the row instead of updated after; a value of another type than an integer is
-/// left to that SQL.
-fn contact_birthday_md(f: &mut Fresh<'_>) {
+/// Puts a new client's or contact person's `birthday_md` into its image, as the page's end
+/// would compute it (`birthday_month * 100 + birthday_day`, NULL when either is NULL: the SQL of
+/// a contact person, `rows::birthday_md` of a client), so that it is inserted with the row
+/// instead of updated after — for a client, an UPDATE that sets it rewrites its entries in two
+/// indexes. A value of another type than an integer is left to the page's end.
+fn birthday_md_in_row(f: &mut Fresh<'_>) {
     if f.out || f.known || !f.exists {
         return;
     }
@@ -286,6 +291,8 @@ fn images(page: &PullResponse, rows_: &[Fresh<'_>]) -> (Vec<Client>, Vec<Vec<usi
             && f.exists
             && f.clocks.is_some()
             && f.derives
+            // Its row holds its `birthday_md` (the page's end does not set it again).
+            && f.derived_in
     };
     let wanted: HashSet<&str> = rows_
         .iter()

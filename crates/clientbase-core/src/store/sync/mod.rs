@@ -1227,20 +1227,32 @@ impl Store {
             }
             match (new, dv) {
                 (Some(n), Some(dv)) => {
-                    tx.prepare_cached(
+                    // A client derived from its images was inserted with its `birthday_md`
+                    // (`fast::birthday_md_in_row`): not set again, which would rewrite its
+                    // entries in the two indexes on it.
+                    let sql = if ready.is_some() {
                         "UPDATE clients SET city = ?2, phone_display = ?3, subtitle = ?4, phone_digits = ?5, \
-                         search_extra = ?6, search_notes = ?7, birthday_md = ?8 WHERE id = ?1",
-                    )?
-                    .execute(params![
+                         search_extra = ?6, search_notes = ?7 WHERE id = ?1"
+                    } else {
+                        "UPDATE clients SET city = ?2, phone_display = ?3, subtitle = ?4, phone_digits = ?5, \
+                         search_extra = ?6, search_notes = ?7, birthday_md = ?8 WHERE id = ?1"
+                    };
+                    let mut st = tx.prepare_cached(sql)?;
+                    let md = rows::birthday_md(&n.data.birthday);
+                    let phone_digits = dv.phone_digits.join(" ");
+                    let mut p: Vec<&dyn rusqlite::ToSql> = vec![
                         id,
-                        dv.city,
-                        dv.phone_display,
-                        dv.subtitle,
-                        dv.phone_digits.join(" "),
-                        dv.search_extra,
-                        dv.search_notes,
-                        rows::birthday_md(&n.data.birthday),
-                    ])?;
+                        &dv.city,
+                        &dv.phone_display,
+                        &dv.subtitle,
+                        &phone_digits,
+                        &dv.search_extra,
+                        &dv.search_notes,
+                    ];
+                    if ready.is_none() {
+                        p.push(&md);
+                    }
+                    st.execute(&p[..])?;
                     let (keys, name_key) = match ready {
                         Some(r) => r,
                         None => (rows::lookup_keys(&dv, &n.data), None),

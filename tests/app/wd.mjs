@@ -62,10 +62,21 @@ async function call(base, method, path, body) {
 /** Starts `WebKitWebDriver` on a free port (with TAURI_WEBVIEW_AUTOMATION=true) and waits for it. */
 export async function startDriver({ env = {} } = {}) {
   const port = await freePort();
+  // In a process group of its own, which `stop` ends whole: the app it launched too. An app left
+  // running (a session whose DELETE did not close it) holds the test runner's output pipe open,
+  // and the run waits for it forever (seen once in CI under load).
   const proc = spawn('WebKitWebDriver', [`--port=${port}`], {
     env: { ...process.env, TAURI_WEBVIEW_AUTOMATION: 'true', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
   });
+  const signal = (sig) => {
+    try {
+      process.kill(-proc.pid, sig);
+    } catch {
+      /* the group is gone */
+    }
+  };
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15000;
   for (;;) {
@@ -88,10 +99,12 @@ export async function startDriver({ env = {} } = {}) {
       return new Session(base, value.sessionId);
     },
     async stop() {
-      if (proc.exitCode !== null) return;
-      proc.kill('SIGTERM');
-      await Promise.race([new Promise((r) => proc.once('exit', r)), sleep(3000)]);
-      if (proc.exitCode === null) proc.kill('SIGKILL');
+      if (proc.exitCode === null) {
+        signal('SIGTERM');
+        await Promise.race([new Promise((r) => proc.once('exit', r)), sleep(3000)]);
+      }
+      // The driver's children (the app, WebKit's helpers) may outlive it: the whole group.
+      signal('SIGKILL');
     },
   };
 }

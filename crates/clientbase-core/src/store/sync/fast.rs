@@ -365,6 +365,10 @@ fn mark_known(
     rows_: &mut [Fresh<'_>],
     touched: &mut Touched,
 ) -> Result<(), StoreError> {
+    // A device with no change-log row at all (a fresh one's first sync) has changed nothing:
+    // not asked per row.
+    let any_logged: bool =
+        tx.query_row("SELECT EXISTS (SELECT 1 FROM change_log)", [], |r| r.get(0))?;
     let mut by_table: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
     for (k, f) in rows_.iter().enumerate().filter(|(_, f)| !f.out) {
         by_table.entry(f.spec.name).or_default().push(k);
@@ -446,7 +450,7 @@ fn mark_known(
                 }
             }
             let mut logged: HashSet<usize> = HashSet::new();
-            {
+            if any_logged {
                 let mut st = tx.prepare_cached(
                     "SELECT row_id FROM change_log WHERE row_id IN (SELECT value FROM json_each(?1)) \
                      AND table_name = ?2",

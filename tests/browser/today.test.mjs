@@ -8,7 +8,7 @@
 // "Today" is a local day, taken by the core (its TZ), the page (its timezoneId) and this file alike in
 // ZONE: a fixed-offset zone in which the run starts between 12:00 and 12:59 (harness.mjs `zoneAtNoon`).
 // So a run at any hour, on a machine in any zone, never crosses local midnight (11 hours away; this
-// file's time limits add up to 13 minutes), and "later today", "tomorrow" and "turns 41" mean the same
+// file's time limits add up to 13 minutes), and "later today", "tomorrow" and "turns AGE" mean the same
 // day for the test, the UI and the core from the first step to the last.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,7 +27,7 @@ import {
 
 let server;
 let browser;
-/** Olena: birthday today (turns 41), a call task due today, WhatsApp preferred. */
+/** Olena: birthday today (turns AGE), a call task due today, WhatsApp preferred. */
 let olena;
 /** Petro: a client to call and log. */
 let petro;
@@ -44,6 +44,10 @@ const wall = (d) => new Date(d.getTime() + ZONE.offsetMs);
 const localDate = (d) => wall(d).toISOString().slice(0, 10);
 const localTime = (d) => wall(d).toISOString().slice(11, 16);
 const today = wall(now);
+// Olena's age today: 41 (the Russian plural "one": "41 год"); on 29 February 40 ("40 лет"), as
+// no year 41 years back has that day, and a birthday on a day the year lacks is refused.
+const AGE = today.getUTCMonth() === 1 && today.getUTCDate() === 29 ? 40 : 41;
+const AGE_RU = AGE === 41 ? '41 год' : '40 лет';
 /** Local midnight at the end of today, in ZONE. */
 const endOfToday = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 1) - ZONE.offsetMs;
 
@@ -87,8 +91,8 @@ before(async () => {
     input: person('Olena', 'Kovalenko', {
       org_name: 'Sunflower LLC',
       phones: [{ kind: 'mobile', raw: '+380675550123' }],
-      // Born 41 years ago today (so she "turns 41", whatever the year of the run).
-      birthday: { day: today.getUTCDate(), month: today.getUTCMonth() + 1, year: today.getUTCFullYear() - 41 },
+      // Born AGE years ago today (so she "turns AGE", whatever the year of the run).
+      birthday: { day: today.getUTCDate(), month: today.getUTCMonth() + 1, year: today.getUTCFullYear() - AGE },
       preferred_channel: 'whatsapp',
     }),
   });
@@ -164,7 +168,7 @@ test('the daily loop at 360×740', { timeout: 240_000 }, async (t) => {
       await due.getByText('Bring the samples').waitFor();
       const bday = tid('section-birthdays').locator(`[data-testid="birthday-row"][data-client="${olena.id}"]`);
       await bday.waitFor();
-      assert.match(await bday.innerText(), /Today · turns 41/);
+      assert.match(await bday.innerText(), new RegExp(`Today · turns ${AGE}`));
       // Badge: two tasks due today + one birthday not yet congratulated.
       assert.equal(await page.locator('nav.bottomnav [data-testid="today-badge"]').innerText(), '3');
       // The call row calls the client's phone.
@@ -585,8 +589,8 @@ test('Russian Today at 360×740', { timeout: 60_000 }, async () => {
     await today.locator('h1', { hasText: 'Сегодня' }).waitFor();
     await page.getByTestId('section-due').getByText('На сегодня').waitFor();
     await page.getByTestId('section-birthdays').getByText('Дни рождения').waitFor();
-    // Plurals: 41 → "год" (one).
-    assert.match(await page.getByTestId('birthday-row').first().innerText(), /Сегодня · исполняется 41 год/);
+    // Plurals: 41 → "год" (one), 40 → "лет" (many).
+    assert.match(await page.getByTestId('birthday-row').first().innerText(), new RegExp(`Сегодня · исполняется ${AGE_RU}`));
     assert.match(await page.getByTestId('birthday-row').first().innerText(), /Поздравили/);
     assert.doesNotMatch(await today.innerText(), /\b(Today|Overdue|Due today|Birthdays)\b/);
     await shot(page, 'today-13-ru');

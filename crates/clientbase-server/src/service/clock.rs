@@ -72,12 +72,7 @@ impl Service {
         merge_change(&mut row.state, &change, kind);
         row.dirty = true;
         if tbl == "clients" {
-            row.owner = row
-                .state
-                .fields
-                .get("owner")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
+            row.owner_from_fields();
         }
         let client_id = row.client_id.clone();
         log.add(

@@ -300,7 +300,8 @@ impl Service {
         }
         let client_id = row.client_id.clone();
         let row_deleted = row.state.deleted;
-        for l in &merged.lost {
+        let lost = merged.lost.iter().map(|l| (l, "lost"));
+        for (l, reason) in lost.chain(merged.replaced.iter().map(|l| (l, "overwritten"))) {
             add_conflict(
                 log,
                 s,
@@ -311,21 +312,7 @@ impl Service {
                 &l.value,
                 &l.clock,
                 Some(&l.winner_clock),
-                "lost",
-            )?;
-        }
-        for l in &merged.replaced {
-            add_conflict(
-                log,
-                s,
-                &ch.table,
-                &ch.row_id,
-                client_id.as_deref(),
-                &l.field,
-                &l.value,
-                &l.clock,
-                Some(&l.winner_clock),
-                "overwritten",
+                reason,
             )?;
         }
         if merged.while_deleted {
@@ -375,12 +362,7 @@ impl Service {
                 )?;
             }
             let row = cache.get(c, &ch.table, &ch.row_id)?;
-            row.owner = row
-                .state
-                .fields
-                .get("owner")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
+            row.owner_from_fields();
             row.client_id = Some(ch.row_id.clone());
         }
         Ok((merged.outcome, None))

@@ -17,6 +17,18 @@ pub(super) struct Loaded {
     pub(super) dirty: bool,
 }
 
+impl Loaded {
+    /// Takes the row's owner from its merged `owner` field (a client's).
+    pub(super) fn owner_from_fields(&mut self) {
+        self.owner = self
+            .state
+            .fields
+            .get("owner")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+    }
+}
+
 pub(super) type RowKey = (String, String);
 
 pub(super) fn load_row(

@@ -4,7 +4,14 @@
 // Screenshots: tests/artifacts/gaps-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, shot, horizontalOverflow, smallTargets, until, PHONE } from './harness.mjs';
+import { startServer, launchBrowser, shot, horizontalOverflow, smallTargets, until, PHONE, zoneAtNoon } from './harness.mjs';
+
+// ZONE: a fixed-offset zone in which the run starts at noon (harness.mjs `zoneAtNoon`): the devservers'
+// TZ, every page's timezoneId and this file's own dates, so "yesterday", "today" and "a time still to come
+// today" mean one day for the test, the UI and the core however late the run starts.
+const ZONE = zoneAtNoon();
+/** `d`'s wall clock in ZONE, read with the getUTC* methods. */
+const wall = (d) => new Date(d.getTime() + ZONE.offsetMs);
 
 let server;
 let browser;
@@ -34,7 +41,7 @@ function person(first, last, extra = {}) {
 }
 
 before(async () => {
-  server = await startServer();
+  server = await startServer({ tz: ZONE.tz });
   const settings = await server.api('get_settings');
   await server.api('set_settings', { settings: { ...settings, default_country: 'UA', user_name: 'Ivan Rep', language: '' } });
   petro = await server.api('create_client', {
@@ -55,7 +62,7 @@ async function layoutOk(page) {
 }
 
 async function phonePage() {
-  const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+  const context = await browser.newContext({ ...PHONE, locale: 'en-US', timezoneId: ZONE.timezoneId });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
@@ -102,8 +109,8 @@ test('back with a sheet open closes only the sheet; the next back navigates', { 
 });
 
 const pad = (n) => String(n).padStart(2, '0');
-const localDate = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-const localTime = (d) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+const localDate = (d) => wall(d).toISOString().slice(0, 10);
+const localTime = (d) => wall(d).toISOString().slice(11, 16);
 
 test('the Log sheet: when it happened (now by default, another day, never the future)', { timeout: 60_000 }, async () => {
   const { context, page, errors, tid } = await phonePage();
@@ -127,8 +134,8 @@ test('the Log sheet: when it happened (now by default, another day, never the fu
     await tid('log-open').tap();
     await tid('log-sheet').waitFor();
     await tid('when-day').tap();
-    const y = new Date();
-    y.setDate(y.getDate() - 1);
+    // (ZONE has no daylight saving: a day before is 24 hours before.)
+    const y = new Date(Date.now() - 86_400_000);
     await tid('when-date').fill(localDate(y));
     await tid('when-day-time').fill('09:30');
     await tid('when-at').getByText(/Logged for yesterday, 9:30\sAM/).waitFor();
@@ -151,20 +158,19 @@ test('the Log sheet: when it happened (now by default, another day, never the fu
     await entries.nth(1).getByText('Met at the fair').waitFor();
 
     // Earlier today, but a time still to come: refused before it reaches the core.
-    const now = new Date();
-    if (now.getHours() < 23) {
-      await tid('log-open').tap();
-      await tid('log-sheet').waitFor();
-      await tid('when-earlier').tap();
-      await tid('when-time').fill(`${pad(now.getHours() + 1)}:00`);
-      await tid('when-error').getByText('This time is in the future').waitFor();
-      assert.ok(await tid('log-save').isDisabled());
-      await tid('when-time').fill('00:00');
-      await tid('when-error').waitFor({ state: 'detached' });
-      assert.ok(await tid('log-save').isEnabled());
-      await tid('sheet-close').tap();
-      await tid('log-sheet').waitFor({ state: 'detached' });
-    }
+    // (In ZONE the run is in its first hours after noon: the next hour is still today.)
+    const now = wall(new Date());
+    await tid('log-open').tap();
+    await tid('log-sheet').waitFor();
+    await tid('when-earlier').tap();
+    await tid('when-time').fill(`${pad(now.getUTCHours() + 1)}:00`);
+    await tid('when-error').getByText('This time is in the future').waitFor();
+    assert.ok(await tid('log-save').isDisabled());
+    await tid('when-time').fill('00:00');
+    await tid('when-error').waitFor({ state: 'detached' });
+    assert.ok(await tid('log-save').isEnabled());
+    await tid('sheet-close').tap();
+    await tid('log-sheet').waitFor({ state: 'detached' });
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
@@ -207,14 +213,15 @@ test('the Tasks list names the client of each task (from the core, in one answer
 });
 
 test('Today: a small first answer (8 rows a section + counts), the rest paged from the core', { timeout: 120_000 }, async () => {
-  const own = await startServer();
-  const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+  const own = await startServer({ tz: ZONE.tz });
+  const context = await browser.newContext({ ...PHONE, locale: 'en-US', timezoneId: ZONE.timezoneId });
   try {
-    const now = new Date();
+    const now = wall(new Date());
     const pad3 = (n) => String(n).padStart(3, '0');
     for (let i = 0; i < 112; i++) {
+      // (1988: a leap year, so a run on 29 February has its birthday too.)
       await own.api('create_client', {
-        input: person(`Guest${pad3(i)}`, 'Birthday', { birthday: { day: now.getDate(), month: now.getMonth() + 1, year: 1990 } }),
+        input: person(`Guest${pad3(i)}`, 'Birthday', { birthday: { day: now.getUTCDate(), month: now.getUTCMonth() + 1, year: 1988 } }),
       });
     }
     // 12 clients of category C (cadence 7 days) last visited 10 days ago.
@@ -284,8 +291,8 @@ test('Today: a small first answer (8 rows a section + counts), the rest paged fr
 });
 
 test('Find duplicates is a screen of its own (from the list menu and Settings); an import row matching two clients merges into the one picked', { timeout: 120_000 }, async () => {
-  const own = await startServer();
-  const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+  const own = await startServer({ tz: ZONE.tz });
+  const context = await browser.newContext({ ...PHONE, locale: 'en-US', timezoneId: ZONE.timezoneId });
   try {
     const alpha = await own.api('create_client', { input: person('Alpha', 'Aaa', { phones: [{ kind: 'mobile', raw: '+380671110000' }] }) });
     const beta = await own.api('create_client', { input: person('Beta', 'Bbb', { emails: [{ label: 'work', address: 'b@example.com' }] }) });
@@ -459,7 +466,7 @@ test('Company server end to end: a manager connects, syncs, pulls to refresh, ha
     t.skip('no clientbase-server binary (cargo build -p clientbase-server)');
     return;
   }
-  const own = await startServer();
+  const own = await startServer({ tz: ZONE.tz });
   const { context, page, errors, tid } = await phonePage();
   try {
     await own.api('create_client', { input: person('Olha', 'Synced', { phones: [{ kind: 'mobile', raw: '+380671119999' }] }) });

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { startServer, launchBrowser, openPage, shot, horizontalOverflow, smallTargets, until } from './harness.mjs';
+import { startServer, launchBrowser, openPage, shot, horizontalOverflow, smallTargets, until, zoneAtNoon } from './harness.mjs';
 
 let server;
 let browser;
@@ -15,8 +15,13 @@ let settings;
 /** name → client */
 const clients = {};
 
-const pad = (n) => String(n).padStart(2, '0');
-const localDate = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+// ZONE: a fixed-offset zone in which the run starts at noon (harness.mjs `zoneAtNoon`): the devserver's TZ,
+// every page's timezoneId and this file's own dates, so "today" and "the last 12 months" mean the same days
+// for the test, the UI and the core however late the run starts.
+const ZONE = zoneAtNoon();
+/** `d`'s wall clock in ZONE, read with the getUTC* methods. */
+const wall = (d) => new Date(d.getTime() + ZONE.offsetMs);
+const localDate = (d) => wall(d).toISOString().slice(0, 10);
 const today = localDate(new Date());
 
 function person(first, last) {
@@ -60,7 +65,7 @@ const OTHERS = [
 ];
 
 before(async () => {
-  server = await startServer();
+  server = await startServer({ tz: ZONE.tz });
   const s = await server.api('get_settings');
   await server.api('set_settings', { settings: { ...s, default_country: 'UA', language: '' } });
   const os = await server.api('get_order_settings');
@@ -115,7 +120,7 @@ test("a client's card shows its totals and tier (the core's answer = the hand co
   assert.equal(totals.next_tier, 'platinum');
   assert.equal(totals.to_next_tier, 2000000 - 600000);
 
-  const { page, context, errors } = await openPage(browser, `${server.url}/#/c/${clients.Alpha.id}`);
+  const { page, context, errors } = await openPage(browser, `${server.url}/#/c/${clients.Alpha.id}`, { timezoneId: ZONE.timezoneId });
   const sec = page.getByTestId('card-orders');
   await sec.getByTestId('totals-total').waitFor();
   // The section's top just under the card's header.
@@ -185,7 +190,7 @@ test('the ABC result filters the client list to the A group', async () => {
   assert.equal(a.clients, 3);
   assert.equal(a.share, 87);
 
-  const { page, context, errors } = await openPage(browser, `${server.url}/#/`);
+  const { page, context, errors } = await openPage(browser, `${server.url}/#/`, { timezoneId: ZONE.timezoneId });
   await page.getByTestId('nav-analytics').last().click();
   await page.getByTestId('analytics').waitFor();
   const groupA = page.locator('[data-testid="an-group"][data-group="A"]');
@@ -231,7 +236,7 @@ test('lost clients: the most valuable first, with a one-tap call', async () => {
   const core = await server.api('lost_clients', { query: { sort: 'value', offset: 0, limit: 50 } });
   assert.equal(core.days, 90);
   assert.deepEqual(core.rows.map((r) => r.client_id), [clients.Alpha.id]);
-  const { page, context, errors } = await openPage(browser, `${server.url}/#/analytics`);
+  const { page, context, errors } = await openPage(browser, `${server.url}/#/analytics`, { timezoneId: ZONE.timezoneId });
   // Churn risk on five buyers: the core says there is not enough history, so the screen says why
   // (with the core's counts) and shows no P(alive) numbers.
   const churn = await server.api('analysis', { query: { kind: 'churn', metric: 'revenue', to: today, sort: 'value', offset: 0, limit: 50 } });
@@ -258,7 +263,7 @@ test('lost clients: the most valuable first, with a one-tap call', async () => {
 test('Today shows who is drifting away (lost clients, most valuable first) with a call, and opens the whole list', async () => {
   const core = await server.api('lost_clients', { query: { sort: 'value', offset: 0, limit: 3 } });
   assert.ok(core.total >= 1);
-  const { page, context, errors } = await openPage(browser, `${server.url}/#/today`);
+  const { page, context, errors } = await openPage(browser, `${server.url}/#/today`, { timezoneId: ZONE.timezoneId });
   const sec = page.getByTestId('section-lost');
   await sec.waitFor();
   const rows = sec.getByTestId('today-lost-row');
@@ -280,16 +285,14 @@ test('Today shows who is drifting away (lost clients, most valuable first) with 
 });
 
 test('charts render the core data (revenue by month, tiers)', async () => {
-  const { page, context, errors } = await openPage(browser, `${server.url}/#/analytics`);
+  const { page, context, errors } = await openPage(browser, `${server.url}/#/analytics`, { timezoneId: ZONE.timezoneId });
   await page.getByTestId('an-tab-charts').click();
   const rev = page.getByTestId('chart-revenue');
   await rev.locator('canvas').waitFor();
   // The core's own months and sums.
   const from = (() => {
-    const d = new Date();
-    d.setDate(1);
-    d.setMonth(d.getMonth() - 11);
-    return localDate(d);
+    const d = wall(new Date());
+    return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 11, 1)).toISOString().slice(0, 10);
   })();
   const chart = await server.api('chart', { query: { chart: 'revenue_by_month', from, to: today } });
   const sum = chart.series[0].values.reduce((a, b) => a + b, 0);
@@ -320,7 +323,7 @@ test('charts render the core data (revenue by month, tiers)', async () => {
 });
 
 test('Settings → Orders and analysis saves thresholds; Analytics in Russian', async () => {
-  const { page, context, errors } = await openPage(browser, `${server.url}/#/settings`);
+  const { page, context, errors } = await openPage(browser, `${server.url}/#/settings`, { timezoneId: ZONE.timezoneId });
   const sec = page.getByTestId('order-settings');
   await sec.getByTestId('os-lost-days').waitFor();
   await sec.scrollIntoViewIfNeeded();
@@ -360,7 +363,7 @@ test('Settings → Orders and analysis saves thresholds; Analytics in Russian', 
   assert.deepEqual(errors, []);
   await context.close();
 
-  const ru = await openPage(browser, `${server.url}/#/analytics`, { locale: 'ru-RU' });
+  const ru = await openPage(browser, `${server.url}/#/analytics`, { locale: 'ru-RU', timezoneId: ZONE.timezoneId });
   await ru.page.getByTestId('an-summary').waitFor();
   assert.equal(await ru.page.getByTestId('an-tab-groups').textContent(), 'Группы');
   const from = await ru.page.evaluate(() =>

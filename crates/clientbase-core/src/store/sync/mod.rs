@@ -22,8 +22,8 @@
 //! its insert's — plus per-field overrides and the life clock) and the latest local, non-rejected
 //! change-log entry naming the field (`change_log_row` index).
 
-use super::rows::{self, Derived};
-use super::{docs, save_clock, Store};
+use super::rows;
+use super::{save_clock, Store};
 use crate::error::StoreError;
 use crate::hlc::Timestamp;
 use crate::model::Client;
@@ -38,11 +38,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 mod derive;
 mod fast;
-
-use derive::Deriving;
-
-/// Clients derived per page from which the derivation is split over two threads.
-const PARALLEL_DERIVE: usize = 256;
 
 /// Columns the store derives (never pushed, never taken from the server: recomputed).
 fn derived_columns(table: &str) -> &'static [&'static str] {
@@ -1151,141 +1146,14 @@ impl Store {
                 )?;
             }
         }
-        let mut live = Vec::new();
-        let mut gone = Vec::new();
-        // Each touched client is read once as it now is and derived once, however many of the
-        // page's entries named it. The fast path's new clients were derived from their images
-        // meanwhile (see `derive`); the others are read back here and derived in country order:
-        // libphonenumber's small regex cache then keeps the patterns of one country while it
-        // formats that country's numbers.
-        let mut imaged = deriving.map(Deriving::finish).unwrap_or_default();
-        let mut now_rows = Vec::with_capacity(touched.clients.len());
-        let mut derived: Vec<Option<Derived>> = Vec::with_capacity(touched.clients.len());
-        // Of the clients derived from images: their lookup keys and name key.
-        let mut ready = Vec::with_capacity(touched.clients.len());
-        for (id, old) in &touched.clients {
-            match imaged.remove(id) {
-                Some((c, r)) => {
-                    stats.imaged += 1;
-                    now_rows.push((id, old, Some(c)));
-                    derived.push(Some(r.derived));
-                    ready.push(Some((r.keys, r.name_key)));
-                }
-                None => {
-                    now_rows.push((id, old, rows::read_client(&tx, id)?));
-                    derived.push(None);
-                    ready.push(None);
-                }
-            }
-        }
-        let mut by_country: Vec<usize> = (0..now_rows.len())
-            .filter(|&i| derived[i].is_none())
-            .collect();
-        by_country.sort_by_cached_key(|&i| {
-            now_rows[i]
-                .2
-                .as_ref()
-                .and_then(|c| c.data.phones.iter().find_map(|p| p.e164.clone()))
-        });
-        // Many clients: the second half, in country order, on another core (deriving is pure;
-        // each half keeps its countries together).
-        let split = if by_country.len() >= PARALLEL_DERIVE {
-            by_country.len() / 2
-        } else {
-            by_country.len()
-        };
-        let derive_all = |is: &[usize]| -> Vec<(usize, Derived)> {
-            is.iter()
-                .filter_map(|&i| Some((i, derive::derive(&now_rows[i].2.as_ref()?.data))))
-                .collect()
-        };
-        let (first, second) = by_country.split_at(split);
-        let (a, b) = std::thread::scope(|s| {
-            let other = (!second.is_empty()).then(|| s.spawn(|| derive_all(second)));
-            let a = derive_all(first);
-            (a, other.map(|h| h.join()))
-        });
-        let b = match b {
-            Some(Ok(b)) => b,
-            Some(Err(p)) => std::panic::resume_unwind(p),
-            None => Vec::new(),
-        };
-        for (i, d) in a.into_iter().chain(b) {
-            derived[i] = Some(d);
-        }
-        // The keys of clients new here are inserted at the end, sorted (see `insert_keys_sorted`).
-        let mut new_keys: Vec<(String, &str)> = Vec::new();
-        let mut new_order: Vec<(Vec<u8>, String)> = Vec::new();
-        for (((id, old, new), dv), ready) in now_rows.into_iter().zip(derived).zip(ready) {
-            let old_keys = old
-                .as_ref()
-                .map(|o| rows::lookup_keys(&rows::derive_base(&o.data), &o.data))
-                .unwrap_or_default();
-            if let Some(o) = old.as_ref().filter(|o| o.deleted_at.is_none()) {
-                let k = self.name_keys.key(&rows::display_name(&o.data), id);
-                super::order::remove(&tx, &k)?;
-            }
-            match (new, dv) {
-                (Some(n), Some(dv)) => {
-                    // A client derived from its images was inserted with its `birthday_md`
-                    // (`fast::birthday_md_in_row`): not set again, which would rewrite its
-                    // entries in the two indexes on it.
-                    let sql = if ready.is_some() {
-                        "UPDATE clients SET city = ?2, phone_display = ?3, subtitle = ?4, phone_digits = ?5, \
-                         search_extra = ?6, search_notes = ?7 WHERE id = ?1"
-                    } else {
-                        "UPDATE clients SET city = ?2, phone_display = ?3, subtitle = ?4, phone_digits = ?5, \
-                         search_extra = ?6, search_notes = ?7, birthday_md = ?8 WHERE id = ?1"
-                    };
-                    let mut st = tx.prepare_cached(sql)?;
-                    let md = rows::birthday_md(&n.data.birthday);
-                    let phone_digits = dv.phone_digits.join(" ");
-                    let mut p: Vec<&dyn rusqlite::ToSql> = vec![
-                        id,
-                        &dv.city,
-                        &dv.phone_display,
-                        &dv.subtitle,
-                        &phone_digits,
-                        &dv.search_extra,
-                        &dv.search_notes,
-                    ];
-                    if ready.is_none() {
-                        p.push(&md);
-                    }
-                    st.execute(&p[..])?;
-                    let (keys, name_key) = match ready {
-                        Some(r) => r,
-                        None => (rows::lookup_keys(&dv, &n.data), None),
-                    };
-                    if old.is_none() {
-                        new_keys.extend(keys.into_iter().map(|k| (k, id.as_str())));
-                    } else {
-                        rows::write_keys(&tx, id, &keys, &old_keys)?;
-                    }
-                    if n.deleted_at.is_none() {
-                        let k = name_key.unwrap_or_else(|| {
-                            self.name_keys.key(&rows::display_name(&n.data), id)
-                        });
-                        if old.is_none() {
-                            new_order.push((k, id.clone()));
-                        } else {
-                            super::order::put(&tx, &k, id)?;
-                        }
-                        if update_index {
-                            live.push(docs::doc_of(&n, &dv));
-                        }
-                    } else {
-                        gone.push(id.clone());
-                    }
-                }
-                _ => {
-                    rows::write_keys(&tx, id, &[], &old_keys)?;
-                    gone.push(id.clone());
-                }
-            }
-        }
-        super::bulk::insert_keys_sorted(&tx, &mut new_keys)?;
-        super::order::insert_sorted(&tx, &mut new_order)?;
+        let (live, gone) = derive::write_touched_clients(
+            &tx,
+            &self.name_keys,
+            &touched.clients,
+            deriving,
+            update_index,
+            &mut stats,
+        )?;
         tx.execute(
             "UPDATE sync_state SET epoch = ?1, version = ?2, head = ?3 WHERE id = 1",
             params![
